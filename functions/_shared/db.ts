@@ -1,0 +1,31 @@
+// The functions' direct database client (postgres.js over SUPABASE_DB_URL, which the hosted
+// runtime and the local gateway both provide). Use it for one RPC or one transaction per request;
+// data that users read goes through RLS via supabase-js instead.
+import postgres from 'postgres'
+import { requireEnv } from './env.ts'
+
+let client: postgres.Sql | undefined
+let clientUrl: string | undefined
+
+export function db(): postgres.Sql {
+  const url = requireEnv('SUPABASE_DB_URL')
+  if (!client || clientUrl !== url) {
+    client = postgres(url, {
+      max: 5,
+      idle_timeout: 20,
+      connect_timeout: 5,
+      onnotice: () => {},
+      connection: { application_name: 'edge-functions' },
+    })
+    clientUrl = url
+  }
+  return client
+}
+
+/** Closes the pool (tests, shutdown). */
+export async function closeDb(): Promise<void> {
+  const current = client
+  client = undefined
+  clientUrl = undefined
+  await current?.end({ timeout: 5 })
+}

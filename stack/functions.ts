@@ -1,0 +1,41 @@
+// Loads the project's Edge Functions in-process for the local gateway: each function's Hono app
+// (functions/<name>/app.ts, beside the entrypoint that Deno serves when hosted).
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Hono } from 'hono'
+import type { FunctionConfig } from './config.ts'
+
+export interface LoadedFunction extends FunctionConfig {
+  app: Hono
+}
+
+export async function loadFunctions(configs: FunctionConfig[]): Promise<LoadedFunction[]> {
+  return await Promise.all(
+    configs.map(async (fn) => {
+      const mod = await import(pathToFileURL(join(dirname(fn.entrypoint), 'app.ts')).href)
+      if (!mod.app?.fetch) throw new Error(`functions/${fn.name}/app.ts must export the function's Hono app as \`app\``)
+      return { ...fn, app: mod.app as Hono }
+    }),
+  )
+}
+
+/** The environment the hosted runtime gives every function, pointed at the local stack. */
+export function functionEnv(values: {
+  apiUrl: string
+  dbUrl: string
+  anonKey: string
+  serviceRoleKey: string
+  jwtSecret: string
+  publishableKey: string
+  secretKey: string
+}): Record<string, string> {
+  return {
+    SUPABASE_URL: values.apiUrl,
+    SUPABASE_DB_URL: values.dbUrl,
+    SUPABASE_ANON_KEY: values.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: values.serviceRoleKey,
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: values.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: values.secretKey }),
+    JWT_SECRET: values.jwtSecret,
+  }
+}

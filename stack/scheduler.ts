@@ -1,0 +1,93 @@
+// Local stand-in for pg_cron + pg_net: fires the rows of private.scheduled_functions (the same
+// rows that become pg_cron jobs when hosted) as POST /functions/v1/<name> with the service role.
+import { Cron } from 'croner'
+import type { SqlRunner } from './sql-runner.ts'
+
+export interface ScheduledFunction {
+  name: string
+  schedule: string
+  function_name: string
+  body: unknown
+}
+
+/** pg_cron accepts "N seconds" besides 5-field cron; croner wants a 6-field pattern for that. */
+export function toCronPattern(schedule: string): string {
+  const seconds = /^\s*(\d+)\s+seconds?\s*$/i.exec(schedule)
+  return seconds ? `*/${seconds[1]} * * * * *` : schedule
+}
+
+export interface SchedulerOptions {
+  db: SqlRunner
+  apiUrl: string
+  serviceRoleKey: string
+  /** How often the table is re-read for added or changed schedules. */
+  reloadMs?: number
+  log?: (line: string) => void
+}
+
+export class Scheduler {
+  private jobs = new Map<string, { key: string; cron: Cron }>()
+  private reloadTimer?: ReturnType<typeof setInterval>
+  private readonly options: SchedulerOptions
+
+  constructor(options: SchedulerOptions) {
+    this.options = options
+  }
+
+  async start(): Promise<void> {
+    await this.reload()
+    this.reloadTimer = setInterval(() => void this.reload().catch((e) => this.log(`scheduler reload failed: ${e.message}`)), this.options.reloadMs ?? 60_000)
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.options.db.query<ScheduledFunction>(
+      'select name, schedule, function_name, body from private.scheduled_functions where active order by name',
+    )
+    const seen = new Set<string>()
+    for (const row of rows) {
+      seen.add(row.name)
+      const key = JSON.stringify([row.schedule, row.function_name, row.body])
+      if (this.jobs.get(row.name)?.key === key) continue
+      this.jobs.get(row.name)?.cron.stop()
+      const cron = new Cron(toCronPattern(row.schedule), { protect: true, name: row.name }, () => this.fire(row))
+      this.jobs.set(row.name, { key, cron })
+    }
+    for (const [name, job] of this.jobs) {
+      if (!seen.has(name)) {
+        job.cron.stop()
+        this.jobs.delete(name)
+      }
+    }
+  }
+
+  /** POSTs one scheduled call; returns the HTTP status (0 when the request failed). */
+  async fire(job: ScheduledFunction): Promise<number> {
+    try {
+      const res = await fetch(`${this.options.apiUrl}/functions/v1/${job.function_name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.serviceRoleKey}` },
+        body: JSON.stringify(job.body ?? {}),
+      })
+      await res.body?.cancel()
+      this.log(`cron ${job.name} -> ${job.function_name}: ${res.status}`)
+      return res.status
+    } catch (error) {
+      this.log(`cron ${job.name} -> ${job.function_name} failed: ${(error as Error).message}`)
+      return 0
+    }
+  }
+
+  scheduled(): string[] {
+    return [...this.jobs.keys()]
+  }
+
+  stop(): void {
+    clearInterval(this.reloadTimer)
+    for (const job of this.jobs.values()) job.cron.stop()
+    this.jobs.clear()
+  }
+
+  private log(line: string) {
+    this.options.log?.(line)
+  }
+}
