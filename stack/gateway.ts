@@ -55,7 +55,7 @@ export async function createGateway({ settings, project, dbUrl, functions }: Gat
       email: { enable_signup: true, enable_confirmations: false },
     },
     options: { server: { apiKeys: { resolver: apiKeyResolver(settings) }, disableStudio: true } },
-  } as unknown as ConstructorParameters<typeof App>[0])
+  } as unknown as ConstructorParameters<typeof App>[0]) as App
   await lite.init()
 
   const app = new Hono<{ Bindings: HttpBindings }>()

@@ -49,7 +49,9 @@ export class Scheduler {
       const key = JSON.stringify([row.schedule, row.function_name, row.body])
       if (this.jobs.get(row.name)?.key === key) continue
       this.jobs.get(row.name)?.cron.stop()
-      const cron = new Cron(toCronPattern(row.schedule), { protect: true, name: row.name }, () => this.fire(row))
+      const cron = new Cron(toCronPattern(row.schedule), { protect: true, name: row.name }, async () => {
+        await this.fire(row)
+      })
       this.jobs.set(row.name, { key, cron })
     }
     for (const [name, job] of this.jobs) {

@@ -1,0 +1,144 @@
+-- pgTAP helpers, after usebasejump/supabase-test-helpers. Installed into the test template database
+-- only (never by a migration), in schema "tests" together with pgTAP itself.
+
+create schema if not exists tests;
+create extension if not exists pgtap with schema tests;
+grant usage on schema tests to anon, authenticated, service_role;
+
+-- Creates an auth user (which fires the sign-up trigger) identified by a test-local name.
+create or replace function tests.create_supabase_user(
+  identifier text,
+  email text default null,
+  phone text default null,
+  metadata jsonb default null,
+  app_metadata jsonb default null
+)
+returns uuid
+security definer
+set search_path = ''
+language plpgsql
+as $$
+declare
+  user_id uuid := extensions.gen_random_uuid();
+begin
+  insert into auth.users (id, email, phone, raw_user_meta_data, raw_app_meta_data, aud, role, created_at, updated_at)
+  values (
+    user_id,
+    coalesce(email, concat(identifier, '@test.invalid')),
+    phone,
+    jsonb_build_object('test_identifier', identifier) || coalesce(metadata, '{}'::jsonb),
+    coalesce(app_metadata, '{}'::jsonb),
+    'authenticated',
+    'authenticated',
+    now(),
+    now()
+  );
+  return user_id;
+end;
+$$;
+
+create or replace function tests.get_supabase_user(identifier text)
+returns json
+security definer
+set search_path = ''
+language sql
+as $$
+  select json_build_object('id', u.id, 'email', u.email, 'phone', u.phone, 'raw_user_meta_data', u.raw_user_meta_data)
+  from auth.users u
+  where u.raw_user_meta_data ->> 'test_identifier' = identifier;
+$$;
+
+create or replace function tests.get_supabase_uid(identifier text)
+returns uuid
+security definer
+set search_path = ''
+language plpgsql
+as $$
+declare
+  user_id uuid;
+begin
+  select u.id into user_id from auth.users u where u.raw_user_meta_data ->> 'test_identifier' = identifier;
+  if user_id is null then
+    raise exception 'User with identifier % not found', identifier;
+  end if;
+  return user_id;
+end;
+$$;
+
+-- Sets the transaction's role and JWT claims as PostgREST (and @supabase/lite) would for this user:
+-- both request.jwt.claims and the legacy request.jwt.claim.* settings.
+create or replace function tests.authenticate_as(identifier text)
+returns void
+language plpgsql
+as $$
+declare
+  user_data json := tests.get_supabase_user(identifier);
+begin
+  if user_data is null or user_data ->> 'id' is null then
+    raise exception 'User with identifier % not found', identifier;
+  end if;
+  perform set_config('role', 'authenticated', true);
+  perform set_config('request.jwt.claims', json_build_object(
+    'sub', user_data ->> 'id', 'email', user_data ->> 'email', 'phone', user_data ->> 'phone',
+    'role', 'authenticated', 'aud', 'authenticated')::text, true);
+  perform set_config('request.jwt.claim.sub', user_data ->> 'id', true);
+  perform set_config('request.jwt.claim.role', 'authenticated', true);
+  perform set_config('request.jwt.claim.email', coalesce(user_data ->> 'email', ''), true);
+end;
+$$;
+
+create or replace function tests.authenticate_as_service_role()
+returns void
+language plpgsql
+as $$
+begin
+  perform set_config('role', 'service_role', true);
+  perform set_config('request.jwt.claims', json_build_object('role', 'service_role')::text, true);
+  perform set_config('request.jwt.claim.sub', '', true);
+  perform set_config('request.jwt.claim.role', 'service_role', true);
+  perform set_config('request.jwt.claim.email', '', true);
+end;
+$$;
+
+-- Back to an anonymous request (role anon, no claims).
+create or replace function tests.clear_authentication()
+returns void
+language plpgsql
+as $$
+begin
+  perform set_config('role', 'anon', true);
+  perform set_config('request.jwt.claims', json_build_object('role', 'anon')::text, true);
+  perform set_config('request.jwt.claim.sub', '', true);
+  perform set_config('request.jwt.claim.role', 'anon', true);
+  perform set_config('request.jwt.claim.email', '', true);
+end;
+$$;
+
+-- pgTAP assertion: every table in the schema has row level security enabled.
+create or replace function tests.rls_enabled(testing_schema text)
+returns text
+language sql
+as $$
+  select tests.is(
+    (select array_agg(c.relname::text order by c.relname)
+     from pg_catalog.pg_class c
+     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = testing_schema and c.relkind in ('r', 'p') and not c.relrowsecurity),
+    null::text[],
+    format('every table in schema %s has row level security enabled', testing_schema)
+  );
+$$;
+
+create or replace function tests.rls_enabled(testing_schema text, testing_table text)
+returns text
+language sql
+as $$
+  select tests.ok(
+    (select c.relrowsecurity from pg_catalog.pg_class c
+     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = testing_schema and c.relname = testing_table),
+    format('table %s.%s has row level security enabled', testing_schema, testing_table)
+  );
+$$;
+
+grant execute on all functions in schema tests to anon, authenticated, service_role;
