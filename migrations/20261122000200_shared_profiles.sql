@@ -49,13 +49,10 @@ comment on function private.is_admin() is 'RLS helper: true when auth.uid() is a
 revoke all on function private.is_admin() from public;
 grant execute on function private.is_admin() to authenticated, service_role;
 
-create policy "profiles: users read their own profile"
+-- One SELECT policy (the advisors flag several permissive ones): the owner, or an administrator.
+create policy "profiles: users read their own profile, admins read all"
   on public.profiles for select to authenticated
-  using (id = (select auth.uid()));
-
-create policy "profiles: admins read every profile"
-  on public.profiles for select to authenticated
-  using ((select private.is_admin()));
+  using (id = (select auth.uid()) or (select private.is_admin()));
 
 create policy "profiles: users update their own profile"
   on public.profiles for update to authenticated

@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { closeDb } from '../functions/_shared/db.ts'
 import { localDbUrl, readProjectConfig, stackSettings, type StackSettings } from './config.ts'
 import { openPglite, serveSocket, socketPort } from './database.ts'
-import { functionEnv, loadFunctions } from './functions.ts'
+import { functionEnv, loadFunctions, type LoadedFunction } from './functions.ts'
 import { createGateway, type Gateway } from './gateway.ts'
 import { signRoleKey } from './keys.ts'
 import { migrate, type MigrateResult } from './migrator.ts'
@@ -52,6 +52,8 @@ export interface StartOptions {
   /** Open this PGlite instead of settings.dataDir (tests pass a clone of the migrated template). */
   pglite?: PGlite
   scheduler?: boolean
+  /** Functions served besides those of config.toml (tests use this for probes). */
+  extraFunctions?: LoadedFunction[]
   log?: (line: string) => void
 }
 
@@ -89,7 +91,7 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
   }
 
   // Port 0 = any free port (tests): bind first, then tell the functions their real URL.
-  const functions = await loadFunctions(project.functions)
+  const functions = [...(await loadFunctions(project.functions)), ...(options.extraFunctions ?? [])]
   const gateway = await createGateway({ settings, project, dbUrl, functions })
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, hostname: settings.host, port: settings.apiPort }, () => resolve(s))

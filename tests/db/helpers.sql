@@ -70,6 +70,7 @@ $$;
 create or replace function tests.authenticate_as(identifier text)
 returns void
 language plpgsql
+set search_path = ''
 as $$
 declare
   user_data json := tests.get_supabase_user(identifier);
@@ -90,6 +91,7 @@ $$;
 create or replace function tests.authenticate_as_service_role()
 returns void
 language plpgsql
+set search_path = ''
 as $$
 begin
   perform set_config('role', 'service_role', true);
@@ -104,6 +106,7 @@ $$;
 create or replace function tests.clear_authentication()
 returns void
 language plpgsql
+set search_path = ''
 as $$
 begin
   perform set_config('role', 'anon', true);
@@ -118,6 +121,8 @@ $$;
 create or replace function tests.rls_enabled(testing_schema text)
 returns text
 language sql
+-- pgTAP's functions call each other unqualified, so its schema must be on the path.
+set search_path = tests, pg_catalog
 as $$
   select tests.is(
     (select array_agg(c.relname::text order by c.relname)
@@ -132,6 +137,8 @@ $$;
 create or replace function tests.rls_enabled(testing_schema text, testing_table text)
 returns text
 language sql
+-- pgTAP's functions call each other unqualified, so its schema must be on the path.
+set search_path = tests, pg_catalog
 as $$
   select tests.ok(
     (select c.relrowsecurity from pg_catalog.pg_class c

@@ -1,0 +1,53 @@
+// The local scheduler fires the rows of private.scheduled_functions as the service role.
+import { serve, type ServerType } from '@hono/node-server'
+import type { PGlite } from '@electric-sql/pglite'
+import { Hono } from 'hono'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { Scheduler, toCronPattern } from '../../stack/scheduler.ts'
+import { pgliteRunner } from '../../stack/sql-runner.ts'
+import { openTemplateClone } from '../support/template.ts'
+
+let db: PGlite
+let server: ServerType
+let apiUrl: string
+const calls: { path: string; auth: string | undefined; body: unknown }[] = []
+
+beforeAll(async () => {
+  db = await openTemplateClone()
+  const app = new Hono().post('*', async (c) => {
+    calls.push({ path: c.req.path, auth: c.req.header('authorization'), body: await c.req.json() })
+    return c.json({ ok: true })
+  })
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
+      apiUrl = `http://127.0.0.1:${info.port}`
+      resolve()
+    })
+  })
+})
+afterAll(async () => {
+  server?.close()
+  await db?.close()
+})
+
+it('translates pg_cron interval schedules', () => {
+  expect(toCronPattern('5 seconds')).toBe('*/5 * * * * *')
+  expect(toCronPattern('0 3 * * *')).toBe('0 3 * * *')
+})
+
+it('POSTs each active scheduled function with the service role key and its body', async () => {
+  await db.query(`select private.schedule_function('every-second', '1 seconds', 'embed', '{"batch": 10}')`)
+  await db.query(`select private.schedule_function('paused', '1 seconds', 'scrape')`)
+  await db.query(`select private.unschedule_function('paused')`)
+  const scheduler = new Scheduler({ db: pgliteRunner(db), apiUrl, serviceRoleKey: 'service-key' })
+  await scheduler.start()
+  try {
+    expect(scheduler.scheduled()).toEqual(['every-second'])
+    await new Promise((r) => setTimeout(r, 2500))
+  } finally {
+    scheduler.stop()
+  }
+  expect(calls.length).toBeGreaterThanOrEqual(1)
+  expect(calls.every((c) => c.path === '/functions/v1/embed')).toBe(true)
+  expect(calls[0]).toEqual({ path: '/functions/v1/embed', auth: 'Bearer service-key', body: { batch: 10 } })
+})
