@@ -78,6 +78,15 @@ describe('supabase-js through the gateway', () => {
     expect(rows[0].n).toBe(0)
   })
 
+  it('signs in the seeded local admin, who reads every profile', async () => {
+    const admin = client(stack.status.ANON_KEY)
+    const { error } = await admin.auth.signInWithPassword({ email: 'admin@localhost.test', password: 'local-admin-password' })
+    expect(error).toBeNull()
+    const { data } = await admin.from('profiles').select('email, is_admin')
+    expect(data!.length).toBeGreaterThanOrEqual(4)
+    expect(data).toContainEqual({ email: 'admin@localhost.test', is_admin: true })
+  })
+
   it('gives the service role every row, with the JWT key and with the secret key', async () => {
     for (const key of [stack.status.SERVICE_ROLE_KEY, stack.status.SECRET_KEY]) {
       const { count, error } = await client(key).from('profiles').select('*', { count: 'exact', head: true })
