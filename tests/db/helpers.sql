@@ -65,8 +65,22 @@ begin
 end;
 $$;
 
--- Sets the transaction's role and JWT claims as PostgREST (and @supabase/lite) would for this user:
--- both request.jwt.claims and the legacy request.jwt.claim.* settings.
+-- Sets the transaction's role and JWT claims as PostgREST (and @supabase/lite) would: both
+-- request.jwt.claims and the legacy request.jwt.claim.* settings that lite's auth.uid() reads.
+create or replace function tests.set_request_claims(claims jsonb)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform set_config('role', claims ->> 'role', true);
+  perform set_config('request.jwt.claims', claims::text, true);
+  perform set_config('request.jwt.claim.sub', coalesce(claims ->> 'sub', ''), true);
+  perform set_config('request.jwt.claim.role', claims ->> 'role', true);
+  perform set_config('request.jwt.claim.email', coalesce(claims ->> 'email', ''), true);
+end;
+$$;
+
 create or replace function tests.authenticate_as(identifier text)
 returns void
 language plpgsql
@@ -78,43 +92,27 @@ begin
   if user_data is null or user_data ->> 'id' is null then
     raise exception 'User with identifier % not found', identifier;
   end if;
-  perform set_config('role', 'authenticated', true);
-  perform set_config('request.jwt.claims', json_build_object(
+  perform tests.set_request_claims(jsonb_build_object(
     'sub', user_data ->> 'id', 'email', user_data ->> 'email', 'phone', user_data ->> 'phone',
-    'role', 'authenticated', 'aud', 'authenticated')::text, true);
-  perform set_config('request.jwt.claim.sub', user_data ->> 'id', true);
-  perform set_config('request.jwt.claim.role', 'authenticated', true);
-  perform set_config('request.jwt.claim.email', coalesce(user_data ->> 'email', ''), true);
+    'role', 'authenticated', 'aud', 'authenticated'));
 end;
 $$;
 
 create or replace function tests.authenticate_as_service_role()
 returns void
-language plpgsql
+language sql
 set search_path = ''
 as $$
-begin
-  perform set_config('role', 'service_role', true);
-  perform set_config('request.jwt.claims', json_build_object('role', 'service_role')::text, true);
-  perform set_config('request.jwt.claim.sub', '', true);
-  perform set_config('request.jwt.claim.role', 'service_role', true);
-  perform set_config('request.jwt.claim.email', '', true);
-end;
+  select tests.set_request_claims('{"role": "service_role"}');
 $$;
 
--- Back to an anonymous request (role anon, no claims).
+-- Back to an anonymous request (role anon, no user).
 create or replace function tests.clear_authentication()
 returns void
-language plpgsql
+language sql
 set search_path = ''
 as $$
-begin
-  perform set_config('role', 'anon', true);
-  perform set_config('request.jwt.claims', json_build_object('role', 'anon')::text, true);
-  perform set_config('request.jwt.claim.sub', '', true);
-  perform set_config('request.jwt.claim.role', 'anon', true);
-  perform set_config('request.jwt.claim.email', '', true);
-end;
+  select tests.set_request_claims('{"role": "anon"}');
 $$;
 
 -- pgTAP assertion: every table in the schema has row level security enabled.
