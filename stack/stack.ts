@@ -5,6 +5,7 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { serve, type ServerType } from '@hono/node-server'
 import { closeDb } from '../functions/_shared/db.ts'
 import { localDbUrl, readProjectConfig, stackSettings, type StackSettings } from './config.ts'
+import { lockDataDir } from './data-dir-lock.ts'
 import { openPglite, serveSocket, socketPort } from './database.ts'
 import { functionEnv, loadFunctions, type LoadedFunction } from './functions.ts'
 import { createGateway, type Gateway } from './gateway.ts'
@@ -73,11 +74,16 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
 
   let pglite: PGlite | undefined
   let socket: PGLiteSocketServer | undefined
+  let unlock = () => {}
   let db: SqlRunner
   if (settings.databaseUrl) {
     db = postgresRunner(settings.databaseUrl)
+  } else if (options.pglite) {
+    pglite = options.pglite
+    db = pgliteRunner(pglite)
   } else {
-    pglite = options.pglite ?? (await openPglite({ dataDir: settings.dataDir }))
+    unlock = lockDataDir(settings.dataDir)
+    pglite = await openPglite({ dataDir: settings.dataDir })
     db = pgliteRunner(pglite)
   }
   const bootstrap = await bootstrapPlatform(db, project.exposedSchemas)
@@ -93,8 +99,9 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
   // Port 0 = any free port (tests): bind first, then tell the functions their real URL.
   const functions = [...(await loadFunctions(project.functions)), ...(options.extraFunctions ?? [])]
   const gateway = await createGateway({ settings, project, dbUrl, functions })
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: gateway.app.fetch, hostname: settings.host, port: settings.apiPort }, () => resolve(s))
+    s.once('error', (error) => reject(new Error(`gateway cannot listen on ${settings.host}:${settings.apiPort}: ${error.message}`)))
   })
   const address = server.address()
   const apiPort = typeof address === 'object' && address ? address.port : settings.apiPort
@@ -129,13 +136,17 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       if (stopped) return
       stopped = true
       scheduler?.stop()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+      })
       await closeDb()
       await gateway.close()
       await socket?.stop()
       await db.close()
       // Closing PGlite flushes its data directory: everything committed is on disk.
       if (pglite && !options.pglite) await pglite.close()
+      unlock()
     },
   }
 }
