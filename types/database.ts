@@ -96,7 +96,81 @@ export type Database = {
       }
     }
     Views: {
-      [_ in never]: never
+      embedding_dead_letters: {
+        Row: {
+          attempts: number
+          created_at: string
+          id: number
+          last_error: string | null
+          target_id: string
+          target_schema: string
+          target_table: string
+          updated_at: string
+          vector_column: string
+        }
+        ComputedFields: never
+        Insert: {
+          attempts?: number | null
+          created_at?: string | null
+          id?: number | null
+          last_error?: string | null
+          target_id?: string | null
+          target_schema?: string | null
+          target_table?: string | null
+          updated_at?: string | null
+          vector_column?: string | null
+        }
+        Update: {
+          attempts?: number | null
+          created_at?: string | null
+          id?: number | null
+          last_error?: string | null
+          target_id?: string | null
+          target_schema?: string | null
+          target_table?: string | null
+          updated_at?: string | null
+          vector_column?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'embedding_jobs_target_schema_target_table_vector_column_fkey'
+            columns: ['target_schema', 'target_table', 'vector_column']
+            isOneToOne: false
+            referencedRelation: 'embedding_queue_stats'
+            referencedColumns: ['target_schema', 'target_table', 'vector_column']
+          },
+        ]
+      }
+      embedding_provider_usage: {
+        Row: {
+          failed_requests: number | null
+          inputs: number | null
+          last_request_at: string | null
+          model: string
+          provider: string
+          requests: number | null
+          tokens: number | null
+        }
+        ComputedFields: never
+        Relationships: []
+      }
+      embedding_queue_stats: {
+        Row: {
+          dead: number | null
+          done: number | null
+          embedded_rows: number | null
+          failed_retrying: number | null
+          oldest_pending_seconds: number | null
+          pending: number | null
+          running: number | null
+          superseded: number | null
+          target_schema: string
+          target_table: string
+          vector_column: string
+        }
+        ComputedFields: never
+        Relationships: []
+      }
     }
     Functions: {
       [_ in never]: never

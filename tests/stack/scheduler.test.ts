@@ -42,12 +42,14 @@ it('POSTs each active scheduled function with the service role key and its body'
   const scheduler = new Scheduler({ db: pgliteRunner(db), apiUrl, serviceRoleKey: 'service-key' })
   await scheduler.start()
   try {
-    expect(scheduler.scheduled()).toEqual(['every-second'])
+    // embed-queue is declared by the embeddings migration; 'paused' was unscheduled.
+    expect(scheduler.scheduled()).toEqual(['embed-queue', 'every-second'])
     await new Promise((r) => setTimeout(r, 2500))
   } finally {
     scheduler.stop()
   }
-  expect(calls.length).toBeGreaterThanOrEqual(1)
-  expect(calls.every((c) => c.path === '/functions/v1/embed')).toBe(true)
-  expect(calls[0]).toEqual({ path: '/functions/v1/embed', auth: 'Bearer service-key', body: { batch: 10 } })
+  const everySecond = calls.filter((c) => JSON.stringify(c.body) === '{"batch":10}')
+  expect(everySecond.length).toBeGreaterThanOrEqual(2)
+  expect(everySecond[0]).toEqual({ path: '/functions/v1/embed', auth: 'Bearer service-key', body: { batch: 10 } })
+  expect(calls.some((c) => c.path === '/functions/v1/scrape')).toBe(false)
 })

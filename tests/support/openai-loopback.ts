@@ -1,0 +1,87 @@
+// A loopback HTTP server that speaks OpenAI's embeddings API (POST /v1/embeddings, Bearer auth,
+// {data: [{object, index, embedding}], model, usage}) and its error format, with switches to make
+// it fail the way the real API does (5xx, 400 invalid input, 429 with Retry-After).
+import { serve, type ServerType } from '@hono/node-server'
+import { Hono } from 'hono'
+import { hashEmbedding } from '../../functions/_shared/embeddings/local-embedder.ts'
+
+export interface LoopbackRequest {
+  model: string
+  inputs: string[]
+  status: number
+}
+
+export interface OpenAILoopback {
+  baseURL: string
+  apiKey: string
+  requests: LoopbackRequest[]
+  /** Fail the next n requests with 500. */
+  failNext(n: number): void
+  /** Answer 400 to any request containing an input that includes this marker. */
+  poison(marker: string | undefined): void
+  /** Answer the next request with 429 and this Retry-After (seconds). */
+  rateLimitNext(retryAfterSeconds: number): void
+  close(): Promise<void>
+}
+
+const error = (message: string, type: string, code: string | null = null) => ({ error: { message, type, param: null, code } })
+
+export async function startOpenAILoopback(): Promise<OpenAILoopback> {
+  const apiKey = 'sk-loopback-test'
+  const requests: LoopbackRequest[] = []
+  let failures = 0
+  let poisonMarker: string | undefined
+  let rateLimit: number | undefined
+
+  const app = new Hono()
+  app.post('/v1/embeddings', async (c) => {
+    if (c.req.header('authorization') !== `Bearer ${apiKey}`) {
+      return c.json(error('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'), 401)
+    }
+    const body = await c.req.json<{ model: string; input: string | string[]; encoding_format?: string }>()
+    const inputs = Array.isArray(body.input) ? body.input : [body.input]
+    const record = (status: number) => requests.push({ model: body.model, inputs, status })
+    if (inputs.length > 2048) {
+      record(400)
+      return c.json(error('Too many inputs: max 2048', 'invalid_request_error'), 400)
+    }
+    if (rateLimit !== undefined) {
+      const seconds = rateLimit
+      rateLimit = undefined
+      record(429)
+      c.header('retry-after', String(seconds))
+      return c.json(error('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), 429)
+    }
+    if (failures > 0) {
+      failures--
+      record(500)
+      return c.json(error('The server had an error while processing your request.', 'server_error'), 500)
+    }
+    if (poisonMarker && inputs.some((i) => i.includes(poisonMarker!))) {
+      record(400)
+      return c.json(error(`Invalid input: contains ${poisonMarker}`, 'invalid_request_error'), 400)
+    }
+    record(200)
+    const tokens = inputs.reduce((n, i) => n + Math.ceil(i.length / 4), 0)
+    return c.json({
+      object: 'list',
+      data: inputs.map((input, index) => ({ object: 'embedding', index, embedding: hashEmbedding(`openai ${input}`, 1536) })),
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    })
+  })
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
+  })
+  const { port } = server.address() as { port: number }
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    apiKey,
+    requests,
+    failNext: (n) => (failures = n),
+    poison: (marker) => (poisonMarker = marker),
+    rateLimitNext: (seconds) => (rateLimit = seconds),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
