@@ -460,6 +460,10 @@ comment on view public.embedding_provider_usage is 'Requests made to each embedd
 revoke all on public.embedding_queue_stats, public.embedding_dead_letters, public.embedding_provider_usage from public, anon, authenticated;
 grant select on public.embedding_queue_stats, public.embedding_dead_letters, public.embedding_provider_usage to service_role;
 
+-- Anonymous visitors search too (e.g. the public catalog): they may reference objects in private,
+-- but only those granted to them below; every other object there stays revoked.
+grant usage on schema private to anon;
+
 -- Search primitives. SECURITY INVOKER: the caller's RLS applies to the rows searched. Domain RPCs
 -- call these (or copy their pattern with typed filters) and join the ids back to their table.
 

@@ -1,0 +1,153 @@
+// Search primitives over real vectors: the local embedder end to end through the pipeline, and
+// HNSW filtered top-k with iterative index scans.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeDb } from '../../functions/_shared/db.ts'
+import { embedQuery, toVectorLiteral } from '../../functions/_shared/embeddings/provider.ts'
+import { app } from '../../functions/embed/app.ts'
+import { signRoleKey } from '../../stack/keys.ts'
+import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+
+const SECRET = 'search-test-secret-with-at-least-32-characters'
+let db: TestDatabase
+
+const TARGET = 'Affordable cloud GPU servers for training large language models'
+const PARAPHRASE = 'cheap GPU cloud server to train a large language model'
+
+// 1,000 texts about other things (no content word in common with the target).
+function unrelatedTexts(): string[] {
+  const topics = ['lemon cake', 'garden hose', 'mountain bike', 'jazz record', 'wool sweater', 'kitchen knife', 'tomato soup',
+    'river fishing', 'oak table', 'piano lesson', 'dog leash', 'winter boots', 'paper lantern', 'chess opening', 'bird feeder',
+    'yoga mat', 'coffee grinder', 'rose pruning', 'sea kayak', 'poetry reading', 'bread oven', 'tennis racket', 'ceramic vase',
+    'hiking trail', 'violin bow']
+  const angles = ['recipe notes about', 'a review of the', 'how to clean a', 'the history of the', 'buying guide: the',
+    'photos of my', 'repairing an old', 'why I love the', 'a short story with a', 'questions about the']
+  const tails = ['on sunday', 'with grandma', 'near the lake', 'after rain', 'in autumn', 'for kids', 'at dawn', 'by hand']
+  const texts: string[] = []
+  for (const t of topics) for (const a of angles) for (const tail of tails) texts.push(`${a} ${t} ${tail}`)
+  return texts.slice(0, 1000)
+}
+
+beforeAll(async () => {
+  db = await startTestDatabase()
+  process.env.SUPABASE_DB_URL = db.url
+  process.env.JWT_SECRET = SECRET
+  delete process.env.OPENAI_API_KEY // the local embedder
+  await db.pglite.exec(`
+    create table public.articles (
+      id bigint generated always as identity primary key,
+      body text not null,
+      audience text not null default 'everyone',
+      embedding extensions.vector(1536),
+      fts tsvector generated always as (to_tsvector('english', body)) stored
+    );
+    alter table public.articles enable row level security;
+    grant select on public.articles to anon;
+    create policy "anon reads public articles" on public.articles for select to anon using (audience = 'everyone');
+    select private.register_embedding('public.articles', 'id', 'body', 'embedding');`)
+  const texts = unrelatedTexts()
+  await db.pglite.query(`insert into public.articles (body) select unnest($1::text[])`, [texts.slice(0, 500)])
+  await db.pglite.query(`insert into public.articles (body) values ($1)`, [TARGET])
+  await db.pglite.query(`insert into public.articles (body) select unnest($1::text[])`, [texts.slice(500)])
+  const res = await app.request('/embed', {
+    method: 'POST',
+    body: '{}',
+    headers: { authorization: `Bearer ${await signRoleKey('service_role', SECRET)}` },
+  })
+  expect(await res.json()).toMatchObject({ written: 1001 })
+})
+afterAll(async () => {
+  await closeDb()
+  await db.stop()
+})
+
+describe('semantic search with the local embedder', () => {
+  it('ranks a text first for a query that paraphrases it, among 1,000 unrelated rows', async () => {
+    const query = toVectorLiteral(await embedQuery(PARAPHRASE))
+    const { rows } = await db.pglite.query<{ body: string; similarity: number }>(
+      `select a.body, m.similarity from private.match_vectors('public.articles', 'id', 'embedding', $1::extensions.vector, 5) m
+       join public.articles a on a.id = m.id::bigint order by m.similarity desc`,
+      [query],
+    )
+    expect(rows).toHaveLength(5)
+    expect(rows[0].body).toBe(TARGET)
+    expect(rows[0].similarity).toBeGreaterThan(rows[1].similarity + 0.1)
+  })
+
+  it('hybrid search (full text + vector, RRF) ranks it first too, with both ranks', async () => {
+    const query = toVectorLiteral(await embedQuery(PARAPHRASE))
+    const { rows } = await db.pglite.query<{ body: string; full_text_rank: number | null; semantic_rank: number }>(
+      `select a.body, h.full_text_rank, h.semantic_rank
+       from private.hybrid_search('public.articles', 'id', 'fts', 'embedding', 'GPU cloud', $1::extensions.vector, 10) h
+       join public.articles a on a.id = h.id::bigint order by h.score desc`,
+      [query],
+    )
+    expect(rows[0]).toMatchObject({ body: TARGET, full_text_rank: 1, semantic_rank: 1 })
+  })
+
+  it('applies the caller\'s RLS: anon never gets a row its policy hides', async () => {
+    const [{ id }] = (await db.pglite.query<{ id: string }>(`select id::text from public.articles where body = $1`, [TARGET])).rows
+    await db.pglite.query(`update public.articles set audience = 'staff' where id = $1`, [id])
+    const query = toVectorLiteral(await embedQuery(PARAPHRASE))
+    const search = `select m.id from private.match_vectors('public.articles', 'id', 'embedding', $1::extensions.vector, 10) m`
+    const asAnon = await db.pglite.transaction(async (tx) => {
+      await tx.exec('set local role anon')
+      return (await tx.query<{ id: string }>(search, [query])).rows.map((r) => r.id)
+    })
+    expect(asAnon).toHaveLength(10)
+    expect(asAnon).not.toContain(id)
+    const asOwner = (await db.pglite.query<{ id: string }>(search, [query])).rows.map((r) => r.id)
+    expect(asOwner[0]).toBe(id)
+  })
+})
+
+describe('filtered top-k on HNSW', () => {
+  beforeAll(async () => {
+    // 20,000 rows, 2% of them in category 'rare'. 32 dimensions: an HNSW build of 20,000 x 1536
+    // takes minutes in PGlite (WASM); the iterative-scan behaviour under test is the same.
+    await db.pglite.exec(`
+      select setseed(0.42);
+      create table public.points (id integer primary key, category text not null, embedding extensions.vector(32) not null);
+      insert into public.points
+        select i, case when i % 50 = 0 then 'rare' else 'common' end,
+               (select array_agg(random() - 0.5) from generate_series(1, 32) d where i > 0)::extensions.vector
+        from generate_series(1, 20000) i;
+      set maintenance_work_mem = '256MB';
+      create index points_embedding_hnsw on public.points using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = 64);
+      analyze public.points;`)
+  })
+
+  const queryVector = '[' + Array.from({ length: 32 }, (_, i) => Math.sin(i + 1).toFixed(4)).join(',') + ']'
+
+  it('returns 10 rows when the filter matches 2% of 20,000 rows, close to exact search', async () => {
+    const { rows } = await db.pglite.query<{ id: string }>(
+      `select m.id from private.match_vectors('public.points', 'id', 'embedding', $1::extensions.vector, 10, '{"category": "rare"}') m`,
+      [queryVector],
+    )
+    expect(rows).toHaveLength(10)
+    const ids = rows.map((r) => Number(r.id))
+    expect(ids.every((id) => id % 50 === 0)).toBe(true)
+    const exact = await db.pglite.transaction(async (tx) => {
+      await tx.exec('set local enable_indexscan = off')
+      const { rows } = await tx.query<{ id: number }>(
+        `select id from public.points where category = 'rare' order by embedding operator(extensions.<=>) $1::extensions.vector limit 10`,
+        [queryVector],
+      )
+      return rows.map((r) => r.id)
+    })
+    expect(exact).toHaveLength(10)
+    expect(ids.filter((id) => exact.includes(id)).length).toBeGreaterThanOrEqual(9)
+  })
+
+  it('(control) a plain HNSW scan without iterative scans returns fewer than 10 rows here', async () => {
+    await db.pglite.exec(`begin; set local enable_seqscan = off; set local hnsw.iterative_scan = off; set local hnsw.ef_search = 40;`)
+    try {
+      const { rows } = await db.pglite.query(
+        `select id from public.points where category = 'rare' order by embedding operator(extensions.<=>) $1::extensions.vector limit 10`,
+        [queryVector],
+      )
+      expect(rows.length).toBeLessThan(10)
+    } finally {
+      await db.pglite.exec('rollback')
+    }
+  })
+})
