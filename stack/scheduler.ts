@@ -70,8 +70,9 @@ export class Scheduler {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.serviceRoleKey}` },
         body: JSON.stringify(job.body ?? {}),
       })
-      await res.body?.cancel()
-      this.log(`cron ${job.name} -> ${job.function_name}: ${res.status}`)
+      const body = await res.text()
+      // Quiet when healthy (embed-queue fires every 10 s); every failure is logged.
+      if (!res.ok) this.log(`cron ${job.name} -> ${job.function_name}: ${res.status} ${body.slice(0, 300)}`)
       return res.status
     } catch (error) {
       this.log(`cron ${job.name} -> ${job.function_name} failed: ${(error as Error).message}`)
