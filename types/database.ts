@@ -37,13 +37,786 @@ export type Database = {
   }
   cloud: {
     Tables: {
-      [_ in never]: never
+      bitnami_categories: {
+        Row: {
+          category_id: number
+          created_at: string
+          name: string
+          total: number
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          category_id: number
+          created_at?: string
+          name: string
+          total?: number
+          updated_at?: string
+        }
+        Update: {
+          category_id?: number
+          created_at?: string
+          name?: string
+          total?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      bitnami_operator_capabilities: {
+        Row: {
+          capability_id: string
+          created_at: string
+          name: string
+          total: number
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          capability_id: string
+          created_at?: string
+          name: string
+          total?: number
+          updated_at?: string
+        }
+        Update: {
+          capability_id?: string
+          created_at?: string
+          name?: string
+          total?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      bitnami_packages: {
+        Row: {
+          all_containers_images_whitelisted: boolean
+          app_version: string | null
+          available_versions: Json | null
+          category: number | null
+          cncf: boolean
+          container_images: Json | null
+          contains_security_updates: boolean
+          content_url: string | null
+          created_at: string
+          dependencies: Json | null
+          deprecated: boolean
+          description: string | null
+          description_embedding: string | null
+          digest: string | null
+          has_values_schema: boolean
+          home_url: string | null
+          internal_logo_url: string | null
+          is_operator: boolean
+          keywords: NonNullable<Json>
+          keywords_embedding: string | null
+          keywords_text: string | null
+          license: string | null
+          links: Json | null
+          logo_image_id: string | null
+          name: string
+          normalized_name: string | null
+          official: boolean
+          package_id: string
+          prerelease: boolean
+          production_organizations_count: number
+          readme: string | null
+          readme_embedding: string | null
+          repository_display_name: string | null
+          repository_id: string | null
+          repository_kind: number | null
+          repository_name: string | null
+          repository_official: boolean
+          repository_organization_display_name: string | null
+          repository_organization_name: string | null
+          repository_scanner_disabled: boolean
+          repository_url: string | null
+          repository_verified_publisher: boolean
+          search_tsv: unknown
+          security_report_created_at: number | null
+          security_report_summary: Json | null
+          security_reports: Json | null
+          signed: boolean
+          stars: number
+          statistics: Json | null
+          stats_subscriptions: number
+          stats_webhooks: number
+          ts: number | null
+          updated_at: string
+          version: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          all_containers_images_whitelisted?: boolean
+          app_version?: string | null
+          available_versions?: Json | null
+          category?: number | null
+          cncf?: boolean
+          container_images?: Json | null
+          contains_security_updates?: boolean
+          content_url?: string | null
+          created_at?: string
+          dependencies?: Json | null
+          deprecated?: boolean
+          description?: string | null
+          description_embedding?: string | null
+          digest?: string | null
+          has_values_schema?: boolean
+          home_url?: string | null
+          internal_logo_url?: string | null
+          is_operator?: boolean
+          keywords?: NonNullable<Json>
+          keywords_embedding?: string | null
+          keywords_text?: never
+          license?: string | null
+          links?: Json | null
+          logo_image_id?: string | null
+          name: string
+          normalized_name?: string | null
+          official?: boolean
+          package_id?: string
+          prerelease?: boolean
+          production_organizations_count?: number
+          readme?: string | null
+          readme_embedding?: string | null
+          repository_display_name?: string | null
+          repository_id?: string | null
+          repository_kind?: number | null
+          repository_name?: string | null
+          repository_official?: boolean
+          repository_organization_display_name?: string | null
+          repository_organization_name?: string | null
+          repository_scanner_disabled?: boolean
+          repository_url?: string | null
+          repository_verified_publisher?: boolean
+          search_tsv?: never
+          security_report_created_at?: number | null
+          security_report_summary?: Json | null
+          security_reports?: Json | null
+          signed?: boolean
+          stars?: number
+          statistics?: Json | null
+          stats_subscriptions?: number
+          stats_webhooks?: number
+          ts?: number | null
+          updated_at?: string
+          version?: string | null
+        }
+        Update: {
+          all_containers_images_whitelisted?: boolean
+          app_version?: string | null
+          available_versions?: Json | null
+          category?: number | null
+          cncf?: boolean
+          container_images?: Json | null
+          contains_security_updates?: boolean
+          content_url?: string | null
+          created_at?: string
+          dependencies?: Json | null
+          deprecated?: boolean
+          description?: string | null
+          description_embedding?: string | null
+          digest?: string | null
+          has_values_schema?: boolean
+          home_url?: string | null
+          internal_logo_url?: string | null
+          is_operator?: boolean
+          keywords?: NonNullable<Json>
+          keywords_embedding?: string | null
+          keywords_text?: never
+          license?: string | null
+          links?: Json | null
+          logo_image_id?: string | null
+          name?: string
+          normalized_name?: string | null
+          official?: boolean
+          package_id?: string
+          prerelease?: boolean
+          production_organizations_count?: number
+          readme?: string | null
+          readme_embedding?: string | null
+          repository_display_name?: string | null
+          repository_id?: string | null
+          repository_kind?: number | null
+          repository_name?: string | null
+          repository_official?: boolean
+          repository_organization_display_name?: string | null
+          repository_organization_name?: string | null
+          repository_scanner_disabled?: boolean
+          repository_url?: string | null
+          repository_verified_publisher?: boolean
+          search_tsv?: never
+          security_report_created_at?: number | null
+          security_report_summary?: Json | null
+          security_reports?: Json | null
+          signed?: boolean
+          stars?: number
+          statistics?: Json | null
+          stats_subscriptions?: number
+          stats_webhooks?: number
+          ts?: number | null
+          updated_at?: string
+          version?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'bitnami_packages_category_fkey'
+            columns: ['category']
+            isOneToOne: false
+            referencedRelation: 'bitnami_categories'
+            referencedColumns: ['category_id']
+          },
+        ]
+      }
+      conversations: {
+        Row: {
+          created_at: string
+          id: string
+          title: string | null
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          id?: string
+          title?: string | null
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          title?: string | null
+          user_id?: string
+        }
+        Relationships: []
+      }
+      cred: {
+        Row: {
+          created_at: string
+          id: number
+          provider: string | null
+          provider_credentials: Json | null
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          id?: number
+          provider?: string | null
+          provider_credentials?: Json | null
+        }
+        Update: {
+          created_at?: string
+          id?: number
+          provider?: string | null
+          provider_credentials?: Json | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'cred_provider_fkey'
+            columns: ['provider']
+            isOneToOne: false
+            referencedRelation: 'providers'
+            referencedColumns: ['provider']
+          },
+        ]
+      }
+      currency_rates: {
+        Row: {
+          currency: string
+          per_usd: number
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          currency: string
+          per_usd: number
+          updated_at?: string
+        }
+        Update: {
+          currency?: string
+          per_usd?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      data: {
+        Row: {
+          created_at: string
+          id: number
+          key: string
+          provider: string | null
+          value: Json | null
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          id?: number
+          key: string
+          provider?: string | null
+          value?: Json | null
+        }
+        Update: {
+          created_at?: string
+          id?: number
+          key?: string
+          provider?: string | null
+          value?: Json | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'data_provider_fkey'
+            columns: ['provider']
+            isOneToOne: false
+            referencedRelation: 'providers'
+            referencedColumns: ['provider']
+          },
+        ]
+      }
+      instances: {
+        Row: {
+          available: boolean
+          bandwidth_mbps: number | null
+          capabilities: Json | null
+          cpu_cores: number | null
+          cpu_manufacturer: string | null
+          cpu_mhz: number | null
+          cpu_model: string | null
+          cpu_threads: number | null
+          created_at: string
+          data_source_timestamp: string | null
+          description: string | null
+          disk_count: number | null
+          disk_gb: number | null
+          disk_type: string | null
+          embedding: string | null
+          gpu_count: number
+          gpu_manufacturer: string | null
+          gpu_memory_gb: number | null
+          gpu_model: string | null
+          id: string
+          inbound_bandwidth: number | null
+          instance_id: string
+          instance_type: string | null
+          memory_gb: number | null
+          memory_mb: number | null
+          name: string | null
+          networking_throughput: number | null
+          os_type: string | null
+          outbound_bandwidth: number | null
+          price_currency: string
+          price_hourly: number | null
+          price_monthly: number | null
+          provider: string
+          quota: number | null
+          raw_data: Json | null
+          regions: NonNullable<Json>
+          search_text: string | null
+          stock_status: string | null
+          transfer_tb: number | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          available?: boolean
+          bandwidth_mbps?: number | null
+          capabilities?: Json | null
+          cpu_cores?: number | null
+          cpu_manufacturer?: string | null
+          cpu_mhz?: number | null
+          cpu_model?: string | null
+          cpu_threads?: number | null
+          created_at?: string
+          data_source_timestamp?: string | null
+          description?: string | null
+          disk_count?: number | null
+          disk_gb?: number | null
+          disk_type?: string | null
+          embedding?: string | null
+          gpu_count?: number
+          gpu_manufacturer?: string | null
+          gpu_memory_gb?: number | null
+          gpu_model?: string | null
+          id?: string
+          inbound_bandwidth?: number | null
+          instance_id: string
+          instance_type?: string | null
+          memory_gb?: number | null
+          memory_mb?: number | null
+          name?: string | null
+          networking_throughput?: number | null
+          os_type?: string | null
+          outbound_bandwidth?: number | null
+          price_currency?: string
+          price_hourly?: number | null
+          price_monthly?: number | null
+          provider: string
+          quota?: number | null
+          raw_data?: Json | null
+          regions?: NonNullable<Json>
+          search_text?: never
+          stock_status?: string | null
+          transfer_tb?: number | null
+          updated_at?: string
+        }
+        Update: {
+          available?: boolean
+          bandwidth_mbps?: number | null
+          capabilities?: Json | null
+          cpu_cores?: number | null
+          cpu_manufacturer?: string | null
+          cpu_mhz?: number | null
+          cpu_model?: string | null
+          cpu_threads?: number | null
+          created_at?: string
+          data_source_timestamp?: string | null
+          description?: string | null
+          disk_count?: number | null
+          disk_gb?: number | null
+          disk_type?: string | null
+          embedding?: string | null
+          gpu_count?: number
+          gpu_manufacturer?: string | null
+          gpu_memory_gb?: number | null
+          gpu_model?: string | null
+          id?: string
+          inbound_bandwidth?: number | null
+          instance_id?: string
+          instance_type?: string | null
+          memory_gb?: number | null
+          memory_mb?: number | null
+          name?: string | null
+          networking_throughput?: number | null
+          os_type?: string | null
+          outbound_bandwidth?: number | null
+          price_currency?: string
+          price_hourly?: number | null
+          price_monthly?: number | null
+          provider?: string
+          quota?: number | null
+          raw_data?: Json | null
+          regions?: NonNullable<Json>
+          search_text?: never
+          stock_status?: string | null
+          transfer_tb?: number | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'instances_provider_fkey'
+            columns: ['provider']
+            isOneToOne: false
+            referencedRelation: 'providers'
+            referencedColumns: ['provider']
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          content: string
+          conversation_id: string
+          created_at: string
+          id: string
+          metadata: NonNullable<Json>
+          role: string
+        }
+        ComputedFields: never
+        Insert: {
+          content: string
+          conversation_id: string
+          created_at?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          role: string
+        }
+        Update: {
+          content?: string
+          conversation_id?: string
+          created_at?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          role?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'messages_conversation_id_fkey'
+            columns: ['conversation_id']
+            isOneToOne: false
+            referencedRelation: 'conversations'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      providers: {
+        Row: {
+          created_at: string
+          id: string
+          logo_url: string | null
+          provider: string
+          provider_credentials: Json | null
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          id?: string
+          logo_url?: string | null
+          provider: string
+          provider_credentials?: Json | null
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          logo_url?: string | null
+          provider?: string
+          provider_credentials?: Json | null
+        }
+        Relationships: []
+      }
+      regions: {
+        Row: {
+          city: string | null
+          continent: string | null
+          country: string | null
+          extra_info: NonNullable<Json>
+          id: string
+          provider: string
+          region_id: string
+          status: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          city?: string | null
+          continent?: string | null
+          country?: string | null
+          extra_info?: NonNullable<Json>
+          id?: string
+          provider: string
+          region_id: string
+          status?: string | null
+        }
+        Update: {
+          city?: string | null
+          continent?: string | null
+          country?: string | null
+          extra_info?: NonNullable<Json>
+          id?: string
+          provider?: string
+          region_id?: string
+          status?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'regions_provider_fkey'
+            columns: ['provider']
+            isOneToOne: false
+            referencedRelation: 'providers'
+            referencedColumns: ['provider']
+          },
+        ]
+      }
     }
     Views: {
-      [_ in never]: never
+      instances_with_city: {
+        Row: {
+          available: boolean
+          bandwidth_mbps: number | null
+          capabilities: Json | null
+          city: string | null
+          continent: string | null
+          country: string | null
+          cpu_cores: number | null
+          cpu_manufacturer: string | null
+          cpu_mhz: number | null
+          cpu_model: string | null
+          cpu_threads: number | null
+          created_at: string
+          data_source_timestamp: string | null
+          description: string | null
+          disk_count: number | null
+          disk_gb: number | null
+          disk_type: string | null
+          embedding: string | null
+          gpu_count: number
+          gpu_manufacturer: string | null
+          gpu_memory_gb: number | null
+          gpu_model: string | null
+          id: string
+          inbound_bandwidth: number | null
+          instance_id: string
+          instance_type: string | null
+          memory_gb: number | null
+          memory_mb: number | null
+          name: string | null
+          networking_throughput: number | null
+          os_type: string | null
+          outbound_bandwidth: number | null
+          price_currency: string
+          price_hourly: number | null
+          price_monthly: number | null
+          provider: string
+          quota: number | null
+          raw_data: Json | null
+          regions: NonNullable<Json>
+          search_text: string | null
+          stock_status: string | null
+          transfer_tb: number | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Relationships: [
+          {
+            foreignKeyName: 'instances_provider_fkey'
+            columns: ['provider']
+            isOneToOne: false
+            referencedRelation: 'providers'
+            referencedColumns: ['provider']
+          },
+        ]
+      }
+      instances_with_country: {
+        Row: {
+          available: boolean
+          bandwidth_mbps: number | null
+          capabilities: Json | null
+          country: string | null
+          cpu_cores: number | null
+          cpu_manufacturer: string | null
+          cpu_mhz: number | null
+          cpu_model: string | null
+          cpu_threads: number | null
+          created_at: string
+          data_source_timestamp: string | null
+          description: string | null
+          disk_count: number | null
+          disk_gb: number | null
+          disk_type: string | null
+          embedding: string | null
+          gpu_count: number
+          gpu_manufacturer: string | null
+          gpu_memory_gb: number | null
+          gpu_model: string | null
+          id: string
+          inbound_bandwidth: number | null
+          instance_id: string
+          instance_type: string | null
+          memory_gb: number | null
+          memory_mb: number | null
+          name: string | null
+          networking_throughput: number | null
+          os_type: string | null
+          outbound_bandwidth: number | null
+          price_currency: string
+          price_hourly: number | null
+          price_monthly: number | null
+          provider: string
+          quota: number | null
+          raw_data: Json | null
+          regions: NonNullable<Json>
+          search_text: string | null
+          stock_status: string | null
+          transfer_tb: number | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Relationships: [
+          {
+            foreignKeyName: 'instances_provider_fkey'
+            columns: ['provider']
+            isOneToOne: false
+            referencedRelation: 'providers'
+            referencedColumns: ['provider']
+          },
+        ]
+      }
     }
     Functions: {
-      [_ in never]: never
+      compare_prices: {
+        Args: {
+          gpu_count_filter?: number
+          gpu_model_filter?: string
+          match_count?: number
+          min_memory_gb?: number
+          min_vcpu?: number
+          target_currency?: string
+        }
+        Returns: {
+          cpu_cores: number
+          currency: string
+          gpu_count: number
+          gpu_model: string
+          instance_id: string
+          locations: string[]
+          memory_gb: number
+          name: string
+          original_currency: string
+          original_price_monthly: number
+          price_hourly: number
+          price_monthly: number
+          provider: string
+        }[]
+      }
+      search_instances: {
+        Args: {
+          available_only?: boolean
+          city_filter?: string
+          continent_filter?: string
+          country_filter?: string
+          gpu_model_filter?: string
+          match_count?: number
+          max_price_hourly?: number
+          max_price_monthly?: number
+          min_gpu_count?: number
+          min_memory_gb?: number
+          min_vcpu?: number
+          provider_filter?: string
+          query_embedding?: string
+        }
+        Returns: {
+          available: boolean
+          cpu_cores: number
+          gpu_count: number
+          gpu_memory_gb: number
+          gpu_model: string
+          id: string
+          instance_id: string
+          memory_gb: number
+          name: string
+          price_currency: string
+          price_hourly: number
+          price_monthly: number
+          provider: string
+          regions: Json
+          similarity: number
+        }[]
+      }
+      search_packages: {
+        Args: {
+          category_filter?: number
+          cncf_only?: boolean
+          exclude_deprecated?: boolean
+          full_text_weight?: number
+          match_count?: number
+          official_only?: boolean
+          operator_only?: boolean
+          query_embedding?: string
+          query_text?: string
+          rrf_k?: number
+          semantic_weight?: number
+          verified_publisher_only?: boolean
+        }
+        Returns: {
+          category: number
+          cncf: boolean
+          deprecated: boolean
+          description: string
+          is_operator: boolean
+          name: string
+          official: boolean
+          package_id: string
+          repository_verified_publisher: boolean
+          score: number
+          stars: number
+          version: string
+        }[]
+      }
     }
     Enums: {
       [_ in never]: never
@@ -96,6 +869,43 @@ export type Database = {
       }
     }
     Views: {
+      conversations: {
+        Row: {
+          created_at: string
+          id: string
+          title: string | null
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string | null
+          id?: string | null
+          title?: string | null
+          user_id?: string | null
+        }
+        Update: {
+          created_at?: string | null
+          id?: string | null
+          title?: string | null
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'conversations_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'profiles'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'conversations_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
       embedding_dead_letters: {
         Row: {
           attempts: number
@@ -169,6 +979,64 @@ export type Database = {
           vector_column: string
         }
         ComputedFields: never
+        Relationships: []
+      }
+      messages: {
+        Row: {
+          content: string
+          conversation_id: string
+          created_at: string
+          id: string
+          role: string
+        }
+        ComputedFields: never
+        Insert: {
+          content?: string | null
+          conversation_id?: string | null
+          created_at?: string | null
+          id?: string | null
+          role?: string | null
+        }
+        Update: {
+          content?: string | null
+          conversation_id?: string | null
+          created_at?: string | null
+          id?: string | null
+          role?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'messages_conversation_id_fkey'
+            columns: ['conversation_id']
+            isOneToOne: false
+            referencedRelation: 'conversations'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      users: {
+        Row: {
+          created_at: string
+          email: string | null
+          first_name: string | null
+          id: string
+          last_name: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string | null
+          email?: string | null
+          first_name?: never
+          id?: string | null
+          last_name?: never
+        }
+        Update: {
+          created_at?: string | null
+          email?: string | null
+          first_name?: never
+          id?: string | null
+          last_name?: never
+        }
         Relationships: []
       }
     }

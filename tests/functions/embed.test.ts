@@ -42,6 +42,8 @@ beforeAll(async () => {
   process.env.OPENAI_API_KEY = openai.apiKey
   process.env.OPENAI_BASE_URL = openai.baseURL
   serviceKey = await signRoleKey('service_role', SECRET)
+  // Start from an empty queue: the seed's catalog rows are waiting for their vectors too.
+  await db.pglite.exec('delete from private.embedding_jobs')
 })
 afterAll(async () => {
   await closeDb()

@@ -6,7 +6,8 @@ import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { readProjectConfig } from '../../stack/config.ts'
 import { openPglite, serveSocket, socketPort } from '../../stack/database.ts'
-import { listMigrations } from '../../stack/migrator.ts'
+import { basename } from 'node:path'
+import { listMigrations, listSeedFiles } from '../../stack/migrator.ts'
 import { bootstrapPlatform } from '../../stack/platform.ts'
 import { postgresRunner } from '../../stack/sql-runner.ts'
 import { startStack, type RunningStack } from '../../stack/stack.ts'
@@ -31,7 +32,7 @@ afterAll(async () => {
 it('bootstraps, migrates and seeds the external database, and serves it', async () => {
   expect(stack.status.DB_URL).toBe(url)
   expect(stack.migrations.applied).toHaveLength(listMigrations().length)
-  expect(stack.migrations.seeded).toEqual(['../seed/000_shared_local_admin.sql'])
+  expect(stack.migrations.seeded).toEqual(listSeedFiles(readProjectConfig().seedPaths).map((f) => `../seed/${basename(f)}`))
 
   const supabase = createClient(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
   const { data, error } = await supabase.auth.signUp({ email: 'ext@example.test', password: 'external-db-password' })
