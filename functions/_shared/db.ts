@@ -29,3 +29,21 @@ export async function closeDb(): Promise<void> {
   clientUrl = undefined
   await current?.end({ timeout: 5 })
 }
+
+/**
+ * Runs fn in a transaction as an API role (anon/authenticated) with the given JWT claims, so RLS
+ * and grants apply exactly as for a supabase-js request.
+ */
+export async function withRole<T>(
+  role: 'anon' | 'authenticated',
+  claims: Record<string, unknown>,
+  fn: (sql: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
+  return (await db().begin(async (tx) => {
+    await tx`select set_config('role', ${role}, true),
+                    set_config('request.jwt.claims', ${JSON.stringify({ ...claims, role })}, true),
+                    set_config('request.jwt.claim.sub', ${String(claims.sub ?? '')}, true),
+                    set_config('request.jwt.claim.role', ${role}, true)`
+    return await fn(tx)
+  })) as T
+}

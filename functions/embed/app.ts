@@ -6,7 +6,7 @@ import { requireRole } from '../_shared/auth.ts'
 import { db } from '../_shared/db.ts'
 import { embeddingProvider } from '../_shared/embeddings/provider.ts'
 import { env } from '../_shared/env.ts'
-import { ApiError } from '../_shared/errors.ts'
+import { jsonBody, parse } from '../_shared/validation.ts'
 import { runEmbedWorker } from './worker.ts'
 
 const RunRequest = z
@@ -19,12 +19,10 @@ const RunRequest = z
 export const app = createApp('embed')
 
 app.post('/', requireRole('service_role'), async (c) => {
-  const raw = await c.req.text()
-  const parsed = RunRequest.safeParse(raw.trim() ? JSON.parse(raw) : {})
-  if (!parsed.success) throw new ApiError(400, 'invalid_request', z.prettifyError(parsed.error))
+  const body = parse(RunRequest, await jsonBody(c))
   const summary = await runEmbedWorker(db(), embeddingProvider(), {
-    maxJobs: parsed.data.max_jobs,
-    maxSeconds: parsed.data.max_seconds,
+    maxJobs: body.max_jobs,
+    maxSeconds: body.max_seconds,
     chunkTokens: Number(env('EMBED_CHUNK_TOKENS') ?? 8000),
     chunkOverlap: Number(env('EMBED_CHUNK_OVERLAP') ?? 200),
   })

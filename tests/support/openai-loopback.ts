@@ -15,6 +15,8 @@ export interface OpenAILoopback {
   baseURL: string
   apiKey: string
   requests: LoopbackRequest[]
+  /** Chat completion requests received (POST /v1/chat/completions). */
+  chats: { model: string; messages: { role: string; content: string }[] }[]
   /** Fail the next n requests with 500. */
   failNext(n: number): void
   /** Answer 400 to any request containing an input that includes this marker. */
@@ -32,6 +34,7 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
   let failures = 0
   let poisonMarker: string | undefined
   let rateLimit: number | undefined
+  const chats: { model: string; messages: { role: string; content: string }[] }[] = []
 
   const app = new Hono()
   app.post('/v1/embeddings', async (c) => {
@@ -71,6 +74,23 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
     })
   })
 
+  app.post('/v1/chat/completions', async (c) => {
+    if (c.req.header('authorization') !== `Bearer ${apiKey}`) {
+      return c.json(error('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'), 401)
+    }
+    const body = await c.req.json<{ model: string; messages: { role: string; content: string }[] }>()
+    chats.push(body)
+    const user = body.messages.at(-1)?.content ?? ''
+    return c.json({
+      id: `chatcmpl-${chats.length}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `Offer 1 is the cheapest. (${user.length} chars read)` } }],
+      usage: { prompt_tokens: 10, completion_tokens: 8, total_tokens: 18 },
+    })
+  })
+
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
   })
@@ -79,6 +99,7 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
     baseURL: `http://127.0.0.1:${port}/v1`,
     apiKey,
     requests,
+    chats,
     failNext: (n) => (failures = n),
     poison: (marker) => (poisonMarker = marker),
     rateLimitNext: (seconds) => (rateLimit = seconds),
