@@ -817,6 +817,8 @@ export type Database = {
           version: string
         }[]
       }
+      sync_packages: { Args: { snapshot: Json }; Returns: Json }
+      sync_provider_snapshot: { Args: { provider_key: string; snapshot: Json }; Returns: Json }
     }
     Enums: {
       [_ in never]: never
