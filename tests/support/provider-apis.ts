@@ -1,0 +1,441 @@
+// One loopback HTTP server that speaks the public catalog APIs of DigitalOcean (/do), Hetzner Cloud
+// (/hetzner), Vultr (/vultr), Linode (/linode) and ArtifactHub (/artifacthub) in their documented
+// JSON shapes, pagination schemes and error formats. Each API caps its page size well below what the
+// adapters ask for (as the real ones cap at their documented maximum), so every list spans 2+ pages.
+import { serve, type ServerType } from '@hono/node-server'
+import { Hono, type Context } from 'hono'
+
+type Json = Record<string, unknown>
+export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'artifacthub'
+
+export interface FixtureData {
+  digitalocean: { sizes: Json[]; regions: Json[] }
+  hetzner: { server_types: Json[]; locations: Json[] }
+  vultr: { plans: Json[]; regions: Json[] }
+  linode: { types: Json[]; regions: Json[] }
+  /** Full package detail objects; the search endpoint answers with their summary fields. */
+  artifacthub: { packages: Json[] }
+}
+
+export interface ProviderApis {
+  baseUrls: Record<ProviderName, string>
+  requests: { provider: string; path: string; auth?: string }[]
+  setFailure(provider: string, status: number | undefined): void
+  mutate(fn: (data: FixtureData) => void): void
+  data: FixtureData
+  close(): Promise<void>
+}
+
+export const TEST_TOKEN = 'test-token'
+
+// Server-side page size caps (the real maxima are 200 / 50 / 500 / 500 / 60).
+export const PAGE_CAPS: Record<ProviderName, number> = { digitalocean: 4, hetzner: 2, vultr: 3, linode: 2, artifacthub: 4 }
+
+const PREFIX: Record<ProviderName, string> = {
+  digitalocean: '/do',
+  hetzner: '/hetzner',
+  vultr: '/vultr',
+  linode: '/linode',
+  artifacthub: '/artifacthub',
+}
+
+// ---------------------------------------------------------------- fixtures
+
+const doSize = (
+  slug: string, vcpus: number, memory: number, disk: number, transfer: number, monthly: number, hourly: number,
+  description: string, regions: string[], extra: Json = {},
+): Json => ({
+  slug, memory, vcpus, disk, transfer, price_monthly: monthly, price_hourly: hourly, regions, available: true, description,
+  disk_info: [{ type: 'local', size: { amount: disk, unit: 'gib' } }], ...extra,
+})
+
+const doRegion = (slug: string, name: string, sizes: string[], available = true): Json => ({
+  slug, name, sizes, available,
+  features: ['backups', 'ipv6', 'metadata', 'install_agent', 'storage', 'image_transfer'],
+})
+
+const hPrice = (location: string, hourly: string, monthly: string, tib = 20): Json => ({
+  location,
+  price_hourly: { net: (Number(hourly) / 1.19).toFixed(10), gross: hourly },
+  price_monthly: { net: (Number(monthly) / 1.19).toFixed(10), gross: monthly },
+  included_traffic: tib * 1024 ** 4,
+  price_per_tb_traffic: { net: '1.0000000000', gross: '1.1900000000000000' },
+})
+
+const hType = (
+  id: number, name: string, cores: number, memory: number, disk: number, cpu_type: string, architecture: string,
+  prices: Json[], extra: Json = {},
+): Json => ({
+  id, name, description: name.toUpperCase(), cores, memory, disk, deprecated: false, prices,
+  storage_type: 'local', cpu_type, architecture, deprecation: null, ...extra,
+})
+
+const hLocation = (id: number, name: string, description: string, country: string, city: string, lat: number, lon: number, zone: string): Json => ({
+  id, name, description, country, city, latitude: lat, longitude: lon, network_zone: zone,
+})
+
+const vPlan = (
+  id: string, vcpu: number, ram: number, disk: number, bandwidth: number, monthly: number, type: string,
+  locations: string[], extra: Json = {},
+): Json => ({
+  id, vcpu_count: vcpu, ram, disk, disk_count: 1, bandwidth, monthly_cost: monthly,
+  hourly_cost: Math.round((monthly / 730) * 1000) / 1000, type, locations, ...extra,
+})
+
+const lType = (
+  id: string, label: string, cls: string, vcpus: number, memory: number, disk: number, transfer: number,
+  network_out: number, hourly: number, monthly: number, gpus = 0, region_prices: Json[] = [],
+): Json => ({
+  id, label, class: cls, vcpus, memory, disk, transfer, network_out, gpus, successor: null, accelerated_devices: 0,
+  price: { hourly, monthly }, region_prices,
+  addons: { backups: { price: { hourly: Math.round(monthly / 4 / 730 * 1000) / 1000, monthly: monthly / 4 }, region_prices: [] } },
+})
+
+const lRegion = (id: string, label: string, country: string, gpu: boolean, status = 'ok'): Json => ({
+  id, label, country, status, site_type: 'core',
+  capabilities: ['Linodes', 'Block Storage', 'Object Storage', 'Cloud Firewall', 'Vlans', ...(gpu ? ['GPU Linodes'] : [])],
+  resolvers: { ipv4: '172.105.0.5,172.105.3.5', ipv6: '2600:3c02::5' },
+})
+
+const ahRepo = (name: string, display: string, url: string, org: string | null, verified: boolean, official: boolean): Json => ({
+  repository_id: `${name}-0000-4000-8000-000000000000`.slice(0, 36),
+  kind: 0, name, display_name: display, url, verified_publisher: verified, official, cncf: false, scanner_disabled: false,
+  ...(org ? { organization_name: org, organization_display_name: display } : { user_alias: name }),
+})
+
+const ahPackage = (
+  name: string, repo: Json, version: string, appVersion: string, extra: Json,
+): Json => ({
+  package_id: `${name}-1111-4111-8111-111111111111`.slice(0, 36),
+  name, normalized_name: name, display_name: name, description: `${name} Helm chart`,
+  logo_image_id: `logo-${name}`, stars: 10, official: false, cncf: false, is_operator: false,
+  version, app_version: appVersion, license: 'Apache-2.0', deprecated: false, signed: false, prerelease: false,
+  contains_security_updates: false, has_values_schema: true, has_changelog: true,
+  digest: `sha256:${name.padEnd(64, '0').slice(0, 64)}`,
+  keywords: [name, 'kubernetes'], home_url: `https://${name}.example.org`,
+  readme: `# ${name}\n\nInstall with \`helm install ${name} ${repo.name}/${name}\`.`,
+  links: [{ name: 'source', url: `https://github.com/example/${name}` }],
+  available_versions: [
+    { version, contains_security_updates: false, prerelease: false, ts: 1763000000 },
+    { version: '0.1.0', contains_security_updates: false, prerelease: false, ts: 1700000000 },
+  ],
+  containers_images: [{ name: name, image: `docker.io/example/${name}:${appVersion}`, whitelisted: false }],
+  content_url: `${repo.url}/${name}-${version}.tgz`,
+  security_report_summary: { critical: 0, high: 1, medium: 2, low: 3, unknown: 0 },
+  production_organizations_count: 1,
+  ts: 1763000000, repository: repo, ...extra,
+})
+
+export function createFixtures(): FixtureData {
+  const doRegions = ['nyc1', 'nyc3', 'sfo3', 'ams3', 'fra1', 'tor1']
+  const gpuRegions = ['nyc2', 'tor1']
+  const bitnami = ahRepo('bitnami', 'Bitnami', 'https://charts.bitnami.com/bitnami', 'bitnami', true, true)
+  const promRepo = ahRepo('prometheus-community', 'Prometheus Community', 'https://prometheus-community.github.io/helm-charts', 'prometheus', true, false)
+  const jetstack = ahRepo('cert-manager', 'cert-manager', 'https://charts.jetstack.io', 'cert-manager', true, true)
+  const strimzi = ahRepo('strimzi', 'Strimzi', 'https://strimzi.io/charts', 'strimzi', true, false)
+  const stable = ahRepo('stable', 'Helm stable', 'https://charts.helm.sh/stable', null, false, false)
+  return {
+    digitalocean: {
+      sizes: [
+        doSize('s-1vcpu-1gb', 1, 1024, 25, 1, 6, 0.00893, 'Basic', doRegions),
+        doSize('s-2vcpu-4gb-intel', 2, 4096, 80, 4, 28, 0.04167, 'Premium Intel', doRegions),
+        doSize('s-2vcpu-4gb-amd', 2, 4096, 80, 4, 28, 0.04167, 'Premium AMD', doRegions),
+        doSize('c-4', 4, 8192, 50, 5, 84, 0.125, 'CPU-Optimized', ['nyc1', 'ams3', 'fra1']),
+        doSize('m-2vcpu-16gb', 2, 16384, 50, 4, 84, 0.125, 'Memory-Optimized', ['nyc3', 'sfo3']),
+        doSize('gpu-h100x1-80gb', 20, 245760, 720, 15, 2522.16, 3.39, 'H100 GPU - 1X', gpuRegions, {
+          gpu_info: { count: 1, vram: { amount: 80, unit: 'gib' }, model: 'nvidia_h100' },
+          disk_info: [{ type: 'local', size: { amount: 720, unit: 'gib' } }, { type: 'scratch', size: { amount: 5120, unit: 'gib' } }],
+        }),
+        doSize('gpu-h100x8-640gb', 160, 1966080, 2046, 60, 17796.48, 23.92, 'H100 GPU - 8X', gpuRegions, {
+          gpu_info: { count: 8, vram: { amount: 640, unit: 'gib' }, model: 'nvidia_h100' },
+          disk_info: [{ type: 'local', size: { amount: 2046, unit: 'gib' } }, { type: 'scratch', size: { amount: 40960, unit: 'gib' } }],
+        }),
+        // Retired sizes stay listed with available=false.
+        { ...doSize('512mb', 1, 512, 20, 1, 5, 0.00744, 'Legacy Basic', []), available: false },
+      ],
+      regions: [
+        doRegion('nyc1', 'New York 1', ['s-1vcpu-1gb', 'c-4']),
+        doRegion('nyc3', 'New York 3', ['s-1vcpu-1gb', 'm-2vcpu-16gb']),
+        doRegion('sfo3', 'San Francisco 3', ['s-1vcpu-1gb', 'm-2vcpu-16gb']),
+        doRegion('ams3', 'Amsterdam 3', ['s-1vcpu-1gb', 'c-4']),
+        doRegion('fra1', 'Frankfurt 1', ['s-1vcpu-1gb', 'c-4']),
+        doRegion('tor1', 'Toronto 1', ['s-1vcpu-1gb', 'gpu-h100x1-80gb', 'gpu-h100x8-640gb']),
+      ],
+    },
+    hetzner: {
+      server_types: [
+        hType(22, 'cx22', 2, 4, 40, 'shared', 'x86', [
+          hPrice('fsn1', '0.0071000000000000', '4.5100000000000000'),
+          hPrice('nbg1', '0.0071000000000000', '4.5100000000000000'),
+          hPrice('hel1', '0.0071000000000000', '4.5100000000000000'),
+        ]),
+        hType(23, 'cpx11', 2, 2, 40, 'shared', 'x86', [
+          hPrice('fsn1', '0.0083000000000000', '5.1800000000000000'),
+          hPrice('ash', '0.0095000000000000', '5.9400000000000000', 1),
+          hPrice('sin', '0.0131000000000000', '8.1700000000000000', 1),
+        ]),
+        hType(45, 'cax11', 2, 4, 40, 'shared', 'arm', [
+          hPrice('fsn1', '0.0071000000000000', '4.5100000000000000'),
+          hPrice('hel1', '0.0071000000000000', '4.5100000000000000'),
+        ]),
+        hType(96, 'ccx13', 2, 8, 80, 'dedicated', 'x86', [
+          hPrice('hil', '0.0251000000000000', '15.6500000000000000', 1),
+          hPrice('fsn1', '0.0226000000000000', '14.2700000000000000'),
+          hPrice('ash', '0.0251000000000000', '15.6500000000000000', 1),
+        ]),
+        hType(1, 'cx11', 1, 2, 20, 'shared', 'x86', [hPrice('nbg1', '0.0060000000000000', '3.7900000000000000')], {
+          deprecated: true,
+          deprecation: { announced: '2024-06-06T08:00:00+00:00', unavailable_after: '2026-12-01T00:00:00+00:00' },
+        }),
+      ],
+      locations: [
+        hLocation(1, 'fsn1', 'Falkenstein DC Park 1', 'DE', 'Falkenstein', 50.47612, 12.370071, 'eu-central'),
+        hLocation(2, 'nbg1', 'Nuremberg DC Park 1', 'DE', 'Nuremberg', 49.452102, 11.076665, 'eu-central'),
+        hLocation(3, 'hel1', 'Helsinki DC Park 1', 'FI', 'Helsinki', 60.169855, 24.938379, 'eu-central'),
+        hLocation(4, 'ash', 'Ashburn, VA', 'US', 'Ashburn, VA', 39.045821, -77.487073, 'us-east'),
+        hLocation(5, 'hil', 'Hillsboro, OR', 'US', 'Hillsboro, OR', 45.54222, -122.951924, 'us-west'),
+        hLocation(6, 'sin', 'Singapore', 'SG', 'Singapore', 1.283333, 103.833333, 'ap-southeast'),
+      ],
+    },
+    vultr: {
+      plans: [
+        vPlan('vc2-1c-1gb', 1, 1024, 25, 1024, 5, 'vc2', ['ewr', 'ord', 'lax', 'ams', 'fra', 'sgp']),
+        vPlan('vc2-2c-4gb', 2, 4096, 80, 3072, 20, 'vc2', ['ewr', 'ord', 'ams', 'fra']),
+        vPlan('vhf-1c-2gb', 1, 2048, 64, 2048, 12, 'vhf', ['ewr', 'lax', 'sgp']),
+        vPlan('vhp-2c-4gb-amd', 2, 4096, 100, 4096, 24, 'vhp', ['ewr', 'fra']),
+        vPlan('vcg-a100-1c-6g-4vram', 1, 6144, 70, 1024, 90, 'vcg', ['ewr', 'ams'], { gpu_vram_gb: 4, gpu_type: 'NVIDIA_A100' }),
+        vPlan('vcg-l40s-32c-375g-96vram', 32, 384000, 1200, 10240, 2555, 'vcg', ['ord', 'lax'], { gpu_vram_gb: 96, gpu_type: 'NVIDIA_L40S' }),
+      ],
+      regions: [
+        { id: 'ewr', city: 'New Jersey', country: 'US', continent: 'North America', options: ['ddos_protection', 'block_storage_high_perf'] },
+        { id: 'ord', city: 'Chicago', country: 'US', continent: 'North America', options: ['ddos_protection'] },
+        { id: 'lax', city: 'Los Angeles', country: 'US', continent: 'North America', options: ['ddos_protection'] },
+        { id: 'ams', city: 'Amsterdam', country: 'NL', continent: 'Europe', options: ['ddos_protection'] },
+        { id: 'fra', city: 'Frankfurt', country: 'DE', continent: 'Europe', options: ['ddos_protection'] },
+        { id: 'sgp', city: 'Singapore', country: 'SG', continent: 'Asia', options: ['ddos_protection'] },
+      ],
+    },
+    linode: {
+      types: [
+        lType('g6-nanode-1', 'Nanode 1GB', 'nanode', 1, 1024, 25600, 1000, 1000, 0.0075, 5, 0, [
+          { id: 'id-cgk', hourly: 0.009, monthly: 6 },
+          { id: 'br-gru', hourly: 0.0105, monthly: 7 },
+        ]),
+        lType('g6-standard-2', 'Linode 4GB', 'standard', 2, 4096, 81920, 4000, 4000, 0.036, 24),
+        lType('g6-dedicated-4', 'Dedicated 8GB', 'dedicated', 4, 8192, 163840, 5000, 5000, 0.108, 72),
+        lType('g7-highmem-1', 'Linode 24GB', 'highmem', 2, 24576, 20480, 5000, 5000, 0.09, 60),
+        lType('g1-gpu-rtx6000-2', 'Dedicated 64GB + RTX6000 GPU x2', 'gpu', 16, 65536, 1310720, 20000, 10000, 3, 2000, 2),
+        lType('g2-gpu-rtx4000a1-s', 'RTX4000 Ada x1 Small', 'gpu', 4, 16384, 512000, 1000, 10000, 0.52, 350, 1),
+      ],
+      regions: [
+        lRegion('us-east', 'Newark, NJ', 'us', true),
+        lRegion('us-west', 'Fremont, CA', 'us', false),
+        lRegion('eu-west', 'London, UK', 'gb', false),
+        lRegion('eu-central', 'Frankfurt, DE', 'de', true),
+        lRegion('ap-south', 'Singapore, SG', 'sg', true),
+        lRegion('id-cgk', 'Jakarta, ID', 'id', false, 'outage'),
+      ],
+    },
+    artifacthub: {
+      packages: [
+        ahPackage('postgresql', bitnami, '16.4.2', '17.2.0', { category: 2, stars: 210, official: true, signed: true, production_organizations_count: 12 }),
+        ahPackage('redis', bitnami, '20.6.0', '7.4.1', { category: 2, stars: 150, signed: true }),
+        ahPackage('kube-prometheus-stack', promRepo, '66.3.1', 'v0.78.2', {
+          category: 4, stars: 320, is_operator: true, capabilities: 'Deep Insights', cncf: true,
+        }),
+        ahPackage('cert-manager', jetstack, 'v1.16.2', 'v1.16.2', { category: 6, stars: 280, official: true, cncf: true, license: null }),
+        ahPackage('strimzi-kafka-operator', strimzi, '0.45.0', '0.45.0', {
+          category: 8, stars: 45, is_operator: true, capabilities: 'Full Lifecycle', prerelease: false,
+        }),
+        ahPackage('nginx-ingress', stable, '1.41.3', 'v0.34.1', { stars: 5, deprecated: true, has_values_schema: false, license: null }),
+        ahPackage('grafana', promRepo, '8.8.2', '11.4.0', {
+          category: 4, stars: 190, contains_security_updates: true,
+          available_versions: [{ version: '8.8.2', contains_security_updates: true, prerelease: false, ts: 1763000000 }],
+        }),
+      ],
+    },
+  }
+}
+
+// ---------------------------------------------------------------- errors, in each API's format
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }
+
+function errorBody(provider: ProviderName, status: number): Json {
+  const text = STATUS_TEXT[status] ?? 'Error'
+  switch (provider) {
+    case 'digitalocean':
+      return status === 401
+        ? { id: 'unauthorized', message: 'Unable to authenticate you' }
+        : { id: status >= 500 ? 'server_error' : 'error', message: text, request_id: 'loopback' }
+    case 'hetzner':
+      return { error: { code: status === 401 ? 'unauthorized' : status >= 500 ? 'server_error' : 'error', message: status === 401 ? 'unable to authenticate' : text, details: {} } }
+    case 'vultr':
+      return { error: status === 401 ? 'Invalid API token.' : text, status }
+    case 'linode':
+      return { errors: [{ reason: status === 401 ? 'Invalid Token' : text }] }
+    case 'artifacthub':
+      return { message: text }
+  }
+}
+
+// ---------------------------------------------------------------- server
+
+export async function startProviderApis(): Promise<ProviderApis> {
+  const data = createFixtures()
+  const requests: ProviderApis['requests'] = []
+  const failures = new Map<string, number>()
+  const app = new Hono()
+
+  const intParam = (c: Context, name: string, fallback: number) => {
+    const v = Number(c.req.query(name))
+    return Number.isInteger(v) && v > 0 ? v : fallback
+  }
+
+  // Record, fail on demand, and enforce auth, in that order; returns a response to short-circuit.
+  const gate = (c: Context, provider: ProviderName, auth: 'required' | 'optional' | 'none') => {
+    const url = new URL(c.req.url)
+    const header = c.req.header('authorization')
+    requests.push({ provider, path: url.pathname.slice(PREFIX[provider].length) + url.search, auth: header })
+    const failure = failures.get(provider)
+    if (failure) return c.json(errorBody(provider, failure), failure as 500)
+    const valid = header === `Bearer ${TEST_TOKEN}`
+    if ((auth === 'required' && !valid) || (auth === 'optional' && header !== undefined && !valid)) {
+      return c.json(errorBody(provider, 401), 401)
+    }
+    return null
+  }
+
+  // DigitalOcean: ?page=&per_page=, {<key>: [...], links: {pages: {first, prev, next, last}}, meta: {total}}
+  const doList = (key: 'sizes' | 'regions') => (c: Context) => {
+    const denied = gate(c, 'digitalocean', 'required')
+    if (denied) return denied
+    const all = data.digitalocean[key]
+    const perPage = Math.min(intParam(c, 'per_page', 20), PAGE_CAPS.digitalocean)
+    const page = intParam(c, 'page', 1)
+    const last = Math.max(1, Math.ceil(all.length / perPage))
+    const link = (p: number) => {
+      const u = new URL(c.req.url)
+      u.searchParams.set('page', String(p))
+      u.searchParams.set('per_page', String(perPage))
+      return u.toString()
+    }
+    const pages: Json = {}
+    if (page > 1) Object.assign(pages, { first: link(1), prev: link(page - 1) })
+    if (page < last) Object.assign(pages, { next: link(page + 1), last: link(last) })
+    return c.json({ [key]: all.slice((page - 1) * perPage, page * perPage), links: { pages }, meta: { total: all.length } })
+  }
+  app.get('/do/v2/sizes', doList('sizes'))
+  app.get('/do/v2/regions', doList('regions'))
+
+  // Hetzner: ?page=&per_page=, {<key>: [...], meta: {pagination: {page, per_page, previous_page, next_page, last_page, total_entries}}}
+  const hetznerList = (key: 'server_types' | 'locations') => (c: Context) => {
+    const denied = gate(c, 'hetzner', 'required')
+    if (denied) return denied
+    const all = data.hetzner[key]
+    const perPage = Math.min(intParam(c, 'per_page', 25), PAGE_CAPS.hetzner)
+    const page = intParam(c, 'page', 1)
+    const last = Math.max(1, Math.ceil(all.length / perPage))
+    return c.json({
+      [key]: all.slice((page - 1) * perPage, page * perPage),
+      meta: {
+        pagination: {
+          page, per_page: perPage, previous_page: page > 1 ? page - 1 : null, next_page: page < last ? page + 1 : null,
+          last_page: last, total_entries: all.length,
+        },
+      },
+    })
+  }
+  app.get('/hetzner/v1/server_types', hetznerList('server_types'))
+  app.get('/hetzner/v1/locations', hetznerList('locations'))
+
+  // Vultr: ?per_page=&cursor=, {<key>: [...], meta: {total, links: {next, prev}}} with opaque cursors.
+  const cursorFor = (offset: number) => btoa(`next__${offset}`)
+  const offsetOf = (cursor: string | undefined) => (cursor ? Number(atob(cursor).replace('next__', '')) || 0 : 0)
+  const vultrList = (key: 'plans' | 'regions') => (c: Context) => {
+    const denied = gate(c, 'vultr', 'required')
+    if (denied) return denied
+    const all = data.vultr[key]
+    const perPage = Math.min(intParam(c, 'per_page', 100), PAGE_CAPS.vultr)
+    const offset = offsetOf(c.req.query('cursor'))
+    const end = offset + perPage
+    return c.json({
+      [key]: all.slice(offset, end),
+      meta: { total: all.length, links: { next: end < all.length ? cursorFor(end) : '', prev: offset > 0 ? btoa(`prev__${offset}`) : '' } },
+    })
+  }
+  app.get('/vultr/v2/plans', vultrList('plans'))
+  app.get('/vultr/v2/regions', vultrList('regions'))
+
+  // Linode: ?page=&page_size=, {data: [...], page, pages, results}; public, but a bad token is rejected.
+  const linodeList = (key: 'types' | 'regions') => (c: Context) => {
+    const denied = gate(c, 'linode', 'optional')
+    if (denied) return denied
+    const all = data.linode[key]
+    const pageSize = Math.min(intParam(c, 'page_size', 100), PAGE_CAPS.linode)
+    const page = intParam(c, 'page', 1)
+    return c.json({
+      data: all.slice((page - 1) * pageSize, page * pageSize),
+      page, pages: Math.max(1, Math.ceil(all.length / pageSize)), results: all.length,
+    })
+  }
+  app.get('/linode/v4/linode/types', linodeList('types'))
+  app.get('/linode/v4/regions', linodeList('regions'))
+
+  // ArtifactHub: anonymous; search returns summaries and the total in Pagination-Total-Count.
+  const SUMMARY_FIELDS = [
+    'package_id', 'name', 'normalized_name', 'category', 'logo_image_id', 'stars', 'official', 'cncf', 'display_name',
+    'description', 'version', 'app_version', 'license', 'deprecated', 'has_values_schema', 'signed',
+    'security_report_summary', 'production_organizations_count', 'ts', 'repository',
+  ]
+  const stripNulls = (o: Json) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined))
+  app.get('/artifacthub/api/v1/packages/search', (c) => {
+    const denied = gate(c, 'artifacthub', 'none')
+    if (denied) return denied
+    const kind = c.req.query('kind')
+    const withDeprecated = c.req.query('deprecated') === 'true'
+    const matching = data.artifacthub.packages.filter(
+      (p) => (kind === undefined || String((p.repository as Json).kind) === kind) && (withDeprecated || p.deprecated !== true),
+    )
+    const limit = Math.min(intParam(c, 'limit', 20), PAGE_CAPS.artifacthub)
+    const offset = Math.max(0, Number(c.req.query('offset')) || 0)
+    const page = matching.slice(offset, offset + limit).map((p) => stripNulls(Object.fromEntries(SUMMARY_FIELDS.map((f) => [f, p[f]]))))
+    c.header('Pagination-Total-Count', String(matching.length))
+    return c.json({ packages: page })
+  })
+  app.get('/artifacthub/api/v1/packages/helm/:repo/:name', (c) => {
+    const denied = gate(c, 'artifacthub', 'none')
+    if (denied) return denied
+    const pkg = data.artifacthub.packages.find(
+      (p) => (p.repository as Json).name === c.req.param('repo') && p.normalized_name === c.req.param('name'),
+    )
+    if (!pkg) return c.json(errorBody('artifacthub', 404), 404)
+    const { production_organizations_count: _count, ...detail } = pkg
+    return c.json(stripNulls(detail))
+  })
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
+  })
+  const { port } = server.address() as { port: number }
+  const origin = `http://127.0.0.1:${port}`
+  return {
+    baseUrls: {
+      digitalocean: origin + PREFIX.digitalocean,
+      hetzner: origin + PREFIX.hetzner,
+      vultr: origin + PREFIX.vultr,
+      linode: origin + PREFIX.linode,
+      artifacthub: origin + PREFIX.artifacthub,
+    },
+    requests,
+    data,
+    setFailure(provider, status) {
+      if (status === undefined) failures.delete(provider)
+      else failures.set(provider, status)
+    },
+    mutate(fn) {
+      fn(data)
+    },
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  }
+}
