@@ -1,0 +1,150 @@
+// POST /catalog/sync against loopback servers speaking the providers' and ArtifactHub's APIs:
+// upserts on natural keys, idempotent re-sync, vanished offers kept as unavailable, failures isolated.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { app } from '../../functions/catalog/app.ts'
+import { closeDb } from '../../functions/_shared/db.ts'
+import { seal } from '../../functions/_shared/secrets.ts'
+import { signRoleKey } from '../../stack/keys.ts'
+import { startProviderApis, TEST_TOKEN, type ProviderApis } from '../support/provider-apis.ts'
+import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+
+const SECRET = 'sync-test-secret-with-at-least-32-characters'
+let db: TestDatabase
+let apis: ProviderApis
+let serviceKey: string
+
+interface Source {
+  source: string
+  ok: boolean
+  result?: Record<string, number>
+  error?: { code: string; status?: number; message: string }
+}
+
+async function sync(body: Record<string, unknown> = {}): Promise<{ status: number; ok: boolean; sources: Record<string, Source> }> {
+  const res = await app.request('/catalog/sync', { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${serviceKey}` } })
+  const json = await res.json()
+  return { status: res.status, ok: json.ok, sources: Object.fromEntries(json.sources.map((s: Source) => [s.source, s])) }
+}
+
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+
+/** Every catalog row's updated_at and the queue size: what a no-op sync must leave untouched. */
+const footprint = async () => ({
+  instances: await query(`select id, updated_at from cloud.instances order by id`),
+  packages: await query(`select package_id, updated_at from cloud.bitnami_packages order by package_id`),
+  regions: await query(`select * from cloud.regions order by id`),
+  jobs: (await query<{ n: number }>(`select count(*)::int as n from private.embedding_jobs`))[0].n,
+})
+
+beforeAll(async () => {
+  db = await startTestDatabase()
+  apis = await startProviderApis()
+  process.env.SUPABASE_DB_URL = db.url
+  process.env.JWT_SECRET = SECRET
+  process.env.DIGITALOCEAN_API_URL = apis.baseUrls.digitalocean
+  process.env.HETZNER_API_URL = apis.baseUrls.hetzner
+  process.env.VULTR_API_URL = apis.baseUrls.vultr
+  process.env.LINODE_API_URL = apis.baseUrls.linode
+  process.env.ARTIFACTHUB_API_URL = apis.baseUrls.artifacthub
+  for (const p of ['DIGITALOCEAN', 'HETZNER', 'VULTR']) process.env[`${p}_TOKEN`] = TEST_TOKEN
+  process.env.CREDENTIALS_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64')
+  serviceKey = await signRoleKey('service_role', SECRET)
+})
+afterAll(async () => {
+  await closeDb()
+  await apis.close()
+  await db.stop()
+})
+
+describe('POST /catalog/sync', () => {
+  it('loads every source, on the natural keys, with raw data and source timestamps', async () => {
+    const first = await sync()
+    expect(first.status).toBe(200)
+    expect(first.ok).toBe(true)
+    for (const name of ['digitalocean', 'hetzner', 'vultr', 'linode']) {
+      expect(first.sources[name].ok).toBe(true)
+      const [{ n }] = await query<{ n: number }>(
+        `select count(*)::int as n from cloud.instances where provider = $1 and available and raw_data ? 'seed' is not true`, [name])
+      expect(n).toBe(first.sources[name].result!.offers)
+    }
+    const [gpu] = await query<{ gpu_count: number; raw: boolean; ts: boolean }>(
+      `select gpu_count, raw_data is not null as raw, data_source_timestamp is not null as ts from cloud.instances
+       where provider = 'digitalocean' and gpu_count > 0 and available order by gpu_count desc limit 1`)
+    expect(gpu).toEqual({ gpu_count: 8, raw: true, ts: true })
+    expect(first.sources.artifacthub.ok).toBe(true)
+    expect(first.sources.artifacthub.result!.inserted).toBeGreaterThan(0)
+  })
+
+  it('writes nothing on a second sync of unchanged data: no updated_at moves, no embedding jobs', async () => {
+    const before = await footprint()
+    const second = await sync()
+    expect(second.ok).toBe(true)
+    for (const name of ['digitalocean', 'hetzner', 'vultr', 'linode']) {
+      expect(second.sources[name].result).toMatchObject({ inserted: 0, updated: 0, deactivated: 0, regions_written: 0 })
+    }
+    expect(second.sources.artifacthub.result).toMatchObject({ inserted: 0, updated: 0 })
+    expect(await footprint()).toEqual(before)
+  })
+
+  it('updates only a changed offer (and re-embeds it), and keeps a vanished offer as unavailable', async () => {
+    // Start from an empty queue, so any job this sync enqueues stands out.
+    await db.pglite.exec(`delete from private.embedding_jobs`)
+    const jobsBefore = (await footprint()).jobs
+    apis.mutate((d) => {
+      const size = d.digitalocean.sizes.find((s) => s.slug === 's-1vcpu-1gb')!
+      size.price_monthly = 7
+      size.price_hourly = 0.01042
+      d.vultr.plans.splice(d.vultr.plans.findIndex((p) => p.id === 'vc2-2c-4gb'), 1)
+    })
+    const third = await sync({ providers: ['digitalocean', 'vultr'], packages: false })
+    expect(third.sources.digitalocean.result).toMatchObject({ inserted: 0, updated: 1, deactivated: 0 })
+    expect(third.sources.vultr.result).toMatchObject({ inserted: 0, updated: 0, deactivated: 1 })
+    expect(await query(`select price_monthly::float as price from cloud.instances where provider = 'digitalocean' and instance_id = 's-1vcpu-1gb'`))
+      .toEqual([{ price: 7 }])
+    expect(await query(`select available from cloud.instances where provider = 'vultr' and instance_id = 'vc2-2c-4gb'`)).toEqual([{ available: false }])
+    // The changed offer's text (it includes the price) gets a job for exactly the new text; the
+    // vanished offer's text is unchanged (only availability moved), so nothing else is enqueued.
+    expect((await footprint()).jobs).toBe(jobsBefore + 1)
+    expect(await query(`
+      select j.content_hash = private.text_sha256(i.search_text) as current
+      from cloud.instances i join private.embedding_jobs j on j.target_table = 'instances' and j.target_id = i.id::text and j.status = 'pending'
+      where i.provider = 'digitalocean' and i.instance_id = 's-1vcpu-1gb'`)).toEqual([{ current: true }])
+  })
+
+  it('reports a failing provider and still syncs the others', async () => {
+    apis.setFailure('vultr', 500)
+    try {
+      const run = await sync({ packages: false })
+      expect(run.status).toBe(200)
+      expect(run.ok).toBe(false)
+      expect(run.sources.vultr).toMatchObject({ ok: false, error: { code: 'upstream_error', status: 500 } })
+      for (const name of ['digitalocean', 'hetzner', 'linode']) expect(run.sources[name].ok).toBe(true)
+      const [{ n }] = await query<{ n: number }>(`select count(*)::int as n from cloud.instances where provider = 'vultr' and available`)
+      expect(n).toBeGreaterThan(0) // a failed fetch never marks offers unavailable
+    } finally {
+      apis.setFailure('vultr', undefined)
+    }
+  })
+
+  it('uses the sealed credentials stored for a provider when no token is in the environment', async () => {
+    delete process.env.HETZNER_TOKEN
+    try {
+      const missing = await sync({ providers: ['hetzner'], packages: false })
+      expect(missing.sources.hetzner.error?.status).toBe(401)
+      await db.pglite.query(`update cloud.providers set provider_credentials = $1 where provider = 'hetzner'`, [await seal({ token: TEST_TOKEN })])
+      expect((await sync({ providers: ['hetzner'], packages: false })).sources.hetzner.ok).toBe(true)
+      expect(apis.requests.filter((r) => r.provider === 'hetzner').at(-1)!.auth).toBe(`Bearer ${TEST_TOKEN}`)
+    } finally {
+      process.env.HETZNER_TOKEN = TEST_TOKEN
+    }
+  })
+
+  it('is for the service role only, and validates its body', async () => {
+    const anon = await app.request('/catalog/sync', { method: 'POST', headers: { authorization: `Bearer ${await signRoleKey('anon', SECRET)}` } })
+    expect(anon.status).toBe(403)
+    const bad = await app.request('/catalog/sync', { method: 'POST', body: '{"packages": "yes"}', headers: { authorization: `Bearer ${serviceKey}` } })
+    expect(bad.status).toBe(400)
+    const broken = await app.request('/catalog/sync', { method: 'POST', body: '{not json', headers: { authorization: `Bearer ${serviceKey}` } })
+    expect((await broken.json()).error.code).toBe('invalid_json')
+  })
+})
