@@ -1,6 +1,6 @@
 -- Catalog schema: keys, views, grants and RLS, search RPCs (without vectors; see vitest for those).
 begin;
-select plan(45);
+select plan(48);
 
 -- Keys the source document lacked.
 select col_is_pk('cloud', 'providers', 'id', 'providers has a primary key');
@@ -82,6 +82,11 @@ select is((select array_agg(provider order by price_monthly) = array_agg(provide
 select is((select currency from cloud.compare_prices('RTX 4000 Ada', 1, target_currency => 'usd') where provider = 'hetzner'), 'USD'::char(3),
   'compare_prices: converts EUR offers into the requested currency');
 select is((select count(*)::int from cloud.compare_prices('H100', target_currency => 'XYZ')), 0, 'compare_prices: an unknown currency gives no rows');
+select ok((select bool_and(exists (select 1 from cloud.regions r where r.provider = s.provider and s.regions ? r.region_id and r.continent = 'Oceania')) and count(*) > 0
+  from cloud.search_instances(match_count => 20, continent_filter => 'Oceania') s), 'search_instances: continent');
+select ok((select bool_and(official) and count(*) > 0 from cloud.search_packages(official_only => true, match_count => 100)), 'search_packages: official only');
+select ok((select bool_and(repository_verified_publisher) and count(*) > 0 from cloud.search_packages(verified_publisher_only => true, match_count => 100)),
+  'search_packages: verified publishers only');
 select is((select name from cloud.search_packages('postgresql operator', operator_only => true) limit 1), 'cloudnative-pg', 'search_packages: full text with the operator filter');
 select ok((select bool_and(not deprecated) and bool_and(category = 4) from cloud.search_packages(category_filter => 4, match_count => 50)), 'search_packages: category, and deprecated excluded');
 
