@@ -180,6 +180,14 @@ begin
   )
   select count(*) filter (where is_insert), count(*) filter (where not is_insert) into inserted, updated from upserted;
 
+  -- Operator capability levels, counted over the operators in this snapshot.
+  insert into cloud.bitnami_operator_capabilities as t (capability_id, name, total)
+  select lower(r.capabilities), initcap(r.capabilities), count(*)::integer
+  from jsonb_to_recordset(coalesce(snapshot -> 'packages', '[]')) as r(capabilities text)
+  where r.capabilities is not null and btrim(r.capabilities) <> ''
+  group by lower(r.capabilities), initcap(r.capabilities)
+  on conflict (capability_id) do update set total = excluded.total where t.total is distinct from excluded.total;
+
   update cloud.bitnami_categories c set total = x.n
   from (select c2.category_id, count(p.package_id)::integer as n
         from cloud.bitnami_categories c2 left join cloud.bitnami_packages p on p.category = c2.category_id
@@ -189,7 +197,7 @@ begin
   return jsonb_build_object('packages', seen, 'inserted', inserted, 'updated', updated);
 end;
 $$;
-comment on function cloud.sync_packages(jsonb) is 'Ingestion: upserts ArtifactHub packages on (repository_name, name), writing only changed rows; refreshes category totals. Service role.';
+comment on function cloud.sync_packages(jsonb) is 'Ingestion: upserts ArtifactHub packages on (repository_name, name), writing only changed rows; refreshes category totals and operator capability counts. Service role.';
 revoke all on function cloud.sync_packages(jsonb) from public;
 grant execute on function cloud.sync_packages(jsonb) to service_role;
 

@@ -73,6 +73,8 @@ describe('POST /catalog/sync', () => {
     expect(gpu).toEqual({ gpu_count: 8, raw: true, ts: true })
     expect(first.sources.artifacthub.ok).toBe(true)
     expect(first.sources.artifacthub.result!.inserted).toBeGreaterThan(0)
+    const capabilities = await query<{ total: number }>(`select total from cloud.bitnami_operator_capabilities where total > 0`)
+    expect(capabilities.length).toBeGreaterThan(0)
   })
 
   it('writes nothing on a second sync of unchanged data: no updated_at moves, no embedding jobs', async () => {
