@@ -20,13 +20,442 @@ export type Database = {
   }
   billing: {
     Tables: {
-      [_ in never]: never
+      billing_history: {
+        Row: {
+          amount: number
+          created_at: string
+          currency: string
+          description: string | null
+          id: string
+          status: string
+          stripe_invoice_id: string | null
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          amount: number
+          created_at?: string
+          currency?: string
+          description?: string | null
+          id?: string
+          status?: string
+          stripe_invoice_id?: string | null
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          amount?: number
+          created_at?: string
+          currency?: string
+          description?: string | null
+          id?: string
+          status?: string
+          stripe_invoice_id?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'billing_history_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      credit_ledger: {
+        Row: {
+          amount_cents: number
+          created_at: string
+          currency: string
+          id: number
+          idempotency_key: string
+          kind: string
+          reference: NonNullable<Json>
+          source: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          amount_cents: number
+          created_at?: string
+          currency?: string
+          id?: never
+          idempotency_key: string
+          kind: string
+          reference?: NonNullable<Json>
+          source: string
+          user_id: string
+        }
+        Update: {
+          amount_cents?: number
+          created_at?: string
+          currency?: string
+          id?: never
+          idempotency_key?: string
+          kind?: string
+          reference?: NonNullable<Json>
+          source?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'credit_ledger_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      customers: {
+        Row: {
+          created_at: string
+          hopsworks_username: string | null
+          stripe_customer_id: string | null
+          subscription_tier: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          hopsworks_username?: string | null
+          stripe_customer_id?: string | null
+          subscription_tier?: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          hopsworks_username?: string | null
+          stripe_customer_id?: string | null
+          subscription_tier?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'customers_subscription_tier_fkey'
+            columns: ['subscription_tier']
+            isOneToOne: false
+            referencedRelation: 'subscription_tiers'
+            referencedColumns: ['name']
+          },
+          {
+            foreignKeyName: 'customers_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: true
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      hopsworks_clusters: {
+        Row: {
+          api_key: string
+          api_url: string
+          created_at: string
+          current_users: number
+          id: string
+          kubeconfig: string | null
+          max_users: number
+          name: string
+          status: string
+        }
+        ComputedFields: never
+        Insert: {
+          api_key: string
+          api_url: string
+          created_at?: string
+          current_users?: number
+          id?: string
+          kubeconfig?: string | null
+          max_users?: number
+          name: string
+          status?: string
+        }
+        Update: {
+          api_key?: string
+          api_url?: string
+          created_at?: string
+          current_users?: number
+          id?: string
+          kubeconfig?: string | null
+          max_users?: number
+          name?: string
+          status?: string
+        }
+        Relationships: []
+      }
+      subscription_tiers: {
+        Row: {
+          api_call_cents: number
+          cpu_hour_cents: number
+          currency: string
+          display_name: string
+          features: NonNullable<Json>
+          gpu_hour_cents: number
+          id: number
+          is_active: boolean
+          limits: NonNullable<Json>
+          name: string
+          price_monthly: number
+          price_yearly: number
+          storage_gb_month_cents: number
+        }
+        ComputedFields: never
+        Insert: {
+          api_call_cents?: number
+          cpu_hour_cents?: number
+          currency?: string
+          display_name: string
+          features?: NonNullable<Json>
+          gpu_hour_cents?: number
+          id?: never
+          is_active?: boolean
+          limits?: NonNullable<Json>
+          name: string
+          price_monthly?: number
+          price_yearly?: number
+          storage_gb_month_cents?: number
+        }
+        Update: {
+          api_call_cents?: number
+          cpu_hour_cents?: number
+          currency?: string
+          display_name?: string
+          features?: NonNullable<Json>
+          gpu_hour_cents?: number
+          id?: never
+          is_active?: boolean
+          limits?: NonNullable<Json>
+          name?: string
+          price_monthly?: number
+          price_yearly?: number
+          storage_gb_month_cents?: number
+        }
+        Relationships: []
+      }
+      usage_daily: {
+        Row: {
+          api_calls: number
+          charged_cents: number
+          cpu_hours: number
+          created_at: string
+          currency: string
+          date: string
+          gpu_hours: number
+          hopsworks_cluster_id: string | null
+          id: string
+          storage_gb_months: number
+          total_cost: number
+          uncovered_cents: number
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          api_calls?: number
+          charged_cents?: number
+          cpu_hours?: number
+          created_at?: string
+          currency?: string
+          date: string
+          gpu_hours?: number
+          hopsworks_cluster_id?: string | null
+          id?: string
+          storage_gb_months?: number
+          total_cost?: number
+          uncovered_cents?: number
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          api_calls?: number
+          charged_cents?: number
+          cpu_hours?: number
+          created_at?: string
+          currency?: string
+          date?: string
+          gpu_hours?: number
+          hopsworks_cluster_id?: string | null
+          id?: string
+          storage_gb_months?: number
+          total_cost?: number
+          uncovered_cents?: number
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'usage_daily_hopsworks_cluster_id_fkey'
+            columns: ['hopsworks_cluster_id']
+            isOneToOne: false
+            referencedRelation: 'hopsworks_clusters'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'usage_daily_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      user_credits: {
+        Row: {
+          balance: number | null
+          cpu_hours_used: number
+          currency: string
+          gpu_hours_used: number
+          storage_gb_months: number
+          total_purchased: number
+          total_used: number
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          balance?: never
+          cpu_hours_used?: number
+          currency?: string
+          gpu_hours_used?: number
+          storage_gb_months?: number
+          total_purchased?: number
+          total_used?: number
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          balance?: never
+          cpu_hours_used?: number
+          currency?: string
+          gpu_hours_used?: number
+          storage_gb_months?: number
+          total_purchased?: number
+          total_used?: number
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'user_credits_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: true
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      user_hopsworks_assignments: {
+        Row: {
+          assigned_at: string
+          hopsworks_cluster_id: string
+          hopsworks_username: string | null
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          assigned_at?: string
+          hopsworks_cluster_id: string
+          hopsworks_username?: string | null
+          user_id: string
+        }
+        Update: {
+          assigned_at?: string
+          hopsworks_cluster_id?: string
+          hopsworks_username?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'user_hopsworks_assignments_hopsworks_cluster_id_fkey'
+            columns: ['hopsworks_cluster_id']
+            isOneToOne: false
+            referencedRelation: 'hopsworks_clusters'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'user_hopsworks_assignments_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: true
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
     }
     Views: {
-      [_ in never]: never
+      users: {
+        Row: {
+          created_at: string
+          email: string | null
+          external_id: string | null
+          hopsworks_username: string | null
+          id: string
+          is_admin: boolean
+          last_login_at: string | null
+          login_count: number
+          name: string | null
+          status: string
+          stripe_customer_id: string | null
+          subscription_tier: string | null
+        }
+        ComputedFields: never
+        Relationships: []
+      }
     }
     Functions: {
-      [_ in never]: never
+      add_credit_entry: {
+        Args: {
+          amount: number
+          entry_currency?: string
+          entry_kind: string
+          entry_reference?: Json
+          entry_source: string
+          key: string
+          target_user: string
+        }
+        Returns: number
+      }
+      assign_cluster: { Args: { target_user: string; username?: string }; Returns: string }
+      record_usage: {
+        Args: {
+          calls: number
+          cluster: string
+          cpu: number
+          gpu: number
+          storage: number
+          target_user: string
+          usage_date: string
+        }
+        Returns: {
+          api_calls: number
+          charged_cents: number
+          cpu_hours: number
+          created_at: string
+          currency: string
+          date: string
+          gpu_hours: number
+          hopsworks_cluster_id: string | null
+          id: string
+          storage_gb_months: number
+          total_cost: number
+          uncovered_cents: number
+          updated_at: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'usage_daily'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
     }
     Enums: {
       [_ in never]: never

@@ -1,0 +1,90 @@
+-- Billing core: tiers, cluster assignment, the append-only ledger and its projection, idempotent
+-- usage charging, and who may read what.
+begin;
+select plan(43);
+
+select is((select array_agg(name order by price_monthly) from billing.subscription_tiers), array['free', 'pro', 'enterprise'], 'the three tiers exist');
+select tests.create_supabase_user('ann');
+select tests.create_supabase_user('ben');
+select tests.create_supabase_user('cat');
+select tests.create_supabase_user('dan');
+select tests.create_supabase_user('root');
+update public.profiles set is_admin = true where id = tests.get_supabase_uid('root');
+
+-- Clusters: least loaded first, current_users kept by the database, max_users never exceeded.
+insert into billing.hopsworks_clusters (name, api_url, api_key, max_users, kubeconfig) values
+  ('alpha', 'https://alpha.hops.test', 'alpha-secret-key', 2, 'apiVersion: v1 # alpha'),
+  ('beta', 'https://beta.hops.test', 'beta-secret-key', 1, 'apiVersion: v1 # beta');
+select is((select name from billing.hopsworks_clusters where id = billing.assign_cluster(tests.get_supabase_uid('ann'), 'ann'))::text, 'alpha', 'the first user goes to the first empty cluster');
+select is((select name from billing.hopsworks_clusters where id = billing.assign_cluster(tests.get_supabase_uid('ben')))::text, 'beta', 'the next goes to the least-loaded one');
+select is((select name from billing.hopsworks_clusters where id = billing.assign_cluster(tests.get_supabase_uid('cat')))::text, 'alpha', 'then to the one with room');
+select throws_ok($$select billing.assign_cluster(tests.get_supabase_uid('dan'))$$, 'P0001', 'no active cluster has room for another user', 'a full fleet refuses the assignment');
+select is(billing.assign_cluster(tests.get_supabase_uid('ann')), (select id from billing.hopsworks_clusters where name = 'alpha'), 'assigning again returns the same cluster');
+select results_eq($$select name::text, current_users from billing.hopsworks_clusters order by name$$, $$values ('alpha', 2), ('beta', 1)$$, 'current_users counts the assignments');
+select throws_ok($$update billing.hopsworks_clusters set current_users = 3 where name = 'alpha'$$, '23514', null, 'current_users cannot exceed max_users');
+delete from billing.user_hopsworks_assignments where user_id = tests.get_supabase_uid('cat');
+select is((select current_users from billing.hopsworks_clusters where name = 'alpha'), 1, 'removing an assignment frees the seat');
+
+-- The ledger: idempotent entries, append-only, projected into user_credits.
+select billing.add_credit_entry(tests.get_supabase_uid('ann'), 'purchase', 1000, 'cs_test_ann_1', 'stripe');
+select billing.add_credit_entry(tests.get_supabase_uid('ann'), 'purchase', 1000, 'cs_test_ann_1', 'stripe');
+select is((select count(*)::int from billing.credit_ledger where idempotency_key = 'cs_test_ann_1'), 1, 'an idempotency key is applied once');
+select is((select balance from billing.user_credits where user_id = tests.get_supabase_uid('ann')), 1000::bigint, 'a purchase raises the balance');
+select throws_ok($$update billing.credit_ledger set amount_cents = 999999$$, '42501', null, 'ledger entries cannot be updated');
+select throws_ok($$delete from billing.credit_ledger$$, '42501', null, 'ledger entries cannot be deleted');
+select throws_ok($$truncate billing.credit_ledger$$, '42501', null, 'the ledger cannot be truncated');
+select throws_ok($$select billing.add_credit_entry(tests.get_supabase_uid('ann'), 'purchase', -5, 'neg', 'x')$$, '23514', null, 'a purchase is positive');
+
+-- Usage: cost from the tier's rates (free: 6 cents per CPU hour), re-sent totals replace.
+select is((select total_cost from billing.record_usage(tests.get_supabase_uid('ann'), null, date '2026-11-02', 10, 0, 0, 0)), 60::bigint, 'cost = hours x rate');
+select is((select balance from billing.user_credits where user_id = tests.get_supabase_uid('ann')), 940::bigint, 'the day''s cost is charged');
+select lives_ok($$select billing.record_usage(tests.get_supabase_uid('ann'), null, date '2026-11-02', 10, 0, 0, 0)$$, 're-sending the same totals');
+select is((select balance from billing.user_credits where user_id = tests.get_supabase_uid('ann')), 940::bigint, '... charges nothing more');
+select is((select count(*)::int from billing.usage_daily where user_id = tests.get_supabase_uid('ann')), 1, '... and keeps one row for the day');
+select billing.record_usage(tests.get_supabase_uid('ann'), null, date '2026-11-02', 20, 0, 0, 0);
+select is((select balance from billing.user_credits where user_id = tests.get_supabase_uid('ann')), 880::bigint, 'higher totals charge the difference');
+select billing.record_usage(tests.get_supabase_uid('ann'), null, date '2026-11-02', 5, 0, 0, 0);
+select is((select balance from billing.user_credits where user_id = tests.get_supabase_uid('ann')), 970::bigint, 'lower totals refund the difference');
+select is((select cpu_hours_used from billing.user_credits where user_id = tests.get_supabase_uid('ann')), 5.0000::numeric, 'hours used follow the replaced totals');
+
+-- Out of credits: charged up to the balance, the rest recorded as uncovered.
+select billing.add_credit_entry(tests.get_supabase_uid('ben'), 'purchase', 50, 'cs_test_ben_1', 'stripe');
+select results_eq($$select charged_cents, uncovered_cents from billing.record_usage(tests.get_supabase_uid('ben'), null, date '2026-11-03', 0, 1, 0, 0)$$,
+  $$values (50::bigint, 200::bigint)$$, 'usage beyond the balance is charged up to it and the rest is uncovered');
+select is((select balance from billing.user_credits where user_id = tests.get_supabase_uid('ben')), 0::bigint, 'the balance stops at zero');
+select throws_ok($$select billing.record_usage(tests.get_supabase_uid('ben'), null, date '2026-11-04', -1, 0, 0, 0)$$, '22023', null, 'negative usage is refused');
+select is(
+  (select count(*)::int from billing.user_credits uc
+   where uc.balance <> (select coalesce(sum(amount_cents), 0) from billing.credit_ledger l where l.user_id = uc.user_id)),
+  0, 'every balance equals the sum of its ledger');
+
+-- The seed's common queries run.
+select lives_ok($$SELECT SUM(total_cost) as monthly_total FROM billing.usage_daily WHERE user_id = tests.get_supabase_uid('ann') AND date >= date_trunc('month', CURRENT_DATE)$$, 'monthly total');
+select lives_ok($$SELECT date, cpu_hours, gpu_hours, storage_gb_months, total_cost FROM billing.usage_daily WHERE user_id = tests.get_supabase_uid('ann') ORDER BY date DESC LIMIT 30$$, 'daily breakdown');
+select results_eq($$SELECT c.name::text, c.current_users, c.max_users, COUNT(a.user_id)::int as assigned_users FROM billing.hopsworks_clusters c LEFT JOIN billing.user_hopsworks_assignments a ON c.id = a.hopsworks_cluster_id GROUP BY c.id ORDER BY 1$$,
+  $$values ('alpha', 1, 2, 1), ('beta', 1, 1, 1)$$, 'cluster utilization');
+select is((SELECT c.name FROM billing.users u LEFT JOIN billing.user_hopsworks_assignments a ON u.id = a.user_id LEFT JOIN billing.hopsworks_clusters c ON a.hopsworks_cluster_id = c.id WHERE u.id = tests.get_supabase_uid('ann')),
+  'alpha', 'user with cluster');
+
+-- Who reads what.
+insert into billing.billing_history (user_id, amount, stripe_invoice_id, status) values (tests.get_supabase_uid('ann'), 2900, 'in_test_ann', 'paid');
+select tests.authenticate_as('ben');
+select is((select count(*)::int from billing.usage_daily), 1, 'a user reads only their own usage');
+select is((select count(*)::int from billing.credit_ledger where user_id = tests.get_supabase_uid('ann')), 0, 'a user cannot read another user''s ledger');
+select is((select count(*)::int from billing.billing_history), 0, 'a user cannot read another user''s invoices');
+select is((select count(*)::int from billing.user_credits where user_id = tests.get_supabase_uid('ann')), 0, 'a user cannot read another user''s credits');
+select is((select array_agg(name) from billing.hopsworks_clusters), array['beta']::text[], 'a user sees only their own cluster');
+select throws_ok('select api_key from billing.hopsworks_clusters', '42501', null, 'a user cannot read cluster API keys');
+select throws_ok($$select billing.record_usage(auth.uid(), null, current_date, 0, 0, 0, 0)$$, '42501', null, 'a user cannot record usage');
+select throws_ok($$insert into billing.credit_ledger (user_id, kind, amount_cents, idempotency_key, source) values (auth.uid(), 'purchase', 100000, 'free-money', 'me')$$,
+  '42501', null, 'a user cannot credit themselves');
+select tests.authenticate_as('root');
+select is((select count(*)::int from billing.usage_daily), 2, 'an admin reads every user''s usage');
+select throws_ok('select kubeconfig from billing.hopsworks_clusters', '42501', null, 'an admin cannot read kubeconfigs either');
+select tests.clear_authentication();
+select throws_ok('select * from billing.user_credits', '42501', null, 'anon reads no credits');
+select is((select count(*)::int from billing.subscription_tiers), 3, 'anon reads the tiers');
+reset role;
+
+select * from finish();
+rollback;
