@@ -112,26 +112,38 @@ export type Database = {
       }
       customers: {
         Row: {
+          canceled_subscription_ids: string[]
           created_at: string
           hopsworks_username: string | null
           stripe_customer_id: string | null
+          subscription_id: string | null
+          subscription_state_at: string | null
+          subscription_status: string | null
           subscription_tier: string
           updated_at: string
           user_id: string
         }
         ComputedFields: never
         Insert: {
+          canceled_subscription_ids?: string[]
           created_at?: string
           hopsworks_username?: string | null
           stripe_customer_id?: string | null
+          subscription_id?: string | null
+          subscription_state_at?: string | null
+          subscription_status?: string | null
           subscription_tier?: string
           updated_at?: string
           user_id: string
         }
         Update: {
+          canceled_subscription_ids?: string[]
           created_at?: string
           hopsworks_username?: string | null
           stripe_customer_id?: string | null
+          subscription_id?: string | null
+          subscription_state_at?: string | null
+          subscription_status?: string | null
           subscription_tier?: string
           updated_at?: string
           user_id?: string
@@ -187,6 +199,34 @@ export type Database = {
           max_users?: number
           name?: string
           status?: string
+        }
+        Relationships: []
+      }
+      stripe_events: {
+        Row: {
+          created: string
+          id: string
+          livemode: boolean
+          outcome: string
+          received_at: string
+          type: string
+        }
+        ComputedFields: never
+        Insert: {
+          created: string
+          id: string
+          livemode?: boolean
+          outcome: string
+          received_at?: string
+          type: string
+        }
+        Update: {
+          created?: string
+          id?: string
+          livemode?: boolean
+          outcome?: string
+          received_at?: string
+          type?: string
         }
         Relationships: []
       }
@@ -422,6 +462,7 @@ export type Database = {
         }
         Returns: number
       }
+      apply_stripe_event: { Args: { event: Json }; Returns: Json }
       assign_cluster: { Args: { target_user: string; username?: string }; Returns: string }
       record_usage: {
         Args: {

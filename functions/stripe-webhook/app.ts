@@ -1,0 +1,34 @@
+// POST /stripe-webhook: Stripe's event deliveries. The signature is checked on the raw body
+// (a re-serialized payload fails), with a 300 s tolerance and no timestamps from the future; then the
+// event is applied exactly once in one transaction (billing.apply_stripe_event). A failure commits
+// nothing and answers 500 so Stripe retries; a redelivery answers 200 without effects.
+import { createApp } from '../_shared/app.ts'
+import { db } from '../_shared/db.ts'
+import { requireEnv } from '../_shared/env.ts'
+import { ApiError } from '../_shared/errors.ts'
+import { stripeClient, stripeCrypto } from '../_shared/stripe.ts'
+
+export const TOLERANCE_SECONDS = 300
+const FUTURE_SKEW_SECONDS = 5
+
+export const app = createApp('stripe-webhook')
+
+app.post('/', async (c) => {
+  const signature = c.req.header('stripe-signature')
+  if (!signature) throw new ApiError(400, 'missing_signature', 'Missing Stripe-Signature header')
+  const timestamp = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1])
+  if (timestamp > Date.now() / 1000 + FUTURE_SKEW_SECONDS) {
+    throw new ApiError(400, 'invalid_signature', 'Signature timestamp is in the future')
+  }
+  const payload = await c.req.text()
+  let event
+  try {
+    event = await stripeClient().webhooks.constructEventAsync(
+      payload, signature, requireEnv('STRIPE_WEBHOOK_SECRET'), TOLERANCE_SECONDS, stripeCrypto)
+  } catch (error) {
+    throw new ApiError(400, 'invalid_signature', (error as Error).message)
+  }
+  const sql = db()
+  const [{ result }] = await sql`select billing.apply_stripe_event(${sql.json(event as never)}) as result`
+  return c.json({ received: true, ...result })
+})

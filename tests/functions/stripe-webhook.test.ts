@@ -1,0 +1,125 @@
+// The Stripe webhook against a real database: signature rules, exactly-once credits under
+// concurrent redelivery, one credit per purchase across event types, subscription ordering.
+import Stripe from 'stripe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeDb } from '../../functions/_shared/db.ts'
+import { app } from '../../functions/stripe-webhook/app.ts'
+import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+
+const SECRET = 'whsec_test_secret_for_the_loopback_suite'
+const stripe = new Stripe('sk_test_unused')
+let db: TestDatabase
+let user: string
+let eventSeq = 0
+
+const now = () => Math.floor(Date.now() / 1000)
+
+function event(type: string, object: Record<string, unknown>, created = now()) {
+  return { id: `evt_test_${++eventSeq}_${Date.now()}`, object: 'event', api_version: '2026-10-28.endive', created, livemode: false, type, data: { object } }
+}
+
+async function deliver(evt: unknown, opts: { secret?: string; timestamp?: number; body?: (signed: string) => string } = {}) {
+  const payload = JSON.stringify(evt, null, 2)
+  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? SECRET, timestamp: opts.timestamp ?? now() })
+  const res = await app.request('/stripe-webhook', { method: 'POST', body: opts.body ? opts.body(payload) : payload, headers: { 'stripe-signature': header } })
+  return { status: res.status, body: await res.json() }
+}
+
+const checkout = (purchaseId: string, extra: Record<string, unknown> = {}) => ({
+  id: `cs_test_${purchaseId}`, object: 'checkout.session', mode: 'payment', payment_status: 'paid', amount_total: 2500, currency: 'usd',
+  customer: 'cus_test_1', client_reference_id: user, metadata: { user_id: user, purchase_id: purchaseId, credit_cents: '2500' }, ...extra,
+})
+
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const balance = async () => (await query<{ balance: number }>(`select coalesce((select balance from billing.user_credits where user_id = $1), 0)::int as balance`, [user]))[0].balance
+
+beforeAll(async () => {
+  db = await startTestDatabase()
+  process.env.SUPABASE_DB_URL = db.url
+  process.env.STRIPE_WEBHOOK_SECRET = SECRET
+  user = (await query<{ id: string }>(`select tests.create_supabase_user('stripe_buyer') as id`))[0].id
+})
+afterAll(async () => {
+  await closeDb()
+  await db.stop()
+})
+
+describe('signature', () => {
+  it('refuses missing, forged, stale, future and re-serialized deliveries with 400, writing nothing', async () => {
+    const evt = event('checkout.session.completed', checkout('sig'))
+    const missing = await app.request('/stripe-webhook', { method: 'POST', body: JSON.stringify(evt) })
+    expect(missing.status).toBe(400)
+    expect((await deliver(evt, { secret: 'whsec_forged' })).status).toBe(400)
+    expect((await deliver(evt, { timestamp: now() - 301 })).status).toBe(400)
+    expect((await deliver(evt, { timestamp: now() + 120 })).status).toBe(400)
+    const reserialized = await deliver(evt, { body: (signed) => JSON.stringify(JSON.parse(signed)) })
+    expect(reserialized).toMatchObject({ status: 400, body: { error: { code: 'invalid_signature' } } })
+    expect(await query(`select count(*)::int as n from billing.stripe_events`)).toEqual([{ n: 0 }])
+    expect(await balance()).toBe(0)
+  })
+})
+
+describe('exactly-once credits', () => {
+  it('credits a checkout once when the same event arrives 50 times at once', async () => {
+    const evt = event('checkout.session.completed', checkout('p1'))
+    const results = await Promise.all(Array.from({ length: 50 }, () => deliver(evt)))
+    expect(results.every((r) => r.status === 200)).toBe(true)
+    expect(results.filter((r) => r.body.outcome === 'applied')).toHaveLength(1)
+    expect(await balance()).toBe(2500)
+    expect(await query(`select count(*)::int as n from billing.credit_ledger where idempotency_key = 'purchase:p1'`)).toEqual([{ n: 1 }])
+  })
+
+  it('credits once when the same purchase is reported again as invoice.paid', async () => {
+    const invoice = { id: 'in_test_p1', object: 'invoice', customer: 'cus_test_1', amount_paid: 2500, currency: 'usd', number: 'A-1', metadata: { user_id: user, purchase_id: 'p1', credit_cents: '2500' } }
+    const res = await deliver(event('invoice.paid', invoice))
+    expect(res.status).toBe(200)
+    expect(await balance()).toBe(2500)
+    expect(await query(`select status, amount::int from billing.billing_history where stripe_invoice_id = 'in_test_p1'`)).toEqual([{ status: 'paid', amount: 2500 }])
+    await deliver(event('invoice.payment_failed', invoice)) // a late failure never un-pays a paid invoice
+    expect(await query(`select status from billing.billing_history where stripe_invoice_id = 'in_test_p1'`)).toEqual([{ status: 'paid' }])
+  })
+
+  it('credits an asynchronous payment only when it succeeds', async () => {
+    await deliver(event('checkout.session.completed', checkout('p2', { payment_status: 'unpaid' })))
+    expect(await balance()).toBe(2500)
+    await deliver(event('checkout.session.async_payment_failed', checkout('p3', { payment_status: 'unpaid' })))
+    expect(await balance()).toBe(2500)
+    await deliver(event('checkout.session.async_payment_succeeded', checkout('p2')))
+    expect(await balance()).toBe(5000)
+  })
+
+  it('answers 2xx to unknown event types and writes nothing else', async () => {
+    const res = await deliver(event('customer.tax_id.created', { id: 'txi_1', object: 'tax_id' }))
+    expect(res).toMatchObject({ status: 200, body: { outcome: 'ignored: event type not handled' } })
+    expect(await balance()).toBe(5000)
+  })
+
+  it('commits nothing and answers 500 when applying fails, so Stripe retries', async () => {
+    const stranger = '00000000-0000-4000-8000-0000000000ff'
+    const evt = event('checkout.session.completed', checkout('p4', { client_reference_id: stranger, metadata: { user_id: stranger, purchase_id: 'p4' } }))
+    const res = await deliver(evt)
+    expect(res.status).toBe(500)
+    expect(await query(`select count(*)::int as n from billing.stripe_events where id = $1`, [evt.id])).toEqual([{ n: 0 }])
+  })
+})
+
+describe('subscriptions', () => {
+  const sub = (status: string, tier: string, id = 'sub_test_1') => ({ id, object: 'subscription', customer: 'cus_test_1', status, metadata: { user_id: user, tier } })
+  const tier = async () => (await query<{ subscription_tier: string; subscription_status: string }>(
+    `select subscription_tier, subscription_status from billing.customers where user_id = $1`, [user]))[0]
+
+  it('converges to Stripe\'s latest state whatever the delivery order, and never revives a deleted subscription', async () => {
+    const t = now() - 1000
+    await deliver(event('customer.subscription.updated', sub('active', 'pro'), t + 300))
+    await deliver(event('customer.subscription.created', sub('incomplete', 'pro'), t + 100))
+    await deliver(event('customer.subscription.updated', sub('active', 'enterprise'), t + 200))
+    expect(await tier()).toEqual({ subscription_tier: 'pro', subscription_status: 'active' })
+    await deliver(event('customer.subscription.deleted', sub('canceled', 'pro'), t + 400))
+    expect(await tier()).toEqual({ subscription_tier: 'free', subscription_status: 'canceled' })
+    await deliver(event('customer.subscription.updated', sub('active', 'pro'), t + 350))
+    await deliver(event('customer.subscription.updated', sub('active', 'pro'), t + 500))
+    expect(await tier()).toEqual({ subscription_tier: 'free', subscription_status: 'canceled' })
+    await deliver(event('customer.subscription.created', sub('active', 'enterprise', 'sub_test_2'), t + 600))
+    expect(await tier()).toEqual({ subscription_tier: 'enterprise', subscription_status: 'active' })
+  })
+})
