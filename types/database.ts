@@ -176,6 +176,7 @@ export type Database = {
           max_users: number
           name: string
           status: string
+          usage_key_sha256: string | null
         }
         ComputedFields: never
         Insert: {
@@ -188,6 +189,7 @@ export type Database = {
           max_users?: number
           name: string
           status?: string
+          usage_key_sha256?: string | null
         }
         Update: {
           api_key?: string
@@ -199,6 +201,7 @@ export type Database = {
           max_users?: number
           name?: string
           status?: string
+          usage_key_sha256?: string | null
         }
         Relationships: []
       }

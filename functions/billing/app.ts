@@ -1,0 +1,45 @@
+// The billing function: usage metering (service role or cluster key), checkout / portal / summary
+// for signed-in users, and the daily Stripe reconciliation (service role).
+import { createApp } from '../_shared/app.ts'
+import { type AuthClaims, requireRole } from '../_shared/auth.ts'
+import { withRole } from '../_shared/db.ts'
+import { jsonBody, parse } from '../_shared/validation.ts'
+import { CheckoutBody, UsageBody } from './schemas.ts'
+import { createCheckout, createPortal, reconcile } from './stripe-actions.ts'
+import { recordUsage, usageCaller } from './usage.ts'
+
+export const app = createApp<{ Variables: { claims: AuthClaims } }>('billing')
+
+app.post('/usage', async (c) => {
+  const cluster = await usageCaller(c.req.header('authorization'), c.req.header('x-cluster-key'))
+  const body = parse(UsageBody, await jsonBody(c))
+  return c.json({ days: await recordUsage(body, cluster) })
+})
+
+app.post('/checkout', requireRole('authenticated'), async (c) => {
+  const claims = c.get('claims')
+  return c.json(await createCheckout(claims.sub!, claims.email, parse(CheckoutBody, await jsonBody(c))))
+})
+
+app.post('/portal', requireRole('authenticated'), async (c) => c.json(await createPortal(c.get('claims').sub!)))
+
+app.get('/summary', requireRole('authenticated'), async (c) => {
+  const claims = c.get('claims')
+  // Read as the user (RLS applies); filtered to the caller, since an admin's RLS would show everyone.
+  const summary = await withRole('authenticated', claims, async (sql) => {
+    const [credits] = await sql`select coalesce((select balance from billing.user_credits where user_id = auth.uid()), 0)::int as balance_cents`
+    const [month] = await sql`
+      select coalesce(sum(total_cost), 0)::int as cost_cents, coalesce(sum(cpu_hours), 0)::float as cpu_hours,
+             coalesce(sum(gpu_hours), 0)::float as gpu_hours, coalesce(sum(uncovered_cents), 0)::int as uncovered_cents
+      from billing.usage_daily where user_id = auth.uid() and date >= date_trunc('month', current_date)`
+    const invoices = await sql`
+      select stripe_invoice_id, amount::int, currency, status, created_at from billing.billing_history where user_id = auth.uid() order by created_at desc limit 10`
+    const [tier] = await sql`
+      select t.name, t.display_name, t.limits from billing.subscription_tiers t
+      where t.name = coalesce((select subscription_tier from billing.customers where user_id = auth.uid()), 'free')`
+    return { balance_cents: credits.balance_cents, month_to_date: month, invoices, tier }
+  })
+  return c.json(summary)
+})
+
+app.post('/reconcile', requireRole('service_role'), async (c) => c.json(await reconcile(3)))

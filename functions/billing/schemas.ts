@@ -1,0 +1,32 @@
+// Request bodies of the billing function (zod).
+import { z } from 'zod'
+
+const hours = z.number().min(0).max(1_000_000)
+
+export const UsageBody = z
+  .object({
+    records: z
+      .array(
+        z
+          .object({
+            user_id: z.uuid(),
+            cluster_id: z.uuid().nullable().default(null),
+            date: z.iso.date(),
+            cpu_hours: hours.default(0),
+            gpu_hours: hours.default(0),
+            storage_gb_months: hours.default(0),
+            api_calls: z.number().int().min(0).default(0),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(1000),
+  })
+  .strict()
+
+export const CREDIT_PACKS_CENTS = [1000, 2500, 10000] as const
+
+export const CheckoutBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('credits'), pack_cents: z.union(CREDIT_PACKS_CENTS.map((p) => z.literal(p))) }).strict(),
+  z.object({ kind: z.literal('subscription'), tier: z.enum(['pro', 'enterprise']), interval: z.enum(['month', 'year']) }).strict(),
+])

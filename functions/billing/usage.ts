@@ -1,0 +1,43 @@
+// POST /billing/usage: daily pre-aggregated usage from the service role, or from a cluster's own
+// metering agent with its usage key (X-Cluster-Key) for that cluster only. Each record replaces the
+// day's totals (billing.record_usage charges only the difference).
+import type { z } from 'zod'
+import { verifyJwt, bearerToken } from '../_shared/auth.ts'
+import { db } from '../_shared/db.ts'
+import { ApiError } from '../_shared/errors.ts'
+import type { UsageBody } from './schemas.ts'
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** The cluster a usage key belongs to; undefined for the service role (any cluster). */
+export async function usageCaller(authorization: string | undefined, clusterKey: string | undefined): Promise<string | undefined> {
+  if (clusterKey) {
+    const [row] = await db()<{ id: string }[]>`
+      select id from billing.hopsworks_clusters where usage_key_sha256 = ${await sha256Hex(clusterKey)}`
+    if (!row) throw new ApiError(401, 'invalid_cluster_key', 'Unknown cluster key')
+    return row.id
+  }
+  const token = bearerToken(authorization)
+  if (!token) throw new ApiError(401, 'missing_credentials', 'Send the service role JWT or X-Cluster-Key')
+  if ((await verifyJwt(token)).role !== 'service_role') throw new ApiError(403, 'forbidden', 'Usage is posted by the service role or a cluster key')
+  return undefined
+}
+
+export async function recordUsage(body: z.infer<typeof UsageBody>, onlyCluster: string | undefined) {
+  if (onlyCluster && body.records.some((r) => r.cluster_id !== onlyCluster)) {
+    throw new ApiError(403, 'wrong_cluster', 'A cluster key may only post usage for its own cluster')
+  }
+  return await db().begin(async (sql) => {
+    const days = []
+    for (const r of body.records) {
+      const [day] = await sql`
+        select id, user_id, date::text, total_cost::int, charged_cents::int, uncovered_cents::int
+        from billing.record_usage(${r.user_id}, ${r.cluster_id}, ${r.date}::date, ${r.cpu_hours}, ${r.gpu_hours}, ${r.storage_gb_months}, ${r.api_calls})`
+      days.push(day)
+    }
+    return days
+  })
+}
