@@ -78,6 +78,13 @@ declare
   result_outcome text := 'applied';
   tier text;
 begin
+  if event_type not in ('checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed',
+                        'invoice.paid', 'invoice.payment_failed', 'customer.subscription.created', 'customer.subscription.updated',
+                        'customer.subscription.deleted') then
+    -- Not ours to handle: acknowledged, nothing written.
+    return jsonb_build_object('event', event ->> 'id', 'outcome', 'ignored: event type not handled');
+  end if;
+
   insert into billing.stripe_events (id, type, created, livemode, outcome)
   values (event ->> 'id', event_type, event_time, coalesce((event ->> 'livemode')::boolean, false), 'applied')
   on conflict (id) do nothing;
@@ -136,8 +143,6 @@ begin
           result_outcome := 'ignored: older than the stored state, or a canceled subscription';
         end if;
       end if;
-    else
-      result_outcome := 'ignored: event type not handled';
   end case;
 
   update billing.stripe_events e set outcome = result_outcome where e.id = event ->> 'id';

@@ -92,6 +92,7 @@ describe('exactly-once credits', () => {
     const res = await deliver(event('customer.tax_id.created', { id: 'txi_1', object: 'tax_id' }))
     expect(res).toMatchObject({ status: 200, body: { outcome: 'ignored: event type not handled' } })
     expect(await balance()).toBe(5000)
+    expect(await query(`select count(*)::int as n from billing.stripe_events where type = 'customer.tax_id.created'`)).toEqual([{ n: 0 }])
   })
 
   it('commits nothing and answers 500 when applying fails, so Stripe retries', async () => {
