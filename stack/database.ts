@@ -25,8 +25,82 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PGlite> {
  */
 export async function serveSocket(db: PGlite, host: string, port: number): Promise<PGLiteSocketServer> {
   const server = new PGLiteSocketServer({ db, host, port, maxConnections: 64 })
+  keepPipelinesTogether(server)
   await server.start()
   return server
+}
+
+interface QueuedMessage {
+  handlerId: number
+  message: Uint8Array
+  onData(data: Uint8Array): void
+  resolve(bytes: number): void
+  reject(error: unknown): void
+}
+
+interface SocketQueryQueue {
+  queue: QueuedMessage[]
+  processing: boolean
+  lastHandlerId: number | null
+  db: PGlite
+  processQueue(): Promise<void>
+  clearQueueForHandler(handlerId: number): void
+}
+
+// Protocol messages that end a client's request: Sync ('S'), simple Query ('Q'), Terminate ('X'),
+// and the startup message (no type byte; its first byte is the length's high byte, 0).
+const REQUEST_END = new Set([0x53, 0x51, 0x58, 0x00])
+
+/**
+ * pglite-socket 0.2 runs clients on PGlite's one session message by message: between one client's
+ * Parse and its Bind, another client's Parse can run and replace the unnamed prepared statement
+ * ("unnamed prepared statement does not exist" under concurrent supabase-js requests, or a Bind to
+ * the other client's query). It already keeps a client's messages together while a transaction is
+ * open; this extends the same rule to an unfinished extended-protocol request (up to its Sync).
+ * Hand-written because the queue is internal to pglite-socket; remove once it does this itself.
+ */
+function keepPipelinesTogether(server: PGLiteSocketServer): void {
+  const queue = (server as unknown as { queryQueue: SocketQueryQueue }).queryQueue
+  let requestOpen = false
+  queue.processQueue = async function (this: SocketQueryQueue) {
+    if (this.processing || this.queue.length === 0) return
+    this.processing = true
+    try {
+      while (this.queue.length > 0) {
+        let item: QueuedMessage | undefined
+        if ((requestOpen || this.db.isInTransaction()) && this.lastHandlerId !== null) {
+          const index = this.queue.findIndex((q) => q.handlerId === this.lastHandlerId)
+          if (index === -1) break // wait for that client's next message
+          item = this.queue.splice(index, 1)[0]
+        } else {
+          item = this.queue.shift()!
+        }
+        this.lastHandlerId = item.handlerId
+        requestOpen = !REQUEST_END.has(item.message[0])
+        let bytes = 0
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item!.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length
+                item!.onData(data)
+              },
+            }),
+          )
+          item.resolve(bytes)
+        } catch (error) {
+          item.reject(error)
+        }
+      }
+    } finally {
+      this.processing = false
+    }
+  }
+  const clear = queue.clearQueueForHandler.bind(queue)
+  queue.clearQueueForHandler = (handlerId: number) => {
+    if (queue.lastHandlerId === handlerId) requestOpen = false
+    clear(handlerId)
+  }
 }
 
 /** The port a socket server actually listens on (for port 0). */
