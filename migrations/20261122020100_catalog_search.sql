@@ -110,38 +110,43 @@ set hnsw.iterative_scan = 'relaxed_order'
 set hnsw.ef_search = 100
 set hnsw.max_scan_tuples = 100000
 as $$
-  with candidates as (
-    select p.* from cloud.bitnami_packages p
-    where (not exclude_deprecated or not p.deprecated)
-      and (category_filter is null or p.category = category_filter)
-      and (not operator_only or p.is_operator)
-      and (not official_only or p.official or p.repository_official)
-      and (not cncf_only or p.cncf)
-      and (not verified_publisher_only or p.repository_verified_publisher)
-  ),
-  full_text as (
-    select c.package_id, row_number() over (order by ts_rank_cd(c.search_tsv, websearch_to_tsquery('english', query_text)) desc, c.stars desc) as rank_ix
-    from candidates c
-    where query_text is not null and c.search_tsv @@ websearch_to_tsquery('english', query_text)
+  -- Each ranker reads the table itself with the filters inline (a shared CTE would be scanned
+  -- in full by every ranker and keep the HNSW indexes out of reach).
+  with full_text as (
+    select p.package_id, row_number() over (order by ts_rank_cd(p.search_tsv, websearch_to_tsquery('english', query_text)) desc, p.stars desc) as rank_ix
+    from cloud.bitnami_packages p
+    where query_text is not null and p.search_tsv @@ websearch_to_tsquery('english', query_text)
+      and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+      and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+      and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
     order by rank_ix limit match_count * 2
   ),
   by_description as (
     select x.package_id, row_number() over (order by x.d) as rank_ix from (
-      select c.package_id, c.description_embedding operator(extensions.<=>) query_embedding as d from candidates c
-      where query_embedding is not null and c.description_embedding is not null
-      order by c.description_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+      select p.package_id, p.description_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+      where query_embedding is not null and p.description_embedding is not null
+        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+      order by p.description_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
   ),
   by_readme as (
     select x.package_id, row_number() over (order by x.d) as rank_ix from (
-      select c.package_id, c.readme_embedding operator(extensions.<=>) query_embedding as d from candidates c
-      where query_embedding is not null and c.readme_embedding is not null
-      order by c.readme_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+      select p.package_id, p.readme_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+      where query_embedding is not null and p.readme_embedding is not null
+        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+      order by p.readme_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
   ),
   by_keywords as (
     select x.package_id, row_number() over (order by x.d) as rank_ix from (
-      select c.package_id, c.keywords_embedding operator(extensions.<=>) query_embedding as d from candidates c
-      where query_embedding is not null and c.keywords_embedding is not null
-      order by c.keywords_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+      select p.package_id, p.keywords_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+      where query_embedding is not null and p.keywords_embedding is not null
+        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+      order by p.keywords_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
   ),
   fused as (
     select r.package_id, sum(r.w / (rrf_k + r.rank_ix)) as score from (
@@ -155,7 +160,11 @@ as $$
     -- Without a query, the most starred packages that pass the filters.
     select f.package_id, f.score from fused f
     union all
-    select c.package_id, 0 from candidates c where query_text is null and query_embedding is null
+    select p.package_id, 0 from cloud.bitnami_packages p
+    where query_text is null and query_embedding is null
+      and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+      and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+      and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
   )
   select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
          p.repository_verified_publisher, p.deprecated, p.stars, r.score
