@@ -76,9 +76,10 @@ export async function runEmbedWorker(sql: postgres.Sql, provider: EmbeddingProvi
     if (jobs.length === 0) break
     summary.claimed += jobs.length
 
-    const pieces: Piece[] = jobs.flatMap((job) =>
-      chunkText(job.content, options.chunkTokens, options.chunkOverlap).map((c) => ({ job, text: c.text, tokens: c.tokens })),
+    const piecesByJob = new Map(
+      jobs.map((job) => [job, chunkText(job.content, options.chunkTokens, options.chunkOverlap).map((c) => ({ job, text: c.text, tokens: c.tokens }))]),
     )
+    const pieces: Piece[] = [...piecesByJob.values()].flat()
     const vectors = new Map<Piece, number[]>()
     const failures = new Map<string, Failure>()
     const requests: RequestLog[] = []
@@ -133,7 +134,7 @@ export async function runEmbedWorker(sql: postgres.Sql, provider: EmbeddingProvi
     const completed = jobs
       .filter((job) => !failures.has(job.job_id))
       .map((job) => {
-        const own = pieces.filter((p) => p.job === job)
+        const own = piecesByJob.get(job)!
         return {
           job_id: job.job_id,
           attempt: job.attempt,
