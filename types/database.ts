@@ -3,13 +3,380 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   agents: {
     Tables: {
-      [_ in never]: never
+      agents: {
+        Row: {
+          agent_address: string | null
+          agent_token: string | null
+          app_id: number | null
+          category: string
+          created_at: string
+          data_input: string | null
+          description: string | null
+          example_input: string | null
+          example_output: string | null
+          github_url: string
+          id: string
+          name: string
+          price_microalgo: number
+          repo_name: string
+          repo_owner: string
+          runtime_status: string
+          status: string
+          subdomain: string
+          tags: string[] | null
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_address?: string | null
+          agent_token?: string | null
+          app_id?: number | null
+          category?: string
+          created_at?: string
+          data_input?: string | null
+          description?: string | null
+          example_input?: string | null
+          example_output?: string | null
+          github_url: string
+          id?: string
+          name: string
+          price_microalgo?: number
+          repo_name: string
+          repo_owner: string
+          runtime_status?: string
+          status?: string
+          subdomain: string
+          tags?: string[] | null
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          agent_address?: string | null
+          agent_token?: string | null
+          app_id?: number | null
+          category?: string
+          created_at?: string
+          data_input?: string | null
+          description?: string | null
+          example_input?: string | null
+          example_output?: string | null
+          github_url?: string
+          id?: string
+          name?: string
+          price_microalgo?: number
+          repo_name?: string
+          repo_owner?: string
+          runtime_status?: string
+          status?: string
+          subdomain?: string
+          tags?: string[] | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      deployments: {
+        Row: {
+          agent_id: string
+          build_logs: string | null
+          completed_at: string | null
+          created_at: string
+          deployment_summary: string | null
+          id: string
+          job_id: string | null
+          started_at: string
+          status: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          build_logs?: string | null
+          completed_at?: string | null
+          created_at?: string
+          deployment_summary?: string | null
+          id?: string
+          job_id?: string | null
+          started_at?: string
+          status?: string
+        }
+        Update: {
+          agent_id?: string
+          build_logs?: string | null
+          completed_at?: string | null
+          created_at?: string
+          deployment_summary?: string | null
+          id?: string
+          job_id?: string | null
+          started_at?: string
+          status?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'deployments_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'active_agents_view'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'deployments_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'agents'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      payment_nonces: {
+        Row: {
+          agent_id: string
+          amount_microalgo: number
+          claimed_at: string | null
+          consumed_at: string | null
+          created_at: string
+          expires_at: string
+          network: string
+          nonce: string
+          pay_to: string
+          requested_by: string | null
+          resource: string
+          txid: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          amount_microalgo: number
+          claimed_at?: string | null
+          consumed_at?: string | null
+          created_at?: string
+          expires_at: string
+          network: string
+          nonce: string
+          pay_to: string
+          requested_by?: string | null
+          resource: string
+          txid?: string | null
+        }
+        Update: {
+          agent_id?: string
+          amount_microalgo?: number
+          claimed_at?: string | null
+          consumed_at?: string | null
+          created_at?: string
+          expires_at?: string
+          network?: string
+          nonce?: string
+          pay_to?: string
+          requested_by?: string | null
+          resource?: string
+          txid?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'payment_nonces_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'active_agents_view'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'payment_nonces_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'agents'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      payments: {
+        Row: {
+          agent_id: string | null
+          amount_microalgo: number
+          confirmed_round: number
+          created_at: string
+          id: string
+          network: string
+          nonce: string
+          pay_to: string
+          payer_address: string
+          payer_user_id: string | null
+          txid: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          amount_microalgo: number
+          confirmed_round: number
+          created_at?: string
+          id?: string
+          network: string
+          nonce: string
+          pay_to: string
+          payer_address: string
+          payer_user_id?: string | null
+          txid: string
+        }
+        Update: {
+          agent_id?: string | null
+          amount_microalgo?: number
+          confirmed_round?: number
+          created_at?: string
+          id?: string
+          network?: string
+          nonce?: string
+          pay_to?: string
+          payer_address?: string
+          payer_user_id?: string | null
+          txid?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'payments_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'active_agents_view'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'payments_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'agents'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'payments_nonce_fkey'
+            columns: ['nonce']
+            isOneToOne: true
+            referencedRelation: 'payment_nonces'
+            referencedColumns: ['nonce']
+          },
+        ]
+      }
     }
     Views: {
-      [_ in never]: never
+      active_agents_view: {
+        Row: {
+          agent_address: string | null
+          app_id: number | null
+          category: string
+          created_at: string
+          data_input: string | null
+          description: string | null
+          example_input: string | null
+          example_output: string | null
+          id: string
+          name: string
+          price_microalgo: number
+          repo_owner: string
+          subdomain: string
+          tags: string[] | null
+        }
+        ComputedFields: never
+        Insert: {
+          agent_address?: string | null
+          app_id?: number | null
+          category?: string | null
+          created_at?: string | null
+          data_input?: string | null
+          description?: string | null
+          example_input?: string | null
+          example_output?: string | null
+          id?: string | null
+          name?: string | null
+          price_microalgo?: number | null
+          repo_owner?: string | null
+          subdomain?: string | null
+          tags?: string[] | null
+        }
+        Update: {
+          agent_address?: string | null
+          app_id?: number | null
+          category?: string | null
+          created_at?: string | null
+          data_input?: string | null
+          description?: string | null
+          example_input?: string | null
+          example_output?: string | null
+          id?: string | null
+          name?: string | null
+          price_microalgo?: number | null
+          repo_owner?: string | null
+          subdomain?: string | null
+          tags?: string[] | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
-      [_ in never]: never
+      apply_deployment_event: {
+        Args: {
+          event_id: string
+          log_lines?: string
+          new_agent_address?: string
+          new_app_id?: number
+          new_status: string
+          summary?: string
+          target_deployment: string
+          target_job_id: string
+        }
+        Returns: Json
+      }
+      claim_payment_nonce: {
+        Args: { claim_nonce: string; claim_txid: string; stale_after_seconds?: number; target_agent: string }
+        Returns: Json
+      }
+      get_agent_stats: {
+        Args: { agent_uuid: string }
+        Returns: {
+          failed_deployments: number
+          last_deployment_at: string
+          successful_deployments: number
+          total_deployments: number
+        }[]
+      }
+      issue_payment_nonce: {
+        Args: {
+          network: string
+          requested_by?: string
+          resource: string
+          target_agent: string
+          ttl_seconds: number
+        }
+        Returns: {
+          agent_id: string
+          amount_microalgo: number
+          claimed_at: string | null
+          consumed_at: string | null
+          created_at: string
+          expires_at: string
+          network: string
+          nonce: string
+          pay_to: string
+          requested_by: string | null
+          resource: string
+          txid: string | null
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'payment_nonces'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      release_payment_nonce: { Args: { claim_nonce: string; claim_txid: string }; Returns: boolean }
+      settle_payment: {
+        Args: {
+          amount: number
+          claim_nonce: string
+          claim_txid: string
+          confirmed_round: number
+          payer: string
+          payer_user?: string
+        }
+        Returns: Json
+      }
     }
     Enums: {
       [_ in never]: never
