@@ -1,0 +1,47 @@
+// The agent token: the credential the platform presents to an agent runtime, and the runtime to
+// the platform. It is derived, never stored: HMAC-SHA256(AGENT_TOKEN_SECRET, agent id + a per-agent
+// salt). The database keeps the salt and the token's SHA-256 (agents.agent_token), so neither a
+// database dump nor the secret alone yields a token; rotating means a new salt.
+import { db } from '../_shared/db.ts'
+import { requireEnv } from '../_shared/env.ts'
+
+const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')
+
+export async function sha256Hex(text: string): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+}
+
+async function deriveToken(agentId: string, salt: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(requireEnv('AGENT_TOKEN_SECRET')),
+    { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  return hex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`agent-token:${agentId}:${salt}`)))
+}
+
+/** Issues (or rotates) an agent's token; returns the plaintext, which is never shown again. */
+export async function issueAgentToken(agentId: string): Promise<{ token: string; issuedAt: Date }> {
+  const salt = hex(crypto.getRandomValues(new Uint8Array(16)).buffer)
+  const token = await deriveToken(agentId, salt)
+  const hash = await sha256Hex(token)
+  const sql = db()
+  const [row] = await sql.begin(async (tx) => {
+    await tx`update agents.agents set agent_token = ${hash} where id = ${agentId}`
+    return await tx<{ issued_at: Date }[]>`
+      insert into private.agent_token_salts (agent_id, salt) values (${agentId}, ${salt})
+      on conflict (agent_id) do update set salt = excluded.salt, issued_at = now()
+      returning issued_at`
+  })
+  return { token, issuedAt: row.issued_at }
+}
+
+/** The current token of an agent, re-derived for a call; undefined if none was issued. */
+export async function currentAgentToken(agentId: string): Promise<string | undefined> {
+  const [row] = await db()<{ salt: string }[]>`select salt from private.agent_token_salts where agent_id = ${agentId}`
+  return row ? await deriveToken(agentId, row.salt) : undefined
+}
+
+/** The agent a presented token belongs to (runtime -> platform calls). */
+export async function agentIdForToken(token: string): Promise<string | undefined> {
+  if (!/^[0-9a-f]{64}$/.test(token)) return undefined
+  const [row] = await db()<{ id: string }[]>`select id from agents.agents where agent_token = ${await sha256Hex(token)}`
+  return row?.id
+}

@@ -1,0 +1,71 @@
+// The agents function: x402 pay-per-call for marketplace agents, the deploy backend's signed webhook,
+// agent token issue/rotation for owners, and runtime health reports from agent runtimes.
+//   POST /agents/<id or subdomain>/invoke   no X-PAYMENT: 402 challenge; with it: pay, then forward
+//   POST /agents/<id or subdomain>/token    owner (user JWT): issue or rotate the agent token
+//   POST /agents/deployments/webhook        deploy backend (Standard Webhooks signature)
+//   POST /agents/runtime/status             agent runtime (Bearer agent token): runtime_status
+import { createApp } from '../_shared/app.ts'
+import { type AuthClaims, bearerToken, requireRole, verifyJwt } from '../_shared/auth.ts'
+import { db } from '../_shared/db.ts'
+import { ApiError } from '../_shared/errors.ts'
+import { jsonBody, parse } from '../_shared/validation.ts'
+import { agentIdForToken, issueAgentToken } from './agent-token.ts'
+import { findAgent, requireCallable } from './agents.ts'
+import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
+import { acceptPayment, challenge } from './payments.ts'
+import { forwardCall, requireAgentToken } from './runtime.ts'
+import { RuntimeStatus } from './schemas.ts'
+import { paymentResponseHeader } from './x402.ts'
+
+export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents')
+
+app.post('/deployments/webhook', async (c) => {
+  const payload = await c.req.text()
+  const { eventId, body } = verifyDelivery(payload, c.req.header())
+  return c.json(await applyDeploymentEvent(eventId, body))
+})
+
+app.post('/runtime/status', async (c) => {
+  const token = bearerToken(c.req.header('authorization'))
+  const agentId = token && (await agentIdForToken(token))
+  if (!agentId) throw new ApiError(401, 'invalid_agent_token', 'Missing or unknown agent token')
+  const { status } = parse(RuntimeStatus, await jsonBody(c))
+  await db()`update agents.agents set runtime_status = ${status} where id = ${agentId}`
+  return c.json({ agent_id: agentId, runtime_status: status })
+})
+
+app.post('/:ref/token', requireRole('authenticated'), async (c) => {
+  const agent = await findAgent(c.req.param('ref'))
+  if (agent.user_id !== c.get('claims').sub) throw new ApiError(404, 'agent_not_found', `No agent ${c.req.param('ref')}`)
+  const { token, issuedAt } = await issueAgentToken(agent.id)
+  return c.json({ agent_id: agent.id, agent_token: token, issued_at: issuedAt, note: 'Shown once: store it in the agent runtime now.' }, 201)
+})
+
+/** The signed-in user behind a call, if the caller sent a user JWT (anon keys are fine too). */
+async function callingUser(authorization: string | undefined): Promise<string | undefined> {
+  const token = bearerToken(authorization)
+  if (!token) return undefined
+  const claims = await verifyJwt(token)
+  return claims.role === 'authenticated' ? claims.sub : undefined
+}
+
+app.post('/:ref/invoke', async (c) => {
+  const agent = await findAgent(c.req.param('ref'))
+  requireCallable(agent)
+  const agentToken = await requireAgentToken(agent)
+  const user = await callingUser(c.req.header('authorization'))
+  const header = c.req.header('x-payment')
+  if (!header) return c.json(await challenge(agent, c.req.url, user), 402)
+
+  const { kind, grant } = await acceptPayment(agent, header, user)
+  c.header('x-payment-response', paymentResponseHeader(grant))
+  if (kind === 'replayed') {
+    return c.json({ error: { code: 'payment_replayed', message: `Transaction ${grant.transaction} already paid for a call` }, grant }, 409)
+  }
+  const answer = await forwardCall(agent, agentToken, grant, await c.req.arrayBuffer(), c.req.header('content-type'))
+  return new Response(answer.body, {
+    status: answer.status,
+    headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json', 'x-payment-response': paymentResponseHeader(grant),
+      'x-request-id': c.get('requestId' as never) ?? '' },
+  })
+})

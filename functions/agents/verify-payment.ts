@@ -1,0 +1,141 @@
+// Offline verification of an x402 payment group, before anything touches the network: decoding,
+// group integrity, and every rule of the payment transaction, with one error code per pitfall.
+import algosdk from 'algosdk'
+import { ApiError } from '../_shared/errors.ts'
+
+export const MAX_GROUP_SIZE = 16
+export const MAX_VALIDITY_ROUNDS = 1000n
+
+export interface PaymentTerms {
+  payTo: string
+  amount: bigint
+  nonce: string
+  genesisHash: string
+}
+
+export interface DecodedGroup {
+  signed: algosdk.SignedTransaction[]
+  raw: Uint8Array[]
+  payment: algosdk.SignedTransaction
+  txid: string
+}
+
+/** A payment the payer offers that we will not accept: 402, with a code per reason. */
+export function paymentError(code: string, message: string): ApiError {
+  return new ApiError(402, code, message)
+}
+
+function malformed(message: string): ApiError {
+  return new ApiError(400, 'invalid_payment_header', message)
+}
+
+/** The nonce a payment carries in its note: the first 32-hex-digit token of the UTF-8 note. */
+export function noteNonce(note: Uint8Array | undefined): string | undefined {
+  if (!note?.length) return undefined
+  return /(?:^|[^0-9a-f])([0-9a-f]{32})(?![0-9a-f])/.exec(new TextDecoder().decode(note))?.[1]
+}
+
+export function decodePaymentGroup(paymentGroup: string[], paymentIndex: number): DecodedGroup {
+  if (paymentGroup.length < 1 || paymentGroup.length > MAX_GROUP_SIZE) {
+    throw malformed(`paymentGroup must hold 1 to ${MAX_GROUP_SIZE} transactions`)
+  }
+  if (!Number.isInteger(paymentIndex) || paymentIndex < 0 || paymentIndex >= paymentGroup.length) {
+    throw malformed('paymentIndex is outside paymentGroup')
+  }
+  const raw: Uint8Array[] = []
+  const signed: algosdk.SignedTransaction[] = []
+  for (const [i, encoded] of paymentGroup.entries()) {
+    try {
+      const bytes = algosdk.base64ToBytes(encoded)
+      signed.push(algosdk.decodeSignedTransaction(bytes))
+      raw.push(bytes)
+    } catch {
+      throw malformed(`paymentGroup[${i}] is not a base64 msgpack signed transaction`)
+    }
+  }
+  const payment = signed[paymentIndex]
+  return { signed, raw, payment, txid: payment.txn.txID() }
+}
+
+async function signatureValid(stxn: algosdk.SignedTransaction): Promise<boolean> {
+  const signer = stxn.sgnr ?? stxn.txn.sender
+  const key = await crypto.subtle.importKey('raw', signer.publicKey as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['verify'])
+  return await crypto.subtle.verify('Ed25519', key, stxn.sig as Uint8Array<ArrayBuffer>, stxn.txn.bytesToSign() as Uint8Array<ArrayBuffer>)
+}
+
+function withoutGroup(txn: algosdk.Transaction): algosdk.Transaction {
+  const copy = algosdk.decodeUnsignedTransaction(algosdk.encodeUnsignedTransaction(txn))
+  copy.group = undefined
+  return copy
+}
+
+const equalBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) =>
+  !!a && !!b && a.length === b.length && a.every((byte, i) => byte === b[i])
+
+/** The fields the payment rules look at, from a signed transaction or from the indexer. */
+export interface PaymentView {
+  type: string
+  receiver?: string
+  amount?: bigint
+  closeRemainderTo?: string
+  rekeyTo?: string
+  genesisHash?: Uint8Array
+  firstValid: bigint
+  lastValid: bigint
+  note?: Uint8Array
+}
+
+function paymentView(txn: algosdk.Transaction): PaymentView {
+  return {
+    type: txn.type,
+    receiver: txn.payment?.receiver.toString(),
+    amount: txn.payment?.amount,
+    closeRemainderTo: txn.payment?.closeRemainderTo?.toString(),
+    rekeyTo: txn.rekeyTo?.toString(),
+    genesisHash: txn.genesisHash,
+    firstValid: txn.firstValid,
+    lastValid: txn.lastValid,
+    note: txn.note,
+  }
+}
+
+/** The rules of the payment itself, shared by submitted groups and indexer-confirmed txids. */
+export function checkPaymentRules(p: PaymentView, terms: PaymentTerms): void {
+  if (!equalBytes(p.genesisHash, algosdk.base64ToBytes(terms.genesisHash))) throw paymentError('wrong_network', 'The payment is for another network (genesis hash)')
+  if (p.type !== 'pay') throw paymentError('not_algo_payment', `The payment must be a native ALGO payment (type pay), not ${p.type}`)
+  if (p.receiver !== terms.payTo) throw paymentError('wrong_receiver', `The payment must go to ${terms.payTo}`)
+  if (p.amount !== terms.amount) throw paymentError('wrong_amount', `The payment must be exactly ${terms.amount} microAlgos, not ${p.amount}`)
+  if (p.closeRemainderTo) throw paymentError('close_remainder_to', 'The payment must not close the account (closeRemainderTo)')
+  if (p.rekeyTo) throw paymentError('rekey_to', 'The payment must not rekey the account')
+  if (p.lastValid < p.firstValid || p.lastValid - p.firstValid > MAX_VALIDITY_ROUNDS) {
+    throw paymentError('validity_window_too_long', `The validity window must be at most ${MAX_VALIDITY_ROUNDS} rounds`)
+  }
+  if (noteNonce(p.note) !== terms.nonce) throw paymentError('missing_nonce', 'The payment note must carry the nonce of this request')
+}
+
+/** Every offline rule for a submitted group; throws the first broken one. */
+export async function verifyPaymentGroup(group: DecodedGroup, terms: PaymentTerms): Promise<void> {
+  const expectedGenesis = algosdk.base64ToBytes(terms.genesisHash)
+  const txns = group.signed.map((s) => s.txn)
+
+  if (txns.length > 1) {
+    // The group id is the hash of the members' ids computed without their group field.
+    const groupId = algosdk.computeGroupID(txns.map(withoutGroup))
+    if (!txns.every((t) => equalBytes(t.group, groupId))) throw paymentError('invalid_group', 'The transactions do not form one group (group id mismatch)')
+  } else if (txns[0].group?.some((byte) => byte !== 0)) {
+    throw paymentError('invalid_group', 'The transaction belongs to a group that was not sent whole')
+  }
+  for (const stxn of group.signed) {
+    if (!equalBytes(stxn.txn.genesisHash, expectedGenesis)) throw paymentError('wrong_network', 'A transaction is for another network (genesis hash)')
+    if (stxn.txn.rekeyTo) throw paymentError('rekey_to', 'A transaction in the group rekeys an account')
+    if (stxn.msig || stxn.lsig || stxn.pqsig || !stxn.sig) {
+      throw paymentError('unsupported_signature', 'Only single ed25519 signatures are accepted')
+    }
+  }
+
+  checkPaymentRules(paymentView(group.payment.txn), terms)
+
+  for (const stxn of group.signed) {
+    if (!(await signatureValid(stxn))) throw paymentError('invalid_signature', 'A transaction signature does not verify')
+  }
+}
