@@ -1,0 +1,84 @@
+// The agents schema through the gateway with supabase-js: owners see and change only their agents,
+// deployments and received payments; anon sees only the active listing; the token hash and the
+// payment fields are out of every client's reach.
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import algosdk from 'algosdk'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../types/database.ts'
+import { startStack, type RunningStack } from '../../stack/stack.ts'
+import { openTemplateClone } from '../support/template.ts'
+
+const PAY_TO = algosdk.getApplicationAddress(9n).toString()
+const PAYER = algosdk.generateAccount().addr.toString()
+let stack: RunningStack
+let anon: SupabaseClient<Database>
+let ann: SupabaseClient<Database>
+let ben: SupabaseClient<Database>
+
+async function signedIn(email: string) {
+  const client = createClient<Database>(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
+  const { error } = await client.auth.signUp({ email, password: `${email}-password` })
+  expect(error).toBeNull()
+  return client
+}
+
+const agent = (subdomain: string) => ({ name: subdomain, subdomain, repo_owner: 'o', repo_name: subdomain, github_url: `https://github.com/o/${subdomain}` })
+
+beforeAll(async () => {
+  stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
+  anon = createClient<Database>(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
+  ann = await signedIn('ann-agents@example.test')
+  ben = await signedIn('ben-agents@example.test')
+  expect((await ann.schema('agents').from('agents').insert([agent('ann-live'), agent('ann-draft')])).error).toBeNull()
+  expect((await ben.schema('agents').from('agents').insert(agent('ben-draft'))).error).toBeNull()
+  // The deploy backend (service side) activates one agent, and one call gets paid by ben.
+  await stack.db.query(`update agents.agents set status = 'active', runtime_status = 'active', agent_address = $1, app_id = 9 where subdomain = 'ann-live'`, [PAY_TO])
+  await stack.db.query(`insert into agents.deployments (agent_id) select id from agents.agents where subdomain in ('ann-live', 'ben-draft')`)
+  const [{ nonce }] = await stack.db.query<{ nonce: string }>(`select nonce from agents.issue_payment_nonce((select id from agents.agents where subdomain = 'ann-live'), 'algorand-testnet', '/x', 300,
+    (select id from auth.users where email = 'ben-agents@example.test'))`)
+  await stack.db.query(`select agents.claim_payment_nonce($1, (select id from agents.agents where subdomain = 'ann-live'), $2)`, [nonce, 'T'.repeat(52)])
+  await stack.db.query(`select agents.settle_payment($1, $2, $3, 1000000, 42)`, [nonce, 'T'.repeat(52), PAYER])
+})
+afterAll(async () => {
+  await stack?.stop()
+})
+
+describe('agents over REST', () => {
+  it('anon sees only the active listing, without owners or tokens', async () => {
+    const listing = await anon.schema('agents').from('active_agents_view').select('*')
+    expect(listing.error).toBeNull()
+    expect(listing.data!.map((a) => a.subdomain)).toEqual(['ann-live'])
+    expect(Object.keys(listing.data![0])).not.toContain('agent_token')
+    expect((await anon.schema('agents').from('agents').select('agent_token')).error?.code).toBe('42501')
+    expect((await anon.schema('agents').from('deployments').select('*')).error?.code).toBe('42501')
+    expect((await anon.schema('agents').from('payments').select('*')).error?.code).toBe('42501')
+  })
+
+  it('owners see their own agents and the listing, never others\' drafts', async () => {
+    const mine = await ann.schema('agents').from('agents').select('subdomain').order('subdomain')
+    expect(mine.data!.map((a) => a.subdomain)).toEqual(['ann-draft', 'ann-live'])
+    const bens = await ben.schema('agents').from('agents').select('subdomain').order('subdomain')
+    expect(bens.data!.map((a) => a.subdomain)).toEqual(['ann-live', 'ben-draft'])
+    expect((await ben.schema('agents').from('agents').select('agent_token')).error?.code).toBe('42501')
+  })
+
+  it('deployments are the owner\'s only; nobody edits another\'s agent', async () => {
+    expect((await ann.schema('agents').from('deployments').select('agent_id')).data).toHaveLength(1)
+    expect((await ben.schema('agents').from('deployments').select('agent_id')).data).toHaveLength(1)
+    const hijack = await ben.schema('agents').from('agents').update({ price_microalgo: 1 }).eq('subdomain', 'ann-live').select('id')
+    expect(hijack.data).toEqual([])
+    const paymentField = await ann.schema('agents').from('agents').update({ agent_address: PAYER } as never).eq('subdomain', 'ann-live')
+    expect(paymentField.error?.code).toBe('42501')
+    const [{ price }] = await stack.db.query<{ price: string }>(`select price_microalgo::text as price from agents.agents where subdomain = 'ann-live'`)
+    expect(price).toBe('1000000')
+  })
+
+  it('a payment is visible to its payer and to the agent\'s owner only', async () => {
+    expect((await ann.schema('agents').from('payments').select('txid')).data).toEqual([{ txid: 'T'.repeat(52) }])
+    expect((await ben.schema('agents').from('payments').select('txid')).data).toEqual([{ txid: 'T'.repeat(52) }])
+    const cal = await signedIn('cal-agents@example.test')
+    expect((await cal.schema('agents').from('payments').select('txid')).data).toEqual([])
+    expect((await cal.schema('agents').rpc('get_agent_stats', { agent_uuid: (await ann.schema('agents').from('agents').select('id').eq('subdomain', 'ann-live')).data![0].id })).data)
+      .toEqual([{ total_deployments: 0, successful_deployments: 0, failed_deployments: 0, last_deployment_at: null }])
+  })
+})
