@@ -19,6 +19,7 @@ import { startOpenAILoopback } from '../tests/support/openai-loopback.ts'
 import { ensureTemplate, openTemplateClone } from '../tests/support/template.ts'
 import { startTestDatabase } from '../tests/support/test-db.ts'
 import { measure } from './stats.ts'
+import { agentPaymentFigures } from './agent-payments.ts'
 import { vectorSearchFigures } from './vector-search.ts'
 
 const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() }
@@ -161,9 +162,14 @@ if (!process.argv.includes('--skip-full')) {
   results.vector_search = await vectorSearchFigures(log)
 }
 
+// 5. Agent payments: offline X-PAYMENT verification throughput.
+{
+  log('agent payments')
+  results.agent_payments = await agentPaymentFigures()
+}
+
 results.pending = {
   '3 crawler': 'sites domain not built yet',
-  '5 agent payments': 'agents domain not built yet',
 }
 
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
@@ -182,6 +188,8 @@ Raw figures: \`bench/results.json\`.
 | Stripe webhooks through the gateway (signed, 8 in flight) | signature check alone: ${r.stripe_webhooks.baseline_signature_check_only.per_second}/s | ${r.stripe_webhooks.through_gateway.per_second}/s, p99 ${r.stripe_webhooks.through_gateway.p99_ms} ms | ${(r.stripe_webhooks.through_gateway.per_second / r.stripe_webhooks.baseline_signature_check_only.per_second).toFixed(3)}x |
 | Duplicate storm: 1,000 deliveries of 50 events (16 in flight) | expected balance ${r.stripe_webhooks.expected_balance_cents} cents | ${r.stripe_webhooks.duplicate_storm.per_second}/s, p99 ${r.stripe_webhooks.duplicate_storm.p99_ms} ms; double credits: **${r.stripe_webhooks.double_credits}** | target 0 |
 | Embedding pipeline, 10,000 texts (loopback OpenAI) | one request per row: ${r.embedding_pipeline.baseline_one_request_per_row} requests | ${r.embedding_pipeline.pipeline_requests} requests, ${r.embedding_pipeline.vectors_per_second} vectors/s | ${r.embedding_pipeline.request_ratio}x requests |
+| X-PAYMENT offline verification, valid header (decode, group, rules, ed25519) | bare ed25519 verify: ${r.agent_payments.baseline_bare_ed25519_verify.per_second}/s | ${r.agent_payments.valid.per_second}/s, p99 ${r.agent_payments.valid.p99_ms} ms | ${(r.agent_payments.valid.per_second / r.agent_payments.baseline_bare_ed25519_verify.per_second).toFixed(2)}x |
+| X-PAYMENT offline verification, invalid: wrong receiver / bad signature | (same) | ${r.agent_payments.invalid_wrong_receiver.per_second}/s / ${r.agent_payments.invalid_bad_signature.per_second}/s | ${(r.agent_payments.invalid_wrong_receiver.per_second / r.agent_payments.baseline_bare_ed25519_verify.per_second).toFixed(2)}x / ${(r.agent_payments.invalid_bad_signature.per_second / r.agent_payments.baseline_bare_ed25519_verify.per_second).toFixed(2)}x |
 | Embedding re-run with unchanged text | - | ${r.embedding_pipeline.unchanged_rerun_requests} requests | target 0 |
 
 ${r.vector_search ? `Vector search at the full seed volume (${r.vector_search.rows.instances} instance vectors, HNSW m=16 ef_construction=64, ef_search=100, local embedder), timed in-process in PGlite:

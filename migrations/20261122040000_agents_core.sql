@@ -74,7 +74,8 @@ create table agents.agents (
   constraint check_agent_status check (status in ('pending', 'deploying', 'active', 'inactive', 'failed', 'deleted')),
   constraint check_price_positive check (price_microalgo >= 0),
   constraint check_subdomain_format check (subdomain ~ '^[a-z0-9-]+$' and length(subdomain) between 1 and 63),
-  constraint agents_subdomain_key unique (subdomain)
+  -- Named as the seed's index on subdomain: the UNIQUE constraint is that index.
+  constraint idx_agents_subdomain unique (subdomain)
 );
 comment on table agents.agents is 'AI agents on the marketplace: owner, GitHub source, Algorand payee, per-call price and status.';
 comment on column agents.agents.user_id is 'Owner (auth.users). Defaults to the caller.';
@@ -90,8 +91,8 @@ comment on column agents.agents.category is 'Data Analysis | Content Creation | 
 create index idx_agents_user_id on agents.agents (user_id);
 create index idx_agents_status on agents.agents (status);
 create index idx_agents_category on agents.agents (category);
--- The seed's idx_agents_subdomain and idx_agents_user_repo duplicate the two UNIQUE constraints'
--- indexes; they are not created twice. The documented listing queries get these instead:
+-- The seed's idx_agents_user_repo would duplicate the index of its unique_user_repo constraint, so
+-- it is not created twice. The documented listing queries get these:
 create index idx_agents_active_category on agents.agents (category, created_at desc) where status = 'active' and runtime_status = 'active';
 create index idx_agents_active_tags on agents.agents using gin (tags) where status = 'active' and runtime_status = 'active';
 create unique index idx_agents_agent_token on agents.agents (agent_token) where agent_token is not null;
