@@ -40,11 +40,17 @@ async function grantForTxid(txid: string): Promise<PaymentGrant | undefined> {
   return row?.grant
 }
 
-async function nonceTerms(nonce: string | undefined, agentId: string, network: AlgorandNetwork): Promise<PaymentTerms> {
+/**
+ * What the nonce in the note was issued for. A nonce issued to a signed-in user is redeemable by that
+ * user only: a confirmed payment is public on chain, and without this anyone watching the chain could
+ * present its txid first and take the call it paid for.
+ */
+async function nonceTerms(nonce: string | undefined, agentId: string, network: AlgorandNetwork, payerUser: string | undefined): Promise<PaymentTerms> {
   if (!nonce) throw paymentError('missing_nonce', 'The payment note must carry the nonce from the 402 challenge')
-  const [row] = await db()<{ amount: string; pay_to: string; network: string }[]>`
-    select amount_microalgo::text as amount, pay_to, network from agents.payment_nonces where nonce = ${nonce} and agent_id = ${agentId}`
+  const [row] = await db()<{ amount: string; pay_to: string; network: string; requested_by: string | null }[]>`
+    select amount_microalgo::text as amount, pay_to, network, requested_by from agents.payment_nonces where nonce = ${nonce} and agent_id = ${agentId}`
   if (!row) throw paymentError('unknown_nonce', 'The nonce in the note was not issued for this agent')
+  if (row.requested_by && row.requested_by !== payerUser) throw new ApiError(403, 'nonce_not_yours', 'This nonce was issued to another user')
   if (row.network !== network.name) throw paymentError('wrong_network', `The nonce was issued for ${row.network}`)
   return { nonce, amount: BigInt(row.amount), payTo: row.pay_to, genesisHash: network.genesisHash }
 }
@@ -95,7 +101,7 @@ export async function acceptPayment(agent: Agent, header: string, payerUser?: st
   const earlier = await grantForTxid(group.txid)
   if (earlier) return { kind: 'replayed', grant: earlier }
   const txn = group.payment.txn
-  const terms = await nonceTerms(noteNonce(txn.note), agent.id, network)
+  const terms = await nonceTerms(noteNonce(txn.note), agent.id, network, payerUser)
   await verifyPaymentGroup(group, terms)
 
   if (txn.lastValid < (await currentRound())) throw paymentError('payment_expired', `The payment's validity window ended at round ${txn.lastValid}`)
@@ -122,7 +128,7 @@ async function acceptConfirmedTxid(agent: Agent, txid: string, network: Algorand
   const earlier = await grantForTxid(txid)
   if (earlier) return { kind: 'replayed', grant: earlier }
   const indexed = await indexedTransaction(txid)
-  const terms = await nonceTerms(noteNonce(indexed.note), agent.id, network)
+  const terms = await nonceTerms(noteNonce(indexed.note), agent.id, network, payerUser)
   checkPaymentRules(indexed, terms)
   if (!indexed.confirmedRound) throw paymentError('payment_unconfirmed', `Transaction ${txid} is not confirmed yet`)
   const replay = await claim(terms.nonce, agent.id, txid)

@@ -212,6 +212,16 @@ describe('a paid call', () => {
     expect(runtime.calls.length).toBe(before.calls + 1)
   })
 
+  it('a nonce issued to a signed-in user cannot be redeemed by someone watching the chain', async () => {
+    const jwt = await signUserToken((await query<{ id: string }>(`select tests.create_supabase_user('chain_watcher_victim') as id`))[0].id, JWT_SECRET)
+    const challenged = await invoke({ jwt })
+    const txid = chain.submitExternally(sign(payment({ nonce: challenged.body.accepts[0].extra.nonce })))
+    const thief = await invoke({ payment: txidHeader(txid) })
+    expect({ status: thief.status, code: thief.body.error.code }).toEqual({ status: 403, code: 'nonce_not_yours' })
+    expect(runtime.calls.length).toBe(before.calls)
+    expect((await invoke({ payment: txidHeader(txid), jwt })).status).toBe(200)
+  })
+
   it('checks a self-submitted txid like a submitted one', async () => {
     const wrong = chain.submitExternally(sign(payment({ nonce: await newNonce(), to: stranger.addr.toString() })))
     expect((await invoke({ payment: txidHeader(wrong) })).body.error.code).toBe('wrong_receiver')
