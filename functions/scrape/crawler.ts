@@ -1,0 +1,226 @@
+// One bounded step of a crawl job: lease the job, discover (robots.txt, sitemaps) on its first step,
+// then claim URLs from the frontier in the database and fetch them (at most 4 at a time per host,
+// Crawl-delay honoured) until the frontier is empty or the time budget is spent; every result is
+// recorded in one transaction, so a killed step loses only the pages in flight.
+import PQueue from 'p-queue'
+import type postgres from 'postgres'
+import { db } from '../_shared/db.ts'
+import { chunkText } from '../_shared/embeddings/tokens.ts'
+import { extractPage } from './extract.ts'
+import { fetchPage, type FetchSettings } from './fetcher.ts'
+import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type Robots } from './robots.ts'
+import type { CrawlSettings } from './settings.ts'
+import { sitemapPages } from './sitemaps.ts'
+import { crawlUrl, isPrivateHost, sameSite } from './urls.ts'
+
+interface Job {
+  id: string
+  domain_id: string
+  status: string
+  metadata: { discovered?: boolean; origin?: string; robots_txt?: string; crawl_delay_seconds?: number | null; limits: { max_depth: number } }
+}
+
+interface FrontierUrl {
+  url: string
+  depth: number
+  attempts: number
+  redirects: number
+  etag: string | null
+  last_modified: Date | null
+}
+
+export interface StepResult {
+  job_id: string
+  status: string
+  processed: number
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+async function record(sql: postgres.Sql, jobId: string, result: Record<string, unknown>): Promise<{ known_links?: string[] | null }> {
+  const [{ recorded }] = await sql`select sites.record_crawl_result(${jobId}, ${sql.json(result as never)}) as recorded`
+  return recorded
+}
+
+/** robots.txt of the site, and which scheme answers (https first, then http). */
+async function discoverOrigin(host: string, settings: CrawlSettings, signal?: AbortSignal): Promise<{ origin: string; robots: Robots }> {
+  let lastError: unknown
+  for (const scheme of ['https', 'http']) {
+    const origin = `${scheme}://${host}`
+    try {
+      const timeout = AbortSignal.timeout(settings.timeoutMs)
+      const response = await fetch(`${origin}/robots.txt`, {
+        headers: { 'user-agent': settings.userAgent }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      })
+      const text = response.ok ? await response.text() : ''
+      if (!response.ok) await response.body?.cancel()
+      if (response.status >= 500) return { origin, robots: DISALLOW_ALL(origin, settings.userAgent) }
+      return { origin, robots: response.ok ? parseRobots(origin, text, settings.userAgent) : ALLOW_ALL(origin, settings.userAgent) }
+    } catch (error) {
+      if (signal?.aborted) throw error
+      lastError = error
+    }
+  }
+  throw new Error(`${host} is unreachable over https and http: ${(lastError as Error).message}`)
+}
+
+async function discover(sql: postgres.Sql, job: Job, host: string, settings: CrawlSettings, signal?: AbortSignal) {
+  const { origin, robots } = await discoverOrigin(host, settings, signal)
+  const fetchText = async (url: string) => {
+    if (!robots.isAllowed(url)) return undefined
+    const response = await fetch(url, { headers: { 'user-agent': settings.userAgent }, signal: AbortSignal.timeout(settings.timeoutMs) }).catch(() => undefined)
+    if (!response?.ok) return undefined
+    return await response.text()
+  }
+  const sitemapUrls = robots.sitemaps.length ? robots.sitemaps : [`${origin}/sitemap.xml`]
+  const listed = await sitemapPages(sitemapUrls, fetchText, settings.maxPages)
+  const candidates = [`${origin}/`, ...listed].map((u) => crawlUrl(u)).filter((u): u is string => !!u && sameSite(u, origin))
+  const allowed = candidates.filter((u) => robots.isAllowed(u))
+  const enqueue = [...new Set(allowed)].map((url, i) => ({ url, depth: i === 0 ? 0 : 1, from: i === 0 ? 'start' : 'sitemap' }))
+  await sql`select sites.note_crawl_discovery(${job.id}, ${origin}, ${robots.text}, ${sql.json(sitemapUrls)},
+    ${robots.crawlDelaySeconds ?? null}, ${candidates.length - allowed.length})`
+  await sql`select sites.enqueue_crawl_urls(${job.id}, ${sql.json(enqueue)})`
+  return { origin, robots }
+}
+
+async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots: Robots, settings: CrawlSettings, signal?: AbortSignal) {
+  if (!robots.isAllowed(row.url)) return await record(sql, job.id, { url: row.url, outcome: 'skipped_robots' })
+  const fetchSettings: FetchSettings = settings
+  const outcome = await fetchPage(row.url, { etag: row.etag, lastModified: row.last_modified }, fetchSettings, signal)
+  const base = { url: row.url, http_status: outcome.status }
+  switch (outcome.kind) {
+    case 'not_modified': {
+      const { known_links } = await record(sql, job.id, { ...base, outcome: 'not_modified' })
+      const allowed = row.depth + 1 > job.metadata.limits.max_depth ? [] : (known_links ?? []).filter((u) => robots.isAllowed(u))
+      if (allowed.length) {
+        await sql`select sites.enqueue_crawl_urls(${job.id}, ${sql.json(allowed.map((url) => ({ url, depth: row.depth + 1, from: row.url })))})`
+      }
+      return
+    }
+    case 'non_html':
+      return await record(sql, job.id, { ...base, outcome: 'skipped_non_html' })
+    case 'too_large':
+      return await record(sql, job.id, { ...base, outcome: 'skipped_too_large', error: `${outcome.bytes} bytes` })
+    case 'failed':
+      return await record(sql, job.id, { ...base, outcome: 'failed', error: outcome.error })
+    case 'retry_later':
+      return await record(sql, job.id, row.attempts + 1 >= settings.maxRetries
+        ? { ...base, outcome: 'failed', error: `HTTP ${outcome.status}, retry budget spent` }
+        : { ...base, outcome: 'retry', retry_at: outcome.retryAt.toISOString() })
+    case 'redirect': {
+      const target = crawlUrl(outcome.location)
+      if (row.redirects >= settings.maxRedirects) return await record(sql, job.id, { ...base, outcome: 'failed', error: `more than ${settings.maxRedirects} redirects` })
+      const follow = target && sameSite(target, row.url) && robots.isAllowed(target)
+      return await record(sql, job.id, {
+        ...base, outcome: 'redirected', skipped_robots: target && sameSite(target, row.url) && !follow ? 1 : 0,
+        enqueue: follow ? [{ url: target, depth: row.depth, redirects: row.redirects + 1, from: row.url }] : [],
+      })
+    }
+    case 'ok':
+      return await recordPage(sql, job, row, outcome, robots, settings)
+  }
+}
+
+async function recordPage(sql: postgres.Sql, job: Job, row: FrontierUrl, outcome: Extract<Awaited<ReturnType<typeof fetchPage>>, { kind: 'ok' }>,
+  robots: Robots, settings: CrawlSettings) {
+  const page = extractPage(outcome.html, row.url)
+  const canonical = page.canonical ? crawlUrl(page.canonical) : undefined
+  if (canonical && canonical !== row.url && sameSite(canonical, row.url) && robots.isAllowed(canonical)) {
+    // Another URL is this page's canonical one: crawl that instead, once.
+    return await record(sql, job.id, { url: row.url, http_status: outcome.status, outcome: 'redirected', enqueue: [{ url: canonical, depth: row.depth, from: row.url }] })
+  }
+  const links = page.links.map((l) => ({ ...l, url: crawlUrl(l.url) ?? l.url }))
+  const internal = [...new Set(links.filter((l) => l.internal && sameSite(l.url, row.url)).map((l) => l.url))]
+  const followable = page.nofollow || row.depth + 1 > job.metadata.limits.max_depth ? [] : internal
+  const allowed = followable.filter((u) => robots.isAllowed(u))
+  const chunks = page.markdown.trim() ? chunkText(page.markdown, settings.chunkTokens, settings.chunkOverlap) : []
+  await record(sql, job.id, {
+    url: row.url,
+    outcome: page.noindex ? 'skipped_robots' : 'fetched',
+    http_status: outcome.status,
+    etag: outcome.etag,
+    last_modified: outcome.lastModified ? new Date(outcome.lastModified).toISOString() : null,
+    skipped_robots: followable.length - allowed.length,
+    page: {
+      title: page.title, markdown: page.markdown, html: outcome.html, description: page.description, language: page.language,
+      canonical: page.canonical, content_type: page.structured.some((s) => s.type === 'product') ? 'product' : 'page',
+      content_hash: await sha256Hex(page.markdown),
+      metadata: {
+        content_type: outcome.contentType, description: page.description, language: page.language, canonical: page.canonical,
+        bytes: outcome.bytes, depth: row.depth, nofollow: page.nofollow,
+      },
+    },
+    chunks: chunks.map((c) => ({ text: c.text, heading: page.title })),
+    links,
+    structured: page.structured,
+    platform: page.platform,
+    enqueue: allowed.map((url) => ({ url, depth: row.depth + 1, from: row.url })),
+  })
+}
+
+/**
+ * Runs one step of a crawl job within settings.budgetMs. Returns when the frontier is empty (the job
+ * completes), the budget is spent, or signal aborts (then in-flight pages are left to their lease).
+ */
+export async function runCrawlStep(jobId: string, settings: CrawlSettings, signal?: AbortSignal): Promise<StepResult> {
+  const sql = db()
+  const leaseSeconds = Math.ceil(settings.budgetMs / 1000) + 60
+  const [job] = await sql<Job[]>`select id, domain_id, status, metadata from sites.lease_crawl_job(${jobId}, ${leaseSeconds}) where id is not null`
+  if (!job) {
+    const [current] = await sql<{ status: string }[]>`select status from sites.content_refresh_jobs where id = ${jobId}`
+    return { job_id: jobId, status: current?.status ?? 'missing', processed: 0 }
+  }
+  const [{ domain }] = await sql<{ domain: string }[]>`select domain from sites.domains where id = ${job.domain_id}`
+  if (isPrivateHost(domain) && !settings.allowPrivateHosts) {
+    const [{ status }] = await sql`select sites.end_crawl(${job.id}, 'failed', ${`${domain} is a private address`}) as status`
+    return { job_id: jobId, status, processed: 0 }
+  }
+
+  const deadline = Date.now() + settings.budgetMs
+  let processed = 0
+  try {
+    const robots = job.metadata.discovered
+      ? parseRobots(job.metadata.origin!, job.metadata.robots_txt ?? '', settings.userAgent)
+      : (await discover(sql, job, domain, settings, signal)).robots
+    const delay = robots.crawlDelaySeconds ?? job.metadata.crawl_delay_seconds ?? undefined
+    const queue = delay
+      ? new PQueue({ concurrency: 1, interval: delay * 1000, intervalCap: 1 })
+      : new PQueue({ concurrency: settings.concurrency })
+    const urlLease = Math.ceil((settings.timeoutMs * (settings.maxRetries + 1) + settings.maxRetryWaitMs * settings.maxRetries) / 1000) + 30
+    const margin = Math.min(settings.timeoutMs + 2000, settings.budgetMs / 4)
+    while (!signal?.aborted && Date.now() < deadline - margin) {
+      const want = Math.max(1, (delay ? 1 : settings.concurrency) * 2 - queue.size - queue.pending)
+      const batch = await sql<FrontierUrl[]>`select * from sites.claim_crawl_urls(${job.id}, ${want}, ${urlLease})`
+      if (batch.length === 0) {
+        if (queue.size === 0 && queue.pending === 0) break
+        await queue.onSizeLessThan(1).then(() => Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, 100))]))
+        continue
+      }
+      for (const row of batch) {
+        queue.add(async () => {
+          try {
+            await processUrl(sql, job, row, robots, settings, signal)
+            processed++
+          } catch (error) {
+            if (signal?.aborted) return
+            console.error(JSON.stringify({ level: 'error', job: job.id, url: row.url, message: (error as Error).message }))
+            await record(sql, job.id, { url: row.url, outcome: 'failed', error: (error as Error).message }).catch(() => {})
+          }
+        })
+      }
+      await queue.onSizeLessThan(Math.max(1, settings.concurrency))
+    }
+    await queue.onIdle()
+  } catch (error) {
+    if (signal?.aborted) return { job_id: jobId, status: 'interrupted', processed }
+    const [{ status }] = await sql`select sites.end_crawl(${job.id}, 'failed', ${(error as Error).message}) as status`
+    return { job_id: jobId, status, processed }
+  }
+  if (signal?.aborted) return { job_id: jobId, status: 'interrupted', processed }
+  const [{ status }] = await sql<{ status: string }[]>`select sites.finish_crawl_if_done(${job.id}) as status`
+  if (status === 'running') await sql`select sites.release_crawl_job(${job.id})`
+  return { job_id: jobId, status, processed }
+}
