@@ -1883,7 +1883,30 @@ export type Database = {
       }
     }
     Functions: {
-      [_ in never]: never
+      get_stale_content: {
+        Args: { domain: string; max_age: string }
+        Returns: {
+          age: string
+          content_hash: string
+          id: string
+          scraped_at: string
+          title: string
+          url: string
+        }[]
+      }
+      search_embeddings: {
+        Args: { domain: string; k?: number; query: string }
+        Returns: {
+          chunk_text: string
+          id: string
+          metadata: Json
+          page_id: string
+          score: number
+          similarity: number
+          title: string
+          url: string
+        }[]
+      }
     }
     Enums: {
       [_ in never]: never
@@ -1894,13 +1917,1328 @@ export type Database = {
   }
   sites: {
     Tables: {
-      [_ in never]: never
+      ai_optimized_content: {
+        Row: {
+          ai_model_used: string | null
+          content_quality_score: number | null
+          content_type: string
+          created_at: string
+          domain_id: string
+          id: string
+          key_points: NonNullable<Json>
+          keywords: string[] | null
+          meta_description: string | null
+          meta_title: string | null
+          optimized_content: string | null
+          optimized_summary: string | null
+          optimized_title: string | null
+          processed_at: string | null
+          processing_cost: number | null
+          processing_tokens: number | null
+          processing_version: string | null
+          raw_content: string | null
+          raw_html: string | null
+          readability_score: number | null
+          seo_score: number | null
+          source_content_id: string | null
+          structured_data: NonNullable<Json>
+          topics: NonNullable<Json>
+          updated_at: string
+          url: string
+        }
+        ComputedFields: never
+        Insert: {
+          ai_model_used?: string | null
+          content_quality_score?: number | null
+          content_type: string
+          created_at?: string
+          domain_id: string
+          id?: string
+          key_points?: NonNullable<Json>
+          keywords?: string[] | null
+          meta_description?: string | null
+          meta_title?: string | null
+          optimized_content?: string | null
+          optimized_summary?: string | null
+          optimized_title?: string | null
+          processed_at?: string | null
+          processing_cost?: number | null
+          processing_tokens?: number | null
+          processing_version?: string | null
+          raw_content?: string | null
+          raw_html?: string | null
+          readability_score?: number | null
+          seo_score?: number | null
+          source_content_id?: string | null
+          structured_data?: NonNullable<Json>
+          topics?: NonNullable<Json>
+          updated_at?: string
+          url: string
+        }
+        Update: {
+          ai_model_used?: string | null
+          content_quality_score?: number | null
+          content_type?: string
+          created_at?: string
+          domain_id?: string
+          id?: string
+          key_points?: NonNullable<Json>
+          keywords?: string[] | null
+          meta_description?: string | null
+          meta_title?: string | null
+          optimized_content?: string | null
+          optimized_summary?: string | null
+          optimized_title?: string | null
+          processed_at?: string | null
+          processing_cost?: number | null
+          processing_tokens?: number | null
+          processing_version?: string | null
+          raw_content?: string | null
+          raw_html?: string | null
+          readability_score?: number | null
+          seo_score?: number | null
+          source_content_id?: string | null
+          structured_data?: NonNullable<Json>
+          topics?: NonNullable<Json>
+          updated_at?: string
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'ai_optimized_content_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'ai_optimized_content_source_content_id_fkey'
+            columns: ['source_content_id']
+            isOneToOne: false
+            referencedRelation: 'website_content'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      business_configs: {
+        Row: {
+          business_id: string
+          created_at: string
+          id: string
+          limits: NonNullable<Json>
+          settings: NonNullable<Json>
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          business_id: string
+          created_at?: string
+          id?: string
+          limits?: NonNullable<Json>
+          settings?: NonNullable<Json>
+          updated_at?: string
+        }
+        Update: {
+          business_id?: string
+          created_at?: string
+          id?: string
+          limits?: NonNullable<Json>
+          settings?: NonNullable<Json>
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'business_configs_business_id_fkey'
+            columns: ['business_id']
+            isOneToOne: true
+            referencedRelation: 'businesses'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      business_usage: {
+        Row: {
+          business_id: string
+          created_at: string
+          embedding_requests: number
+          id: string
+          messages: number
+          pages_crawled: number
+          period_start: string
+          tokens: number
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          business_id: string
+          created_at?: string
+          embedding_requests?: number
+          id?: string
+          messages?: number
+          pages_crawled?: number
+          period_start: string
+          tokens?: number
+          updated_at?: string
+        }
+        Update: {
+          business_id?: string
+          created_at?: string
+          embedding_requests?: number
+          id?: string
+          messages?: number
+          pages_crawled?: number
+          period_start?: string
+          tokens?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'business_usage_business_id_fkey'
+            columns: ['business_id']
+            isOneToOne: false
+            referencedRelation: 'businesses'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      businesses: {
+        Row: {
+          created_at: string
+          id: string
+          name: string
+          owner_user_id: string
+          plan: string
+          slug: string
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          id?: string
+          name: string
+          owner_user_id?: string
+          plan?: string
+          slug: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          name?: string
+          owner_user_id?: string
+          plan?: string
+          slug?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      content_hashes: {
+        Row: {
+          change_count: number
+          content_hash: string
+          domain_id: string
+          first_seen_at: string
+          id: string
+          last_changed_at: string
+          last_seen_at: string
+          url: string
+        }
+        ComputedFields: never
+        Insert: {
+          change_count?: number
+          content_hash: string
+          domain_id: string
+          first_seen_at?: string
+          id?: string
+          last_changed_at?: string
+          last_seen_at?: string
+          url: string
+        }
+        Update: {
+          change_count?: number
+          content_hash?: string
+          domain_id?: string
+          first_seen_at?: string
+          id?: string
+          last_changed_at?: string
+          last_seen_at?: string
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'content_hashes_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      content_refresh_jobs: {
+        Row: {
+          completed_at: string | null
+          created_at: string
+          domain_id: string
+          error_message: string | null
+          id: string
+          job_type: string
+          lease_until: string | null
+          metadata: NonNullable<Json>
+          started_at: string | null
+          status: string
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          completed_at?: string | null
+          created_at?: string
+          domain_id: string
+          error_message?: string | null
+          id?: string
+          job_type: string
+          lease_until?: string | null
+          metadata?: NonNullable<Json>
+          started_at?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          completed_at?: string | null
+          created_at?: string
+          domain_id?: string
+          error_message?: string | null
+          id?: string
+          job_type?: string
+          lease_until?: string | null
+          metadata?: NonNullable<Json>
+          started_at?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'content_refresh_jobs_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      conversations: {
+        Row: {
+          created_at: string
+          customer_id: string | null
+          domain_id: string
+          ended_at: string | null
+          id: string
+          metadata: NonNullable<Json>
+          session_id: string | null
+          started_at: string
+          visitor_email: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          customer_id?: string | null
+          domain_id: string
+          ended_at?: string | null
+          id?: string
+          metadata?: NonNullable<Json>
+          session_id?: string | null
+          started_at?: string
+          visitor_email?: string | null
+        }
+        Update: {
+          created_at?: string
+          customer_id?: string | null
+          domain_id?: string
+          ended_at?: string | null
+          id?: string
+          metadata?: NonNullable<Json>
+          session_id?: string | null
+          started_at?: string
+          visitor_email?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'conversations_customer_id_fkey'
+            columns: ['customer_id']
+            isOneToOne: false
+            referencedRelation: 'customers'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'conversations_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      customer_access_logs: {
+        Row: {
+          action: string
+          actor: string
+          created_at: string
+          details: NonNullable<Json>
+          domain_id: string
+          email: string | null
+          id: string
+          ip_hash: string | null
+          resource: string | null
+          session_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          action: string
+          actor: string
+          created_at?: string
+          details?: NonNullable<Json>
+          domain_id: string
+          email?: string | null
+          id?: string
+          ip_hash?: string | null
+          resource?: string | null
+          session_id?: string | null
+        }
+        Update: {
+          action?: string
+          actor?: string
+          created_at?: string
+          details?: NonNullable<Json>
+          domain_id?: string
+          email?: string | null
+          id?: string
+          ip_hash?: string | null
+          resource?: string | null
+          session_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'customer_access_logs_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      customer_configs: {
+        Row: {
+          active: boolean
+          allowed_origins: string[]
+          business_description: string | null
+          business_name: string | null
+          created_at: string
+          customer_id: string
+          domain: string
+          encrypted_credentials: Json | null
+          id: string
+          owned_domains: string[]
+          primary_color: string
+          rate_limit: number
+          suggested_questions: NonNullable<Json>
+          updated_at: string
+          welcome_message: string | null
+          woocommerce_consumer_key: string | null
+          woocommerce_consumer_secret: string | null
+          woocommerce_url: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          active?: boolean
+          allowed_origins?: string[]
+          business_description?: string | null
+          business_name?: string | null
+          created_at?: string
+          customer_id: string
+          domain: string
+          encrypted_credentials?: Json | null
+          id?: string
+          owned_domains?: string[]
+          primary_color?: string
+          rate_limit?: number
+          suggested_questions?: NonNullable<Json>
+          updated_at?: string
+          welcome_message?: string | null
+          woocommerce_consumer_key?: string | null
+          woocommerce_consumer_secret?: string | null
+          woocommerce_url?: string | null
+        }
+        Update: {
+          active?: boolean
+          allowed_origins?: string[]
+          business_description?: string | null
+          business_name?: string | null
+          created_at?: string
+          customer_id?: string
+          domain?: string
+          encrypted_credentials?: Json | null
+          id?: string
+          owned_domains?: string[]
+          primary_color?: string
+          rate_limit?: number
+          suggested_questions?: NonNullable<Json>
+          updated_at?: string
+          welcome_message?: string | null
+          woocommerce_consumer_key?: string | null
+          woocommerce_consumer_secret?: string | null
+          woocommerce_url?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'customer_configs_customer_id_fkey'
+            columns: ['customer_id']
+            isOneToOne: false
+            referencedRelation: 'customers'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      customer_data_cache: {
+        Row: {
+          cache_key: string
+          created_at: string
+          data: NonNullable<Json>
+          domain_id: string
+          email: string | null
+          expires_at: string
+          id: string
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          cache_key: string
+          created_at?: string
+          data: NonNullable<Json>
+          domain_id: string
+          email?: string | null
+          expires_at: string
+          id?: string
+          updated_at?: string
+        }
+        Update: {
+          cache_key?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          domain_id?: string
+          email?: string | null
+          expires_at?: string
+          id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'customer_data_cache_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      customer_verifications: {
+        Row: {
+          attempts: number
+          code_hash: string | null
+          created_at: string
+          domain_id: string
+          email: string
+          expires_at: string
+          id: string
+          method: string
+          order_number: string | null
+          purpose: string
+          session_id: string | null
+          verified_at: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          attempts?: number
+          code_hash?: string | null
+          created_at?: string
+          domain_id: string
+          email: string
+          expires_at: string
+          id?: string
+          method: string
+          order_number?: string | null
+          purpose: string
+          session_id?: string | null
+          verified_at?: string | null
+        }
+        Update: {
+          attempts?: number
+          code_hash?: string | null
+          created_at?: string
+          domain_id?: string
+          email?: string
+          expires_at?: string
+          id?: string
+          method?: string
+          order_number?: string | null
+          purpose?: string
+          session_id?: string | null
+          verified_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'customer_verifications_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      customers: {
+        Row: {
+          auth_user_id: string | null
+          company_name: string | null
+          created_at: string
+          email: string
+          id: string
+          name: string | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          auth_user_id?: string | null
+          company_name?: string | null
+          created_at?: string
+          email: string
+          id?: string
+          name?: string | null
+          updated_at?: string
+        }
+        Update: {
+          auth_user_id?: string | null
+          company_name?: string | null
+          created_at?: string
+          email?: string
+          id?: string
+          name?: string | null
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      domain_patterns: {
+        Row: {
+          confidence: number
+          domain_id: string
+          id: string
+          learned_at: string
+          pattern: NonNullable<Json>
+          pattern_type: string
+          platform: string | null
+          sample_count: number
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          confidence?: number
+          domain_id: string
+          id?: string
+          learned_at?: string
+          pattern?: NonNullable<Json>
+          pattern_type: string
+          platform?: string | null
+          sample_count?: number
+          updated_at?: string
+        }
+        Update: {
+          confidence?: number
+          domain_id?: string
+          id?: string
+          learned_at?: string
+          pattern?: NonNullable<Json>
+          pattern_type?: string
+          platform?: string | null
+          sample_count?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'domain_patterns_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      domains: {
+        Row: {
+          active: boolean
+          business_id: string | null
+          created_at: string
+          description: string | null
+          domain: string
+          id: string
+          last_content_refresh: string | null
+          last_scraped_at: string | null
+          name: string | null
+          scrape_frequency: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          active?: boolean
+          business_id?: string | null
+          created_at?: string
+          description?: string | null
+          domain: string
+          id?: string
+          last_content_refresh?: string | null
+          last_scraped_at?: string | null
+          name?: string | null
+          scrape_frequency?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          active?: boolean
+          business_id?: string | null
+          created_at?: string
+          description?: string | null
+          domain?: string
+          id?: string
+          last_content_refresh?: string | null
+          last_scraped_at?: string | null
+          name?: string | null
+          scrape_frequency?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'domains_business_id_fkey'
+            columns: ['business_id']
+            isOneToOne: false
+            referencedRelation: 'businesses'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          content: string
+          conversation_id: string
+          created_at: string
+          id: string
+          metadata: NonNullable<Json>
+          role: string
+        }
+        ComputedFields: never
+        Insert: {
+          content: string
+          conversation_id: string
+          created_at?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          role: string
+        }
+        Update: {
+          content?: string
+          conversation_id?: string
+          created_at?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          role?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'messages_conversation_id_fkey'
+            columns: ['conversation_id']
+            isOneToOne: false
+            referencedRelation: 'chat_sessions'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'messages_conversation_id_fkey'
+            columns: ['conversation_id']
+            isOneToOne: false
+            referencedRelation: 'conversations'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      page_content_references: {
+        Row: {
+          anchor_text: string | null
+          created_at: string
+          domain_id: string
+          id: string
+          is_internal: boolean
+          rel: string | null
+          source_page_id: string
+          source_url: string
+          target_url: string
+        }
+        ComputedFields: never
+        Insert: {
+          anchor_text?: string | null
+          created_at?: string
+          domain_id: string
+          id?: string
+          is_internal: boolean
+          rel?: string | null
+          source_page_id: string
+          source_url: string
+          target_url: string
+        }
+        Update: {
+          anchor_text?: string | null
+          created_at?: string
+          domain_id?: string
+          id?: string
+          is_internal?: boolean
+          rel?: string | null
+          source_page_id?: string
+          source_url?: string
+          target_url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'page_content_references_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'page_content_references_source_page_id_fkey'
+            columns: ['source_page_id']
+            isOneToOne: false
+            referencedRelation: 'scraped_pages'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      page_embeddings: {
+        Row: {
+          chunk_index: number
+          chunk_text: string
+          created_at: string
+          domain_id: string
+          embedding: string | null
+          fts: unknown
+          id: string
+          metadata: NonNullable<Json>
+          page_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          chunk_index: number
+          chunk_text: string
+          created_at?: string
+          domain_id: string
+          embedding?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          page_id: string
+        }
+        Update: {
+          chunk_index?: number
+          chunk_text?: string
+          created_at?: string
+          domain_id?: string
+          embedding?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          page_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'page_embeddings_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'page_embeddings_page_id_fkey'
+            columns: ['page_id']
+            isOneToOne: false
+            referencedRelation: 'scraped_pages'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      privacy_requests: {
+        Row: {
+          completed_at: string | null
+          created_at: string
+          details: NonNullable<Json>
+          domain_id: string
+          due_at: string
+          email: string
+          id: string
+          regulation: string
+          request_type: string
+          result: Json | null
+          status: string
+          updated_at: string
+          verification_id: string | null
+          verified_at: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          completed_at?: string | null
+          created_at?: string
+          details?: NonNullable<Json>
+          domain_id: string
+          due_at: string
+          email: string
+          id?: string
+          regulation?: string
+          request_type: string
+          result?: Json | null
+          status?: string
+          updated_at?: string
+          verification_id?: string | null
+          verified_at?: string | null
+        }
+        Update: {
+          completed_at?: string | null
+          created_at?: string
+          details?: NonNullable<Json>
+          domain_id?: string
+          due_at?: string
+          email?: string
+          id?: string
+          regulation?: string
+          request_type?: string
+          result?: Json | null
+          status?: string
+          updated_at?: string
+          verification_id?: string | null
+          verified_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'privacy_requests_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'privacy_requests_verification_id_fkey'
+            columns: ['verification_id']
+            isOneToOne: false
+            referencedRelation: 'customer_verifications'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      scraped_pages: {
+        Row: {
+          content: string | null
+          created_at: string
+          domain_id: string
+          error_message: string | null
+          html: string | null
+          id: string
+          last_modified: string | null
+          metadata: NonNullable<Json>
+          scraped_at: string | null
+          status: string
+          title: string | null
+          url: string
+        }
+        ComputedFields: never
+        Insert: {
+          content?: string | null
+          created_at?: string
+          domain_id: string
+          error_message?: string | null
+          html?: string | null
+          id?: string
+          last_modified?: string | null
+          metadata?: NonNullable<Json>
+          scraped_at?: string | null
+          status?: string
+          title?: string | null
+          url: string
+        }
+        Update: {
+          content?: string | null
+          created_at?: string
+          domain_id?: string
+          error_message?: string | null
+          html?: string | null
+          id?: string
+          last_modified?: string | null
+          metadata?: NonNullable<Json>
+          scraped_at?: string | null
+          status?: string
+          title?: string | null
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'scraped_pages_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      structured_extractions: {
+        Row: {
+          confidence_score: number | null
+          created_at: string
+          domain_id: string
+          extract_type: string
+          extracted_at: string | null
+          extracted_data: NonNullable<Json>
+          id: string
+          schema_used: Json | null
+          url: string
+        }
+        ComputedFields: never
+        Insert: {
+          confidence_score?: number | null
+          created_at?: string
+          domain_id: string
+          extract_type: string
+          extracted_at?: string | null
+          extracted_data: NonNullable<Json>
+          id?: string
+          schema_used?: Json | null
+          url: string
+        }
+        Update: {
+          confidence_score?: number | null
+          created_at?: string
+          domain_id?: string
+          extract_type?: string
+          extracted_at?: string | null
+          extracted_data?: NonNullable<Json>
+          id?: string
+          schema_used?: Json | null
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'structured_extractions_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      training_data: {
+        Row: {
+          created_at: string
+          domain_id: string
+          id: string
+          input_text: string
+          metadata: NonNullable<Json>
+          output_text: string
+          status: string
+          type: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          domain_id: string
+          id?: string
+          input_text: string
+          metadata?: NonNullable<Json>
+          output_text: string
+          status?: string
+          type: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          domain_id?: string
+          id?: string
+          input_text?: string
+          metadata?: NonNullable<Json>
+          output_text?: string
+          status?: string
+          type?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'training_data_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      website_content: {
+        Row: {
+          content: string | null
+          content_hash: string | null
+          content_type: string | null
+          created_at: string
+          domain_id: string
+          id: string
+          metadata: NonNullable<Json>
+          scraped_at: string | null
+          summary: string | null
+          title: string | null
+          updated_at: string
+          url: string
+        }
+        ComputedFields: never
+        Insert: {
+          content?: string | null
+          content_hash?: string | null
+          content_type?: string | null
+          created_at?: string
+          domain_id: string
+          id?: string
+          metadata?: NonNullable<Json>
+          scraped_at?: string | null
+          summary?: string | null
+          title?: string | null
+          updated_at?: string
+          url: string
+        }
+        Update: {
+          content?: string | null
+          content_hash?: string | null
+          content_type?: string | null
+          created_at?: string
+          domain_id?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          scraped_at?: string | null
+          summary?: string | null
+          title?: string | null
+          updated_at?: string
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'website_content_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
     }
     Views: {
-      [_ in never]: never
+      chat_messages: {
+        Row: {
+          content: string
+          created_at: string
+          id: string
+          metadata: NonNullable<Json>
+          role: string
+          session_id: string
+          session_key: string | null
+        }
+        ComputedFields: never
+        Relationships: [
+          {
+            foreignKeyName: 'messages_conversation_id_fkey'
+            columns: ['session_id']
+            isOneToOne: false
+            referencedRelation: 'chat_sessions'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'messages_conversation_id_fkey'
+            columns: ['session_id']
+            isOneToOne: false
+            referencedRelation: 'conversations'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      chat_sessions: {
+        Row: {
+          created_at: string
+          customer_id: string | null
+          domain_id: string
+          ended_at: string | null
+          id: string
+          last_message_at: string | null
+          message_count: number | null
+          metadata: NonNullable<Json>
+          session_id: string | null
+          started_at: string
+          visitor_email: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string | null
+          customer_id?: string | null
+          domain_id?: string | null
+          ended_at?: string | null
+          id?: string | null
+          last_message_at?: never
+          message_count?: never
+          metadata?: Json | null
+          session_id?: string | null
+          started_at?: string | null
+          visitor_email?: string | null
+        }
+        Update: {
+          created_at?: string | null
+          customer_id?: string | null
+          domain_id?: string | null
+          ended_at?: string | null
+          id?: string | null
+          last_message_at?: never
+          message_count?: never
+          metadata?: Json | null
+          session_id?: string | null
+          started_at?: string | null
+          visitor_email?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'conversations_customer_id_fkey'
+            columns: ['customer_id']
+            isOneToOne: false
+            referencedRelation: 'customers'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'conversations_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+        ]
+      }
     }
     Functions: {
-      [_ in never]: never
+      claim_crawl_urls: {
+        Args: { job: string; lease_seconds: number; n: number }
+        Returns: {
+          attempts: number
+          depth: number
+          etag: string
+          last_modified: string
+          redirects: number
+          url: string
+        }[]
+      }
+      crawl_jobs_ready: { Args: { max_jobs?: number }; Returns: string[] }
+      end_crawl: { Args: { final_status: string; job: string; message?: string }; Returns: string }
+      enqueue_crawl_urls: { Args: { job: string; urls: Json }; Returns: number }
+      finish_crawl_if_done: { Args: { job: string }; Returns: string }
+      get_stale_content: {
+        Args: { domain: string; max_age: string }
+        Returns: {
+          age: string
+          content_hash: string
+          id: string
+          scraped_at: string
+          title: string
+          url: string
+        }[]
+      }
+      lease_crawl_job: {
+        Args: { job: string; lease_seconds: number }
+        Returns: {
+          completed_at: string | null
+          created_at: string
+          domain_id: string
+          error_message: string | null
+          id: string
+          job_type: string
+          lease_until: string | null
+          metadata: NonNullable<Json>
+          started_at: string | null
+          status: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'content_refresh_jobs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      note_crawl_discovery: {
+        Args: {
+          crawl_delay_seconds: number
+          job: string
+          origin: string
+          robots_txt: string
+          sitemaps: Json
+          skipped_robots?: number
+        }
+        Returns: undefined
+      }
+      record_crawl_result: { Args: { job: string; result: Json }; Returns: Json }
+      release_crawl_job: { Args: { job: string }; Returns: undefined }
+      search_embeddings:
+        | {
+            Args: { domain: string; k?: number; query: string }
+            Returns: {
+              chunk_text: string
+              id: string
+              metadata: Json
+              page_id: string
+              score: number
+              similarity: number
+              title: string
+              url: string
+            }[]
+          }
+        | {
+            Args: { domain: string; k?: number; query: string; query_embedding: string }
+            Returns: {
+              chunk_text: string
+              id: string
+              metadata: Json
+              page_id: string
+              score: number
+              similarity: number
+              title: string
+              url: string
+            }[]
+          }
+      start_crawl: {
+        Args: { max_depth?: number; max_pages?: number; target_domain: string }
+        Returns: {
+          completed_at: string | null
+          created_at: string
+          domain_id: string
+          error_message: string | null
+          id: string
+          job_type: string
+          lease_until: string | null
+          metadata: NonNullable<Json>
+          started_at: string | null
+          status: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'content_refresh_jobs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      start_due_crawls: { Args: Record<PropertyKey, never>; Returns: string[] }
     }
     Enums: {
       [_ in never]: never
