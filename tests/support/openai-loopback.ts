@@ -15,8 +15,14 @@ export interface OpenAILoopback {
   baseURL: string
   apiKey: string
   requests: LoopbackRequest[]
-  /** Chat completion requests received (POST /v1/chat/completions). */
-  chats: { model: string; messages: { role: string; content: string }[] }[]
+  /** Chat completion requests received (POST /v1/chat/completions), whole bodies. */
+  chats: ChatRequest[]
+  /**
+   * What the model answers: a function of the request returning the assistant's content (a string;
+   * for structured outputs, the JSON text). Unset: a fixed short answer. Streams (SSE chunks, then
+   * a usage chunk when stream_options.include_usage, then [DONE]) when the request asks.
+   */
+  setChatResponder(responder: ((request: ChatRequest) => string) | undefined): void
   /** Fail the next n requests with 500. */
   failNext(n: number): void
   /** Answer 400 to any request containing an input that includes this marker. */
@@ -24,6 +30,15 @@ export interface OpenAILoopback {
   /** Answer the next request with 429 and this Retry-After (seconds). */
   rateLimitNext(retryAfterSeconds: number): void
   close(): Promise<void>
+}
+
+export interface ChatRequest {
+  model: string
+  messages: { role: string; content: string }[]
+  stream?: boolean
+  stream_options?: { include_usage?: boolean }
+  response_format?: { type: string; json_schema?: { name: string; schema: Record<string, unknown>; strict?: boolean } }
+  [key: string]: unknown
 }
 
 const error = (message: string, type: string, code: string | null = null) => ({ error: { message, type, param: null, code } })
@@ -34,7 +49,8 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
   let failures = 0
   let poisonMarker: string | undefined
   let rateLimit: number | undefined
-  const chats: { model: string; messages: { role: string; content: string }[] }[] = []
+  const chats: ChatRequest[] = []
+  let responder: ((request: ChatRequest) => string) | undefined
 
   const app = new Hono()
   app.post('/v1/embeddings', async (c) => {
@@ -78,16 +94,35 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
     if (c.req.header('authorization') !== `Bearer ${apiKey}`) {
       return c.json(error('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'), 401)
     }
-    const body = await c.req.json<{ model: string; messages: { role: string; content: string }[] }>()
+    const body = await c.req.json<ChatRequest>()
     chats.push(body)
     const user = body.messages.at(-1)?.content ?? ''
+    const content = responder ? responder(body) : `Offer 1 is the cheapest. (${user.length} chars read)`
+    const id = `chatcmpl-${chats.length}`
+    const created = Math.floor(Date.now() / 1000)
+    const promptTokens = Math.ceil(JSON.stringify(body.messages).length / 4)
+    const completionTokens = Math.max(1, Math.ceil(content.length / 4))
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }
+    if (body.stream) {
+      const pieces = content.match(/[\s\S]{1,12}/g) ?? ['']
+      const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices, ...extra })}\n\n`
+      const events = [
+        chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
+        ...pieces.map((piece) => chunk([{ index: 0, delta: { content: piece }, finish_reason: null }])),
+        chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+        ...(body.stream_options?.include_usage ? [chunk([], { usage })] : []),
+        'data: [DONE]\n\n',
+      ]
+      return new Response(events.join(''), { headers: { 'content-type': 'text/event-stream' } })
+    }
     return c.json({
-      id: `chatcmpl-${chats.length}`,
+      id,
       object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
+      created,
       model: body.model,
-      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `Offer 1 is the cheapest. (${user.length} chars read)` } }],
-      usage: { prompt_tokens: 10, completion_tokens: 8, total_tokens: 18 },
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } }],
+      usage,
     })
   })
 
@@ -100,6 +135,7 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
     apiKey,
     requests,
     chats,
+    setChatResponder: (fn) => (responder = fn),
     failNext: (n) => (failures = n),
     poison: (marker) => (poisonMarker = marker),
     rateLimitNext: (seconds) => (rateLimit = seconds),
