@@ -4,12 +4,9 @@
 // database dump nor the secret alone yields a token; rotating means a new salt.
 import { db } from '../_shared/db.ts'
 import { requireEnv } from '../_shared/env.ts'
+import { sha256Hex } from '../_shared/hash.ts'
 
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')
-
-export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-}
 
 async function deriveToken(agentId: string, salt: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(requireEnv('AGENT_TOKEN_SECRET')),

@@ -6,6 +6,7 @@ import PQueue from 'p-queue'
 import type postgres from 'postgres'
 import { db } from '../_shared/db.ts'
 import { chunkText } from '../_shared/embeddings/tokens.ts'
+import { sha256Hex } from '../_shared/hash.ts'
 import { extractPage } from './extract.ts'
 import { fetchPage, type FetchSettings } from './fetcher.ts'
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type Robots } from './robots.ts'
@@ -33,11 +34,6 @@ export interface StepResult {
   job_id: string
   status: string
   processed: number
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 async function record(sql: postgres.Sql, jobId: string, result: Record<string, unknown>): Promise<{ known_links?: string[] | null }> {

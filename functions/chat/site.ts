@@ -1,0 +1,42 @@
+// The site a widget request names: its active config, domain row and business; and the Origin rule.
+import { db } from '../_shared/db.ts'
+import { ApiError } from '../_shared/errors.ts'
+
+export interface Site {
+  config_id: string
+  customer_id: string
+  domain_id: string
+  domain: string
+  business_name: string | null
+  business_description: string | null
+  primary_color: string
+  welcome_message: string | null
+  suggested_questions: string[]
+  rate_limit: number
+  allowed_origins: string[]
+  woocommerce_url: string | null
+  has_store_credentials: boolean
+}
+
+export async function loadSite(domain: string): Promise<Site> {
+  const [site] = await db()<Site[]>`
+    select c.id as config_id, c.customer_id, d.id as domain_id, d.domain, c.business_name, c.business_description, c.primary_color,
+           c.welcome_message, c.suggested_questions, c.rate_limit, c.allowed_origins, c.woocommerce_url,
+           (c.woocommerce_consumer_key is not null and c.woocommerce_consumer_secret is not null) as has_store_credentials
+    from sites.customer_configs c
+    join sites.domains d on d.domain = c.domain and d.active
+    where c.domain = ${domain} and c.active`
+  if (!site) throw new ApiError(404, 'site_not_found', `No active chat widget for ${domain}`)
+  return site
+}
+
+/** An Origin is allowed when the config lists it (scheme://host[:port]) or lists '*'. */
+export function originAllowed(site: Site, origin: string | undefined): boolean {
+  if (site.allowed_origins.includes('*')) return true
+  if (!origin) return false
+  return site.allowed_origins.some((allowed) => allowed.replace(/\/$/, '').toLowerCase() === origin.toLowerCase())
+}
+
+export function requireOrigin(site: Site, origin: string | undefined): void {
+  if (!originAllowed(site, origin)) throw new ApiError(403, 'origin_not_allowed', `Origin ${origin ?? '(none)'} may not use the widget of ${site.domain}`)
+}
