@@ -175,26 +175,26 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  email text := lower(subject_email);
+  subject text := lower(subject_email);
   counts jsonb;
   n_conversations integer;
   n_verifications integer;
   n_logs integer;
   n_cache integer;
 begin
-  delete from sites.conversations c where c.domain_id = target_domain and (c.visitor_email = email
-    or exists (select 1 from sites.messages m where m.conversation_id = c.id and strpos(lower(m.content), email) > 0));
+  delete from sites.conversations c where c.domain_id = target_domain and (c.visitor_email = subject
+    or exists (select 1 from sites.messages m where m.conversation_id = c.id and strpos(lower(m.content), subject) > 0));
   get diagnostics n_conversations = row_count;
-  update sites.privacy_requests set verification_id = null where domain_id = target_domain and privacy_requests.email = privacy_erase.email;
-  delete from sites.customer_verifications v where v.domain_id = target_domain and v.email = privacy_erase.email;
+  update sites.privacy_requests set verification_id = null where domain_id = target_domain and privacy_requests.email = subject;
+  delete from sites.customer_verifications v where v.domain_id = target_domain and v.email = subject;
   get diagnostics n_verifications = row_count;
-  delete from sites.customer_access_logs l where l.domain_id = target_domain and (l.email = privacy_erase.email or strpos(lower(l.details::text), privacy_erase.email) > 0);
+  delete from sites.customer_access_logs l where l.domain_id = target_domain and (l.email = subject or strpos(lower(l.details::text), subject) > 0);
   get diagnostics n_logs = row_count;
-  delete from sites.customer_data_cache k where k.domain_id = target_domain and (k.email = privacy_erase.email or strpos(lower(k.data::text), privacy_erase.email) > 0);
+  delete from sites.customer_data_cache k where k.domain_id = target_domain and (k.email = subject or strpos(lower(k.data::text), subject) > 0);
   get diagnostics n_cache = row_count;
   counts := jsonb_build_object('conversations', n_conversations, 'verifications', n_verifications, 'access_logs', n_logs, 'cached_customer_data', n_cache);
   -- Earlier requests of the same person collapse into this one.
-  delete from sites.privacy_requests p where p.domain_id = target_domain and p.email = privacy_erase.email and p.id <> request;
+  delete from sites.privacy_requests p where p.domain_id = target_domain and p.email = subject and p.id <> request;
   update sites.privacy_requests set status = 'completed', completed_at = now(), result = jsonb_build_object('erased', counts)
   where id = request;
   return counts;
