@@ -2,7 +2,7 @@
 // the same run (ratios survive a noisy machine), and writes BENCHMARKS.md + bench/results.json.
 // Never part of `npm test`. Figures for domains not built yet are listed as pending.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@supabase/supabase-js'
@@ -20,9 +20,15 @@ import { ensureTemplate, openTemplateClone } from '../tests/support/template.ts'
 import { startTestDatabase } from '../tests/support/test-db.ts'
 import { measure } from './stats.ts'
 import { agentPaymentFigures } from './agent-payments.ts'
+import { crawlerFigures } from './crawler.ts'
 import { vectorSearchFigures } from './vector-search.ts'
 
-const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() }
+// `--only boot,rest,stripe,embedding,vector,payments,crawler` re-measures those figures and keeps the
+// others from the last bench/results.json (same machine); no flag measures everything.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+const want = (name: string) => !only || only.includes(name)
+const previous = only && existsSync(join(ROOT, 'bench', 'results.json')) ? JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) : {}
+const results: Record<string, unknown> = { ...previous, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() }
 const log = (line: string) => console.error(`[bench] ${line}`)
 await ensureTemplate()
 
@@ -50,7 +56,7 @@ async function bootOnce(dataDir: string): Promise<{ healthy_ms: number; peak_rss
   await new Promise((r) => child.once('exit', r))
   return { healthy_ms, peak_rss_mb }
 }
-{
+if (want('boot')) {
   log('boot')
   const dir = mkdtempSync(join(tmpdir(), 'bench-boot-'))
   const t = performance.now()
@@ -65,7 +71,7 @@ async function bootOnce(dataDir: string): Promise<{ healthy_ms: number; peak_rss
 }
 
 // 6. REST path: supabase-js through the gateway vs the same RLS-scoped read over the wire protocol.
-{
+if (want('rest')) {
   log('rest path')
   const stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
   const client = createClient(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
@@ -88,7 +94,7 @@ async function bootOnce(dataDir: string): Promise<{ healthy_ms: number; peak_rss
 }
 
 // 4. Stripe webhooks through the gateway: signed events per second and p99, a duplicate storm.
-{
+if (want('stripe')) {
   log('stripe webhooks')
   const secret = 'whsec_bench_secret'
   process.env.STRIPE_WEBHOOK_SECRET = secret
@@ -125,7 +131,7 @@ async function bootOnce(dataDir: string): Promise<{ healthy_ms: number; peak_rss
 }
 
 // 2. Embedding pipeline: provider requests for 10,000 texts vs one request per row, and a re-run.
-{
+if (want('embedding')) {
   log('embedding pipeline')
   const db = await startTestDatabase()
   const openai = await startOpenAILoopback()
@@ -156,21 +162,24 @@ async function bootOnce(dataDir: string): Promise<{ healthy_ms: number; peak_rss
 }
 
 // 1. Vector search at the full seed volume (built once, cached).
-if (!process.argv.includes('--skip-full')) {
+if (want('vector') && !process.argv.includes('--skip-full')) {
   log('vector search at full volume')
   delete process.env.OPENAI_API_KEY // the local embedder: deterministic, offline
   results.vector_search = await vectorSearchFigures(log)
 }
 
 // 5. Agent payments: offline X-PAYMENT verification throughput.
-{
+if (want('payments')) {
   log('agent payments')
   results.agent_payments = await agentPaymentFigures()
 }
 
-results.pending = {
-  '3 crawler': 'sites domain not built yet',
+// 3. Crawler: a loopback site of 1,000 pages, then an unchanged re-crawl.
+if (want('crawler')) {
+  results.crawler = await crawlerFigures(log)
 }
+
+delete results.pending
 
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
 const r = results as any
@@ -190,6 +199,8 @@ Raw figures: \`bench/results.json\`.
 | Embedding pipeline, 10,000 texts (loopback OpenAI) | one request per row: ${r.embedding_pipeline.baseline_one_request_per_row} requests | ${r.embedding_pipeline.pipeline_requests} requests, ${r.embedding_pipeline.vectors_per_second} vectors/s | ${r.embedding_pipeline.request_ratio}x requests |
 | X-PAYMENT offline verification, valid header (decode, group, rules, ed25519) | bare ed25519 verify: ${r.agent_payments.baseline_bare_ed25519_verify.per_second}/s | ${r.agent_payments.valid.per_second}/s, p99 ${r.agent_payments.valid.p99_ms} ms | ${(r.agent_payments.valid.per_second / r.agent_payments.baseline_bare_ed25519_verify.per_second).toFixed(2)}x |
 | X-PAYMENT offline verification, invalid: wrong receiver / bad signature | (same) | ${r.agent_payments.invalid_wrong_receiver.per_second}/s / ${r.agent_payments.invalid_bad_signature.per_second}/s | ${(r.agent_payments.invalid_wrong_receiver.per_second / r.agent_payments.baseline_bare_ed25519_verify.per_second).toFixed(2)}x / ${(r.agent_payments.invalid_bad_signature.per_second / r.agent_payments.baseline_bare_ed25519_verify.per_second).toFixed(2)}x |
+| Crawl of a 1,000-page loopback site (4 connections; extraction, writes, passages) | the 1,000 GETs alone: ${r.crawler.baseline_gets_only.pages_per_second} pages/s | ${r.crawler.first_crawl.pages_per_second} pages/s (${r.crawler.first_crawl.seconds} s), at most ${r.crawler.max_concurrent_requests} requests in flight | ${(r.crawler.first_crawl.pages_per_second / r.crawler.baseline_gets_only.pages_per_second).toFixed(3)}x; target >= 50 pages/s |
+| Re-crawl of the unchanged site | first crawl: ${r.crawler.first_crawl.embedding_jobs} embedding jobs | ${Math.round(r.crawler.recrawl.unchanged_share * 100)}% answered 304 / unchanged, ${r.crawler.recrawl.embedding_jobs} embedding jobs, ${r.crawler.recrawl.pages_per_second} pages/s | targets 100%, 0 |
 | Embedding re-run with unchanged text | - | ${r.embedding_pipeline.unchanged_rerun_requests} requests | target 0 |
 
 ${r.vector_search ? `Vector search at the full seed volume (${r.vector_search.rows.instances} instance vectors, HNSW m=16 ef_construction=64, ef_search=100, local embedder), timed in-process in PGlite:
@@ -202,7 +213,6 @@ ${r.vector_search ? `Vector search at the full seed volume (${r.vector_search.ro
 | hybrid package search, p50 / p95 | full text only: ${r.vector_search.hybrid_packages.baseline_full_text_only_p50_ms} / ${r.vector_search.hybrid_packages.baseline_full_text_only_p95_ms} ms | ${r.vector_search.hybrid_packages.p50_ms} / ${r.vector_search.hybrid_packages.p95_ms} ms | target p95 < 50 ms |
 | index build (instances) | btree on one column: ${r.vector_search.index_build.baseline_btree_seconds} s | HNSW: ${r.vector_search.index_build.hnsw_instances_seconds} s | ${(r.vector_search.index_build.hnsw_instances_seconds / r.vector_search.index_build.baseline_btree_seconds).toFixed(0)}x |
 ` : ''}
-Pending (issue 10): ${Object.entries(r.pending).map(([k, v]) => `${k}: ${v}`).join('; ')}.
 `
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md)
 log('wrote BENCHMARKS.md and bench/results.json')
