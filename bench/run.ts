@@ -187,7 +187,7 @@ const md = `# Benchmarks
 
 Measured by \`npm run bench\` on this machine (${r.machine.cpus} cores, Node ${r.machine.node}) at ${r.at}. Every figure
 stands beside a baseline measured in the same run; compare ratios, not absolute numbers, across machines.
-Raw figures: \`bench/results.json\`.
+Raw figures: \`bench/results.json\`.${only ? ` This run re-measured: ${only.join(', ')}; the other figures are from the previous full run.` : ''}
 
 | figure | baseline (same run) | measured | ratio |
 |---|---|---|---|
