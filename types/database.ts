@@ -3128,6 +3128,16 @@ export type Database = {
       }
     }
     Functions: {
+      chat_usage_check: {
+        Args: { target_domain: string }
+        Returns: {
+          allowed: boolean
+          limit_name: string
+          limit_value: number
+          used: number
+        }[]
+      }
+      check_verification: { Args: { presented_code_hash: string; verification: string }; Returns: string }
       claim_crawl_urls: {
         Args: { job: string; lease_seconds: number; n: number }
         Returns: {
@@ -3152,6 +3162,13 @@ export type Database = {
           scraped_at: string
           title: string
           url: string
+        }[]
+      }
+      hit_chat_rate_limit: {
+        Args: { buckets: string[]; config: string; max_per_minute: number }
+        Returns: {
+          allowed: boolean
+          retry_after_seconds: number
         }[]
       }
       lease_crawl_job: {
@@ -3186,6 +3203,24 @@ export type Database = {
           skipped_robots?: number
         }
         Returns: undefined
+      }
+      privacy_erase: {
+        Args: { request: string; subject_email: string; target_domain: string }
+        Returns: Json
+      }
+      privacy_export: { Args: { subject_email: string; target_domain: string }; Returns: Json }
+      record_chat_turn: {
+        Args: {
+          answer: string
+          answer_metadata: Json
+          conversation: string
+          customer: string
+          question: string
+          session: string
+          target_domain: string
+          tokens: number
+        }
+        Returns: string
       }
       record_crawl_result: { Args: { job: string; result: Json }; Returns: Json }
       release_crawl_job: { Args: { job: string }; Returns: undefined }
@@ -3249,13 +3284,757 @@ export type Database = {
   }
   studio: {
     Tables: {
-      [_ in never]: never
+      api_keys: {
+        Row: {
+          api_key_encrypted: NonNullable<Json>
+          created_at: string
+          expires_at: string | null
+          id: string
+          is_active: boolean
+          key_last4: string
+          last_used_at: string | null
+          name: string
+          provider: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          api_key_encrypted: NonNullable<Json>
+          created_at?: string
+          expires_at?: string | null
+          id?: string
+          is_active?: boolean
+          key_last4: string
+          last_used_at?: string | null
+          name: string
+          provider: string
+          user_id?: string
+        }
+        Update: {
+          api_key_encrypted?: NonNullable<Json>
+          created_at?: string
+          expires_at?: string | null
+          id?: string
+          is_active?: boolean
+          key_last4?: string
+          last_used_at?: string | null
+          name?: string
+          provider?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'api_keys_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      audit_logs: {
+        Row: {
+          action: string
+          created_at: string
+          details: NonNullable<Json>
+          id: string
+          ip_address: unknown
+          resource_id: string
+          resource_type: string
+          user_agent: string | null
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          action: string
+          created_at?: string
+          details?: NonNullable<Json>
+          id?: string
+          ip_address?: unknown
+          resource_id: string
+          resource_type: string
+          user_agent?: string | null
+          user_id: string
+        }
+        Update: {
+          action?: string
+          created_at?: string
+          details?: NonNullable<Json>
+          id?: string
+          ip_address?: unknown
+          resource_id?: string
+          resource_type?: string
+          user_agent?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'audit_logs_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      chats: {
+        Row: {
+          context: NonNullable<Json>
+          created_at: string
+          id: string
+          is_archived: boolean
+          project_id: string | null
+          title: string | null
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          context?: NonNullable<Json>
+          created_at?: string
+          id?: string
+          is_archived?: boolean
+          project_id?: string | null
+          title?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          context?: NonNullable<Json>
+          created_at?: string
+          id?: string
+          is_archived?: boolean
+          project_id?: string | null
+          title?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'chats_project_id_fkey'
+            columns: ['project_id']
+            isOneToOne: false
+            referencedRelation: 'projects'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'chats_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      contexts: {
+        Row: {
+          content: string
+          created_at: string
+          description: string | null
+          id: string
+          is_public: boolean
+          name: string
+          tags: string[]
+          type: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          content?: string
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_public?: boolean
+          name: string
+          tags?: string[]
+          type?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          content?: string
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_public?: boolean
+          name?: string
+          tags?: string[]
+          type?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'contexts_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      edges: {
+        Row: {
+          client_id: string
+          created_at: string
+          data: NonNullable<Json>
+          graph_id: string
+          id: string
+          label: string | null
+          sort_order: number
+          source_handle: string | null
+          source_node_id: string
+          target_handle: string | null
+          target_node_id: string
+          type: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          client_id: string
+          created_at?: string
+          data?: NonNullable<Json>
+          graph_id: string
+          id?: string
+          label?: string | null
+          sort_order?: number
+          source_handle?: string | null
+          source_node_id: string
+          target_handle?: string | null
+          target_node_id: string
+          type?: string | null
+        }
+        Update: {
+          client_id?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          graph_id?: string
+          id?: string
+          label?: string | null
+          sort_order?: number
+          source_handle?: string | null
+          source_node_id?: string
+          target_handle?: string | null
+          target_node_id?: string
+          type?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'edges_graph_id_fkey'
+            columns: ['graph_id']
+            isOneToOne: false
+            referencedRelation: 'graph_documents'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'edges_graph_id_fkey'
+            columns: ['graph_id']
+            isOneToOne: false
+            referencedRelation: 'graphs'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'edges_source_same_graph'
+            columns: ['graph_id', 'source_node_id']
+            isOneToOne: false
+            referencedRelation: 'nodes'
+            referencedColumns: ['graph_id', 'id']
+          },
+          {
+            foreignKeyName: 'edges_target_same_graph'
+            columns: ['graph_id', 'target_node_id']
+            isOneToOne: false
+            referencedRelation: 'nodes'
+            referencedColumns: ['graph_id', 'id']
+          },
+        ]
+      }
+      graphs: {
+        Row: {
+          created_at: string
+          id: string
+          is_valid: boolean | null
+          name: string
+          project_id: string
+          updated_at: string
+          version: number
+          viewport: NonNullable<Json>
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          id?: string
+          is_valid?: boolean | null
+          name?: string
+          project_id: string
+          updated_at?: string
+          version?: number
+          viewport?: NonNullable<Json>
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          is_valid?: boolean | null
+          name?: string
+          project_id?: string
+          updated_at?: string
+          version?: number
+          viewport?: NonNullable<Json>
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'graphs_project_id_fkey'
+            columns: ['project_id']
+            isOneToOne: false
+            referencedRelation: 'projects'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          chat_id: string
+          content: string
+          created_at: string
+          id: string
+          metadata: NonNullable<Json>
+          role: string
+          tokens: number | null
+        }
+        ComputedFields: never
+        Insert: {
+          chat_id: string
+          content: string
+          created_at?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          role: string
+          tokens?: number | null
+        }
+        Update: {
+          chat_id?: string
+          content?: string
+          created_at?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          role?: string
+          tokens?: number | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'messages_chat_id_fkey'
+            columns: ['chat_id']
+            isOneToOne: false
+            referencedRelation: 'chat_documents'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'messages_chat_id_fkey'
+            columns: ['chat_id']
+            isOneToOne: false
+            referencedRelation: 'chats'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      nodes: {
+        Row: {
+          client_id: string
+          created_at: string
+          data: NonNullable<Json>
+          graph_id: string
+          height: number | null
+          id: string
+          label: string | null
+          position: NonNullable<Json>
+          sort_order: number
+          style: NonNullable<Json>
+          type: string
+          updated_at: string
+          width: number | null
+        }
+        ComputedFields: never
+        Insert: {
+          client_id: string
+          created_at?: string
+          data?: NonNullable<Json>
+          graph_id: string
+          height?: number | null
+          id?: string
+          label?: string | null
+          position?: NonNullable<Json>
+          sort_order?: number
+          style?: NonNullable<Json>
+          type?: string
+          updated_at?: string
+          width?: number | null
+        }
+        Update: {
+          client_id?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          graph_id?: string
+          height?: number | null
+          id?: string
+          label?: string | null
+          position?: NonNullable<Json>
+          sort_order?: number
+          style?: NonNullable<Json>
+          type?: string
+          updated_at?: string
+          width?: number | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'nodes_graph_id_fkey'
+            columns: ['graph_id']
+            isOneToOne: false
+            referencedRelation: 'graph_documents'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'nodes_graph_id_fkey'
+            columns: ['graph_id']
+            isOneToOne: false
+            referencedRelation: 'graphs'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      projects: {
+        Row: {
+          created_at: string
+          description: string | null
+          id: string
+          is_public: boolean
+          name: string
+          settings: NonNullable<Json>
+          status: string
+          updated_at: string
+          user_id: string
+          version: number
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_public?: boolean
+          name: string
+          settings?: NonNullable<Json>
+          status?: string
+          updated_at?: string
+          user_id?: string
+          version?: number
+        }
+        Update: {
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_public?: boolean
+          name?: string
+          settings?: NonNullable<Json>
+          status?: string
+          updated_at?: string
+          user_id?: string
+          version?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'projects_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      templates: {
+        Row: {
+          category: string
+          created_at: string
+          description: string | null
+          graph_data: NonNullable<Json>
+          id: string
+          is_premium: boolean
+          name: string
+          thumbnail_url: string | null
+          updated_at: string
+          usage_count: number
+        }
+        ComputedFields: never
+        Insert: {
+          category?: string
+          created_at?: string
+          description?: string | null
+          graph_data?: NonNullable<Json>
+          id?: string
+          is_premium?: boolean
+          name: string
+          thumbnail_url?: string | null
+          updated_at?: string
+          usage_count?: number
+        }
+        Update: {
+          category?: string
+          created_at?: string
+          description?: string | null
+          graph_data?: NonNullable<Json>
+          id?: string
+          is_premium?: boolean
+          name?: string
+          thumbnail_url?: string | null
+          updated_at?: string
+          usage_count?: number
+        }
+        Relationships: []
+      }
+      usage_analytics: {
+        Row: {
+          count: number
+          created_at: string
+          id: string
+          metric_type: string
+          period_end: string
+          period_start: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          count?: number
+          created_at?: string
+          id?: string
+          metric_type: string
+          period_end: string
+          period_start: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          count?: number
+          created_at?: string
+          id?: string
+          metric_type?: string
+          period_end?: string
+          period_start?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'usage_analytics_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      user_settings: {
+        Row: {
+          created_at: string
+          is_active: boolean
+          preferences: NonNullable<Json>
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          is_active?: boolean
+          preferences?: NonNullable<Json>
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          is_active?: boolean
+          preferences?: NonNullable<Json>
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'user_settings_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: true
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
     }
     Views: {
-      [_ in never]: never
+      chat_documents: {
+        Row: {
+          context: NonNullable<Json>
+          created_at: string
+          id: string
+          is_archived: boolean
+          messages: Json | null
+          project_id: string | null
+          title: string | null
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          context?: Json | null
+          created_at?: string | null
+          id?: string | null
+          is_archived?: boolean | null
+          messages?: never
+          project_id?: string | null
+          title?: string | null
+          updated_at?: string | null
+          user_id?: string | null
+        }
+        Update: {
+          context?: Json | null
+          created_at?: string | null
+          id?: string | null
+          is_archived?: boolean | null
+          messages?: never
+          project_id?: string | null
+          title?: string | null
+          updated_at?: string | null
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'chats_project_id_fkey'
+            columns: ['project_id']
+            isOneToOne: false
+            referencedRelation: 'projects'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'chats_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      graph_documents: {
+        Row: {
+          created_at: string
+          edges: Json | null
+          id: string
+          is_valid: boolean | null
+          name: string
+          nodes: Json | null
+          project_id: string
+          updated_at: string
+          version: number
+          viewport: NonNullable<Json>
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string | null
+          edges?: never
+          id?: string | null
+          is_valid?: boolean | null
+          name?: string | null
+          nodes?: never
+          project_id?: string | null
+          updated_at?: string | null
+          version?: number | null
+          viewport?: Json | null
+        }
+        Update: {
+          created_at?: string | null
+          edges?: never
+          id?: string | null
+          is_valid?: boolean | null
+          name?: string | null
+          nodes?: never
+          project_id?: string | null
+          updated_at?: string | null
+          version?: number | null
+          viewport?: Json | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'graphs_project_id_fkey'
+            columns: ['project_id']
+            isOneToOne: false
+            referencedRelation: 'projects'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      subscription_tiers: {
+        Row: {
+          currency: string
+          display_name: string
+          features: NonNullable<Json>
+          id: number
+          is_active: boolean
+          limits: NonNullable<Json>
+          name: string
+          price_monthly: number
+          price_yearly: number
+        }
+        ComputedFields: never
+        Insert: {
+          currency?: string | null
+          display_name?: string | null
+          features?: Json | null
+          id?: number | null
+          is_active?: boolean | null
+          limits?: Json | null
+          name?: string | null
+          price_monthly?: number | null
+          price_yearly?: number | null
+        }
+        Update: {
+          currency?: string | null
+          display_name?: string | null
+          features?: Json | null
+          id?: number | null
+          is_active?: boolean | null
+          limits?: Json | null
+          name?: string | null
+          price_monthly?: number | null
+          price_yearly?: number | null
+        }
+        Relationships: []
+      }
+      users: {
+        Row: {
+          created_at: string
+          email: string | null
+          id: string
+          is_active: boolean | null
+          last_sign_in_at: string | null
+          preferences: Json | null
+          subscription_tier: string | null
+          updated_at: string | null
+        }
+        ComputedFields: never
+        Update: {
+          created_at?: string | null
+          email?: string | null
+          id?: string | null
+          is_active?: boolean | null
+          last_sign_in_at?: string | null
+          preferences?: Json | null
+          subscription_tier?: string | null
+          updated_at?: string | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
-      [_ in never]: never
+      clone_template: { Args: { project_name?: string; template_id: string }; Returns: Json }
+      consume_generation: { Args: { target_user: string }; Returns: Json }
+      record_usage: { Args: { amount?: number; metric: string; target_user: string }; Returns: number }
+      refund_generation: { Args: { target_user: string }; Returns: number }
+      save_graph: { Args: { document: Json; expected_version: number; graph_id: string }; Returns: Json }
+      template_graph: { Args: { template_id: string }; Returns: Json }
     }
     Enums: {
       [_ in never]: never
