@@ -28,7 +28,23 @@ import { vectorSearchFigures } from './vector-search.ts'
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
 const want = (name: string) => !only || only.includes(name)
 const previous = only && existsSync(join(ROOT, 'bench', 'results.json')) ? JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) : {}
-const results: Record<string, unknown> = { ...previous, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() }
+const packageVersion = (name: string) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string
+async function versions() {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const pg = new PGlite()
+  const [{ version }] = (await pg.query<{ version: string }>('select version()')).rows
+  await pg.close()
+  return {
+    postgres: version.split(' ').slice(0, 2).join(' '), pglite: packageVersion('@electric-sql/pglite'), pglite_pgvector: packageVersion('@electric-sql/pglite-pgvector'),
+    supabase_lite: packageVersion('@supabase/lite'), supabase_js: packageVersion('@supabase/supabase-js'), hono: packageVersion('hono'), deno: packageVersion('deno'),
+  }
+}
+const os = await import('node:os')
+const results: Record<string, unknown> = {
+  ...previous,
+  machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, versions: await versions() },
+  at: new Date().toISOString(),
+}
 const log = (line: string) => console.error(`[bench] ${line}`)
 await ensureTemplate()
 
@@ -185,7 +201,7 @@ writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, nu
 const r = results as any
 const md = `# Benchmarks
 
-Measured by \`npm run bench\` on this machine (${r.machine.cpus} cores, Node ${r.machine.node}) at ${r.at}. Every figure
+Measured by \`npm run bench\` on this machine (${r.machine.cpus} cores, ${r.machine.cpu_model}, ${r.machine.memory_gb} GiB; Node ${r.machine.node}; ${Object.entries(r.machine.versions).map(([k, v]) => `${k} ${v}`).join(', ')}) at ${r.at}. Every figure
 stands beside a baseline measured in the same run; compare ratios, not absolute numbers, across machines.
 Raw figures: \`bench/results.json\`.${only ? ` This run re-measured: ${only.join(', ')}; the other figures are from the previous full run.` : ''}
 
@@ -214,6 +230,18 @@ ${r.vector_search ? `Vector search at the full seed volume (${r.vector_search.ro
 | index build (instances) | btree on one column: ${r.vector_search.index_build.baseline_btree_seconds} s | HNSW: ${r.vector_search.index_build.hnsw_instances_seconds} s | ${(r.vector_search.index_build.hnsw_instances_seconds / r.vector_search.index_build.baseline_btree_seconds).toFixed(0)}x |
 ` : ''}
 `
-writeFileSync(join(ROOT, 'BENCHMARKS.md'), md)
+const targets: [string, string, boolean][] = [
+  ['recall@10 of HNSW >= 0.98', String(r.vector_search?.knn_top10.recall_at_10), r.vector_search?.knn_top10.recall_at_10 >= 0.98],
+  ['vector search p95 < 20 ms (in the database)', `${r.vector_search?.knn_top10.hnsw_p95_ms} ms`, r.vector_search?.knn_top10.hnsw_p95_ms < 20],
+  ['filtered top-10 (~2% selectivity) returns 10 rows', String(r.vector_search?.filtered_top10_1_6_percent.average_rows), r.vector_search?.filtered_top10_1_6_percent.average_rows === 10],
+  ['hybrid package search p95 < 50 ms', `${r.vector_search?.hybrid_packages.p95_ms} ms`, r.vector_search?.hybrid_packages.p95_ms < 50],
+  ['embedding re-run with unchanged text: 0 requests', String(r.embedding_pipeline.unchanged_rerun_requests), r.embedding_pipeline.unchanged_rerun_requests === 0],
+  ['crawler >= 50 pages/s with <= 4 connections per host', `${r.crawler.first_crawl.pages_per_second} pages/s, ${r.crawler.max_concurrent_requests} in flight at most`, r.crawler.first_crawl.pages_per_second >= 50 && r.crawler.max_concurrent_requests <= 4],
+  ['unchanged re-crawl: 100% 304 / unchanged', `${Math.round(r.crawler.recrawl.unchanged_share * 100)}%`, r.crawler.recrawl.unchanged_share === 1],
+  ['unchanged re-crawl: 0 embedding requests', String(r.crawler.recrawl.embedding_jobs), r.crawler.recrawl.embedding_jobs === 0],
+  ['Stripe duplicate storm: 0 double credits', String(r.stripe_webhooks.double_credits), r.stripe_webhooks.double_credits === 0],
+]
+const targetTable = `\n## Targets\n\n| target | measured | holds |\n|---|---|---|\n${targets.map(([name, value, holds]) => `| ${name} | ${value} | ${holds ? 'yes' : '**no**'} |`).join('\n')}\n`
+writeFileSync(join(ROOT, 'BENCHMARKS.md'), md + targetTable)
 log('wrote BENCHMARKS.md and bench/results.json')
 process.exit(0)
