@@ -219,7 +219,7 @@ Raw figures: \`bench/results.json\`.${only ? ` This run re-measured: ${only.join
 | Re-crawl of the unchanged site | first crawl: ${r.crawler.first_crawl.embedding_jobs} embedding jobs | ${Math.round(r.crawler.recrawl.unchanged_share * 100)}% answered 304 / unchanged, ${r.crawler.recrawl.embedding_jobs} embedding jobs, ${r.crawler.recrawl.pages_per_second} pages/s | targets 100%, 0 |
 | Embedding re-run with unchanged text | - | ${r.embedding_pipeline.unchanged_rerun_requests} requests | target 0 |
 
-${r.vector_search ? `Vector search at the full seed volume (${r.vector_search.rows.instances} instance vectors, HNSW m=16 ef_construction=64, ef_search=100, local embedder), timed in-process in PGlite:
+${r.vector_search ? `Vector search at the full seed volume (${r.vector_search.rows.instances} instance vectors, HNSW m=16 ef_construction=64, ef_search=100, local embedder), timed in-process in PGlite after one untimed warm-up pass over the queries (the first, cold query: ${r.vector_search.knn_top10.cold_first_query_ms} ms):
 
 | figure | baseline (same run) | measured | ratio |
 |---|---|---|---|

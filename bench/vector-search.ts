@@ -68,6 +68,15 @@ export async function vectorSearchFigures(log: (l: string) => void): Promise<Rec
             (select count(*) from cloud.bitnami_packages where description_embedding is not null)::int as packages`)).rows
 
   const knn = `select id from cloud.instances where embedding is not null order by embedding operator(extensions.<=>) $1::extensions.vector limit 10`
+  // One untimed pass over every query first: the timed figures are the steady state, not PGlite
+  // paging the index and tables into memory (that cold cost is reported apart, as cold_first_query_ms).
+  const cold = await timed(() => db.query(knn, [vectors[0]]))
+  for (const [i, v] of vectors.entries()) {
+    await db.query(knn, [v])
+    await db.query(`select * from cloud.search_instances($1::extensions.vector, 10, 'hetzner', null, 1)`, [v])
+    await db.query(`select * from cloud.search_packages($1, $2::extensions.vector, 10)`, [QUERIES[i], v])
+    await db.query(`select * from cloud.search_packages($1, null, 10)`, [QUERIES[i]])
+  }
   const hnswMs: number[] = []
   const exactMs: number[] = []
   let recall = 0
@@ -112,6 +121,7 @@ export async function vectorSearchFigures(log: (l: string) => void): Promise<Rec
     rows: { instances, packages_with_description_vector: packages },
     knn_top10: {
       queries: vectors.length,
+      cold_first_query_ms: r(cold.ms),
       hnsw_p50_ms: r(percentile(hnswMs, 50)), hnsw_p95_ms: r(percentile(hnswMs, 95)),
       baseline_exact_p50_ms: r(percentile(exactMs, 50)), baseline_exact_p95_ms: r(percentile(exactMs, 95)),
       recall_at_10: r(recall / vectors.length),
