@@ -36,8 +36,33 @@ function apiKeyResolver(settings: StackSettings) {
   }
 }
 
+/**
+ * @supabase/lite 0.10 hands RPC arguments for json/jsonb parameters to postgres.js already as JSON
+ * text, and its own json serializer stringifies them again, so a function receives the JSON string
+ * '"{\\"a\\":1}"' instead of the object {"a":1} (table writes are not affected). Text that is a JSON
+ * object or array is therefore passed through as it is; anything else is serialized as before. The
+ * cost: a jsonb *string* value whose text is itself a JSON object would be stored as that object.
+ * tests/stack/studio-gateway.test.ts fails without this.
+ */
+function jsonType(oid: number) {
+  const isJsonContainer = (text: string) => {
+    if (!/^\s*[[{]/.test(text)) return false
+    try {
+      return typeof JSON.parse(text) === 'object'
+    } catch {
+      return false
+    }
+  }
+  return {
+    to: oid,
+    from: [oid],
+    serialize: (value: unknown) => (typeof value === 'string' && isJsonContainer(value) ? value : JSON.stringify(value)),
+    parse: (text: string) => JSON.parse(text),
+  }
+}
+
 export async function createGateway({ settings, project, dbUrl, functions }: GatewayOptions): Promise<Gateway> {
-  const connection = createPostgresConnection({ url: dbUrl } as Parameters<typeof createPostgresConnection>[0])
+  const connection = createPostgresConnection({ url: dbUrl, postgresOptions: { types: { json: jsonType(114), jsonb: jsonType(3802) } } } as Parameters<typeof createPostgresConnection>[0])
   // @supabase/lite, on its first RLS-scoped request, runs "GRANT ALL ON ALL TABLES" in every schema
   // that has RLS tables (its convenience for quick prototypes). That would silently widen the
   // migrations' explicit grants (e.g. column-level UPDATE on profiles), so mark its RLS context
