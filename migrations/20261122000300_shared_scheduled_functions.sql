@@ -14,7 +14,7 @@ $$;
 create table private.scheduled_functions (
   name text primary key check (name ~ '^[a-z0-9][a-z0-9_-]*$'),
   schedule text not null,
-  function_name text not null check (function_name ~ '^[a-z0-9][a-z0-9_-]*(/[a-z0-9_-]+)*$'),
+  function_name text not null check (function_name ~ '^[a-z0-9][a-z0-9_-]*$'),
   body jsonb not null default '{}'::jsonb,
   active boolean not null default true,
   created_at timestamptz not null default now(),
@@ -23,7 +23,6 @@ create table private.scheduled_functions (
 comment on table private.scheduled_functions is 'Cron-scheduled POSTs to /functions/v1/<function_name> with the service role. pg_cron runs them when hosted; the local stack scheduler otherwise.';
 comment on column private.scheduled_functions.schedule is 'Cron expression (5 fields, or pg_cron''s "N seconds").';
 comment on column private.scheduled_functions.body is 'JSON body sent with each call.';
-comment on column private.scheduled_functions.function_name is 'Function name, optionally with a route: "embed", "catalog/sync".';
 
 create trigger scheduled_functions_set_updated_at
   before update on private.scheduled_functions
