@@ -66,10 +66,11 @@ as $$
 $$;
 comment on function sites.chat_usage_check(uuid) is 'Whether the domain''s business is within its monthly message and token limits (no business: unlimited). Service role.';
 
--- One chat turn: the conversation (created on first use, keyed by domain + session), the visitor's
--- question and the answer with its metadata, and the business's usage.
+-- One chat turn: the conversation (created on first use, keyed by domain + session; it records the
+-- visitor's verified email), the question and the answer with its metadata, and the business's usage.
 create function sites.record_chat_turn(
-  target_domain uuid, customer uuid, session text, conversation uuid, question text, answer text, answer_metadata jsonb, tokens integer
+  target_domain uuid, customer uuid, session text, conversation uuid, question text, answer text, answer_metadata jsonb, tokens integer,
+  visitor_email text default null
 )
 returns uuid
 language plpgsql
@@ -92,6 +93,9 @@ begin
   if conv is null then
     insert into sites.conversations (customer_id, domain_id, session_id) values (customer, target_domain, session) returning id into conv;
   end if;
+  if visitor_email is not null then
+    update sites.conversations c set visitor_email = lower(record_chat_turn.visitor_email) where c.id = conv and c.visitor_email is null;
+  end if;
   insert into sites.messages (conversation_id, role, content, metadata) values
     (conv, 'user', question, jsonb_build_object('tokens', answer_metadata -> 'prompt_tokens')),
     (conv, 'assistant', answer, answer_metadata);
@@ -104,7 +108,7 @@ begin
   return conv;
 end;
 $$;
-comment on function sites.record_chat_turn(uuid, uuid, text, uuid, text, text, jsonb, integer) is 'Stores one question and answer in the session''s conversation and counts the business''s usage. Service role.';
+comment on function sites.record_chat_turn(uuid, uuid, text, uuid, text, text, jsonb, integer, text) is 'Stores one question and answer in the session''s conversation (recording the visitor''s verified email on it), and counts the business''s usage. Service role.';
 
 -- Verifications: the code's SHA-256 only; 5 attempts; expiry.
 create function sites.check_verification(verification uuid, presented_code_hash text)
@@ -207,7 +211,7 @@ declare
   f text;
 begin
   foreach f in array array['sites.hit_chat_rate_limit(uuid, text[], integer)', 'sites.chat_usage_check(uuid)',
-    'sites.record_chat_turn(uuid, uuid, text, uuid, text, text, jsonb, integer)', 'sites.check_verification(uuid, text)',
+    'sites.record_chat_turn(uuid, uuid, text, uuid, text, text, jsonb, integer, text)', 'sites.check_verification(uuid, text)',
     'sites.privacy_export(uuid, text)', 'sites.privacy_erase(uuid, text, uuid)'] loop
     execute format('revoke all on function %s from public', f);
     execute format('grant execute on function %s to service_role', f);

@@ -3219,6 +3219,7 @@ export type Database = {
           session: string
           target_domain: string
           tokens: number
+          visitor_email?: string
         }
         Returns: string
       }

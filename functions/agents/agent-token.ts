@@ -4,19 +4,17 @@
 // database dump nor the secret alone yields a token; rotating means a new salt.
 import { db } from '../_shared/db.ts'
 import { requireEnv } from '../_shared/env.ts'
-import { sha256Hex } from '../_shared/hash.ts'
-
-const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')
+import { sha256Hex, toHex } from '../_shared/hash.ts'
 
 async function deriveToken(agentId: string, salt: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(requireEnv('AGENT_TOKEN_SECRET')),
     { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  return hex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`agent-token:${agentId}:${salt}`)))
+  return toHex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`agent-token:${agentId}:${salt}`)))
 }
 
 /** Issues (or rotates) an agent's token; returns the plaintext, which is never shown again. */
 export async function issueAgentToken(agentId: string): Promise<{ token: string; issuedAt: Date }> {
-  const salt = hex(crypto.getRandomValues(new Uint8Array(16)).buffer)
+  const salt = toHex(crypto.getRandomValues(new Uint8Array(16)))
   const token = await deriveToken(agentId, salt)
   const hash = await sha256Hex(token)
   const sql = db()

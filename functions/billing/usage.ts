@@ -5,12 +5,8 @@ import type { z } from 'zod'
 import { verifyJwt, bearerToken } from '../_shared/auth.ts'
 import { db } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
+import { sha256Hex } from '../_shared/hash.ts'
 import type { UsageBody } from './schemas.ts'
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 /** The cluster a usage key belongs to; undefined for the service role (any cluster). */
 export async function usageCaller(authorization: string | undefined, clusterKey: string | undefined): Promise<string | undefined> {

@@ -63,8 +63,7 @@ async function saveTurn(site: Site, body: ChatBody, answer: Answer, sources: Sou
   }
   const [{ id }] = await sql<{ id: string }[]>`
     select sites.record_chat_turn(${site.domain_id}, ${site.customer_id}, ${body.session_id}, ${body.conversation_id ?? null},
-      ${body.message}, ${answer.text}, ${sql.json(metadata)}, ${tokens}) as id`
-  if (email) await sql`update sites.conversations set visitor_email = ${email} where id = ${id} and visitor_email is null`
+      ${body.message}, ${answer.text}, ${sql.json(metadata)}, ${tokens}, ${email ?? null}) as id`
   return id
 }
 

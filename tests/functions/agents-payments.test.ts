@@ -3,12 +3,12 @@
 // with its own code and without a submission, a payment row or a forwarded call.
 import { createHash } from 'node:crypto'
 import algosdk from 'algosdk'
-import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { app } from '../../functions/agents/app.ts'
 import { closeDb } from '../../functions/_shared/db.ts'
 import { signUserToken } from '../../stack/keys.ts'
+import { listenOnLoopback } from '../support/listen.ts'
 import { startAlgorandLoopback, TESTNET_GENESIS_HASH, type AlgorandLoopback } from '../support/algorand-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 
@@ -41,11 +41,8 @@ async function startRuntime() {
     calls.push({ path: c.req.path, auth: c.req.header('authorization'), txid: c.req.header('x-payment-transaction'), body })
     return c.json({ answer: `echo: ${body}` })
   })
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: hono.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
-  })
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-  return { url, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  const server = await listenOnLoopback(hono.fetch)
+  return { url: server.url, calls, close: server.close }
 }
 
 async function invoke(options: { payment?: string; body?: string; ref?: string; jwt?: string } = {}) {

@@ -1,11 +1,12 @@
 // The agents schema through the gateway with supabase-js: owners see and change only their agents,
 // deployments and received payments; anon sees only the active listing; the token hash and the
 // payment fields are out of every client's reach.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import algosdk from 'algosdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../types/database.ts'
 import { startStack, type RunningStack } from '../../stack/stack.ts'
+import { anonClient, signedInClient } from '../support/gateway-clients.ts'
 import { openTemplateClone } from '../support/template.ts'
 
 const PAY_TO = algosdk.getApplicationAddress(9n).toString()
@@ -15,20 +16,13 @@ let anon: SupabaseClient<Database>
 let ann: SupabaseClient<Database>
 let ben: SupabaseClient<Database>
 
-async function signedIn(email: string) {
-  const client = createClient<Database>(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
-  const { error } = await client.auth.signUp({ email, password: `${email}-password` })
-  expect(error).toBeNull()
-  return client
-}
-
 const agent = (subdomain: string) => ({ name: subdomain, subdomain, repo_owner: 'o', repo_name: subdomain, github_url: `https://github.com/o/${subdomain}` })
 
 beforeAll(async () => {
   stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
-  anon = createClient<Database>(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
-  ann = await signedIn('ann-agents@example.test')
-  ben = await signedIn('ben-agents@example.test')
+  anon = anonClient(stack)
+  ann = await signedInClient(stack, 'ann-agents@example.test')
+  ben = await signedInClient(stack, 'ben-agents@example.test')
   expect((await ann.schema('agents').from('agents').insert([agent('ann-live'), agent('ann-draft')])).error).toBeNull()
   expect((await ben.schema('agents').from('agents').insert(agent('ben-draft'))).error).toBeNull()
   // The deploy backend (service side) activates one agent, and one call gets paid by ben.
@@ -76,7 +70,7 @@ describe('agents over REST', () => {
   it('a payment is visible to its payer and to the agent\'s owner only', async () => {
     expect((await ann.schema('agents').from('payments').select('txid')).data).toEqual([{ txid: 'T'.repeat(52) }])
     expect((await ben.schema('agents').from('payments').select('txid')).data).toEqual([{ txid: 'T'.repeat(52) }])
-    const cal = await signedIn('cal-agents@example.test')
+    const cal = await signedInClient(stack, 'cal-agents@example.test')
     expect((await cal.schema('agents').from('payments').select('txid')).data).toEqual([])
     expect((await cal.schema('agents').rpc('get_agent_stats', { agent_uuid: (await ann.schema('agents').from('agents').select('id').eq('subdomain', 'ann-live')).data![0].id })).data)
       .toEqual([{ total_deployments: 0, successful_deployments: 0, failed_deployments: 0, last_deployment_at: null }])

@@ -1,23 +1,17 @@
 // Studio through the gateway with supabase-js, as the editor uses it: a project and a graph written
 // over REST, whole-document saves through the save_graph RPC with a stale version refused (and what
 // the REST layer answers for it), another user seeing nothing, anon reading a public project only.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../types/database.ts'
 import { startStack, type RunningStack } from '../../stack/stack.ts'
+import { anonClient, signedInClient } from '../support/gateway-clients.ts'
 import { openTemplateClone } from '../support/template.ts'
 
 let stack: RunningStack
 let anon: SupabaseClient<Database>
 let ann: SupabaseClient<Database>
 let ben: SupabaseClient<Database>
-
-async function signedIn(email: string) {
-  const client = createClient<Database>(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
-  const { error } = await client.auth.signUp({ email, password: `${email}-password` })
-  expect(error).toBeNull()
-  return client
-}
 
 const document = (label: string) => ({
   nodes: [
@@ -30,9 +24,9 @@ const document = (label: string) => ({
 
 beforeAll(async () => {
   stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
-  anon = createClient<Database>(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
-  ann = await signedIn('ann-studio@example.test')
-  ben = await signedIn('ben-studio@example.test')
+  anon = anonClient(stack)
+  ann = await signedInClient(stack, 'ann-studio@example.test')
+  ben = await signedInClient(stack, 'ben-studio@example.test')
 })
 afterAll(async () => {
   await stack?.stop()

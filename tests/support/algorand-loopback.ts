@@ -4,10 +4,10 @@
 // signatures against the authorizing key, balances and duplicates like algod), GET
 // /v2/transactions/pending/<txid>, and the indexer's GET /v2/transactions/<txid>. Pending
 // transactions are confirmed in the next block. Records every submission.
-import { serve, type ServerType } from '@hono/node-server'
 import { decodeMulti, IntMode } from 'algorand-msgpack'
 import algosdk from 'algosdk'
 import { Hono } from 'hono'
+import { listenOnLoopback } from './listen.ts'
 
 export const TESTNET_GENESIS_HASH = 'SGO1GKSzyE7IEPItTxCByw9x8FmnrCDexi9/cOUJOiI='
 
@@ -172,10 +172,8 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
     })
   })
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
-  })
-  state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()))
+  const server = await listenOnLoopback(app.fetch)
+  state.url = server.url
+  state.close = server.close
   return state
 }

@@ -1,6 +1,6 @@
 // A loopback mail relay for MAIL_WEBHOOK_URL (functions/_shared/mail.ts): collects the messages.
-import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
+import { listenOnLoopback } from './listen.ts'
 
 export async function startMailLoopback(): Promise<{ url: string; messages: { to: string; subject: string; text: string }[]; close(): Promise<void> }> {
   const messages: { to: string; subject: string; text: string }[] = []
@@ -9,12 +9,10 @@ export async function startMailLoopback(): Promise<{ url: string; messages: { to
     messages.push(await c.req.json())
     return c.json({ queued: true })
   })
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
-  })
+  const server = await listenOnLoopback(app.fetch)
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/send`,
+    url: `${server.url}/send`,
     messages,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   }
 }

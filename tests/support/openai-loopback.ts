@@ -1,8 +1,8 @@
 // A loopback HTTP server that speaks OpenAI's embeddings API (POST /v1/embeddings, Bearer auth,
 // {data: [{object, index, embedding}], model, usage}) and its error format, with switches to make
 // it fail the way the real API does (5xx, 400 invalid input, 429 with Retry-After).
-import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
+import { listenOnLoopback } from './listen.ts'
 import { hashEmbedding } from '../../functions/_shared/embeddings/local-embedder.ts'
 
 export interface LoopbackRequest {
@@ -126,12 +126,9 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
     })
   })
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
-  })
-  const { port } = server.address() as { port: number }
+  const server = await listenOnLoopback(app.fetch)
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `${server.url}/v1`,
     apiKey,
     requests,
     chats,
@@ -139,6 +136,6 @@ export async function startOpenAILoopback(): Promise<OpenAILoopback> {
     failNext: (n) => (failures = n),
     poison: (marker) => (poisonMarker = marker),
     rateLimitNext: (seconds) => (rateLimit = seconds),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   }
 }

@@ -2,8 +2,8 @@
 // (/hetzner), Vultr (/vultr), Linode (/linode) and ArtifactHub (/artifacthub) in their documented
 // JSON shapes, pagination schemes and error formats. Each API caps its page size well below what the
 // adapters ask for (as the real ones cap at their documented maximum), so every list spans 2+ pages.
-import { serve, type ServerType } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
+import { listenOnLoopback } from './listen.ts'
 
 type Json = Record<string, unknown>
 export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'artifacthub'
@@ -414,11 +414,8 @@ export async function startProviderApis(): Promise<ProviderApis> {
     return c.json(stripNulls(detail))
   })
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
-  })
-  const { port } = server.address() as { port: number }
-  const origin = `http://127.0.0.1:${port}`
+  const server = await listenOnLoopback(app.fetch)
+  const origin = server.url
   return {
     baseUrls: {
       digitalocean: origin + PREFIX.digitalocean,
@@ -436,6 +433,6 @@ export async function startProviderApis(): Promise<ProviderApis> {
     mutate(fn) {
       fn(data)
     },
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: server.close,
   }
 }

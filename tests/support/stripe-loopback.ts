@@ -1,8 +1,8 @@
 // A loopback server speaking the parts of Stripe's API the billing function uses: form-encoded
 // POSTs (customers, checkout sessions, billing portal sessions) with Idempotency-Key replay, and
 // GET /v1/events as a list object. Records what it was asked.
-import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
+import { listenOnLoopback } from './listen.ts'
 
 export interface StripeLoopback {
   url: string
@@ -53,10 +53,8 @@ export async function startStripeLoopback(): Promise<StripeLoopback> {
     return c.json({ object: 'list', url: '/v1/events', has_more: false, data })
   })
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
-  })
-  state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()))
+  const server = await listenOnLoopback(app.fetch)
+  state.url = server.url
+  state.close = server.close
   return state
 }

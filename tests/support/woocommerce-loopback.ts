@@ -1,8 +1,8 @@
 // A loopback WooCommerce store speaking the REST API v3 the chat widget uses: Basic auth with a
 // consumer key and secret, GET /wp-json/wc/v3/products?search=, /orders?search= and /orders/<id>,
 // WooCommerce's error format. Records every request.
-import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
+import { listenOnLoopback } from './listen.ts'
 
 export const WOO_KEY = 'ck_loopback_0123456789abcdef'
 export const WOO_SECRET = 'cs_loopback_fedcba9876543210'
@@ -40,10 +40,8 @@ export async function startWooLoopback(): Promise<WooLoopback> {
     const order = orders.find((o) => String(o.id) === c.req.param('id'))
     return order ? c.json(order) : c.json({ code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.', data: { status: 404 } }, 404)
   })
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
-  })
-  state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()))
+  const server = await listenOnLoopback(app.fetch)
+  state.url = server.url
+  state.close = server.close
   return state
 }
