@@ -100,7 +100,11 @@ update agents.agents set status = 'inactive' where subdomain = 'ann-summarizer';
 select is((select count(*)::int from agents.active_agents_view), 0, 'an owner pauses an agent and it leaves the listing');
 update agents.agents set status = 'active' where subdomain = 'ann-summarizer';
 select is((select count(*)::int from agents.active_agents_view), 1, 'and resumes it');
-select ok((select updated_at > created_at or updated_at = now() from agents.agents where subdomain = 'ann-summarizer'), 'updated_at follows updates');
+reset role;
+update agents.agents set updated_at = now() - interval '1 day' where subdomain = 'ann-charts';
+select tests.authenticate_as('ann');
+update agents.agents set description = 'Charts from CSV' where subdomain = 'ann-charts';
+select ok((select updated_at = now() from agents.agents where subdomain = 'ann-charts'), 'updated_at follows updates');
 
 -- Payment nonces and settlement ------------------------------------------------------------------------
 reset role;

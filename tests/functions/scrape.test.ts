@@ -240,6 +240,39 @@ describe('resumption', () => {
   })
 })
 
+describe('what the crawler must not reach', () => {
+  it('refuses a domain that is a private address unless allowed, without a single request', async () => {
+    const internal = await startSiteLoopback(defaultSite())
+    const id = await addDomain(internal.host)
+    process.env.SCRAPE_ALLOW_PRIVATE_HOSTS = ''
+    try {
+      const job = await crawl(id)
+      expect(job.status).toBe('failed')
+      expect(await query(`select error_message from sites.content_refresh_jobs where id = $1`, [job.jobId])).toEqual([{ error_message: `${internal.host} is a private address` }])
+      expect(internal.requests).toEqual([])
+    } finally {
+      process.env.SCRAPE_ALLOW_PRIVATE_HOSTS = 'true'
+      await internal.close()
+    }
+  })
+
+  it('does not follow a redirect or a link to another host', async () => {
+    const elsewhere = await startSiteLoopback({ pages: [{ path: '/', html: '<html><body><main><p>Another host.</p></main></body></html>' }], robots: null })
+    const site = await startSiteLoopback({
+      robots: null,
+      pages: [
+        { path: '/', html: `<html><body><main><p>Start page with enough words to extract.</p><a href="/away">away</a> <a href="${elsewhere.url}/">link</a></main></body></html>` },
+        { path: '/away', status: 302, headers: { Location: `${elsewhere.url}/` } },
+      ],
+    })
+    const job = await crawl(await addDomain(site.host))
+    expect(job.status).toBe('completed')
+    expect(site.requestsFor('/away')).toHaveLength(1)
+    expect(elsewhere.requests).toEqual([])
+    await Promise.all([site.close(), elsewhere.close()])
+  })
+})
+
 describe('scheduling', () => {
   it('the tick starts crawls of due domains only', async () => {
     const fresh = await addDomain('fresh.example.test')
