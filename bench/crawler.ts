@@ -41,28 +41,28 @@ export async function crawlerFigures(log: (line: string) => void) {
   const baselineSeconds = (performance.now() - t) / 1000
   site.reset()
 
-  const [{ id: owner }] = (await db.pglite.query<{ id: string }>(`select tests.create_supabase_user('bench_crawler') as id`)).rows
-  const [{ id: domainId }] = (await db.pglite.query<{ id: string }>(`insert into sites.domains (user_id, domain) values ($1, $2) returning id`, [owner, site.host])).rows
-  await db.pglite.exec('delete from private.embedding_jobs')
+  const [{ id: owner }] = (await db.sql.query<{ id: string }>(`select tests.create_supabase_user('bench_crawler') as id`)).rows
+  const [{ id: domainId }] = (await db.sql.query<{ id: string }>(`insert into sites.domains (user_id, domain) values ($1, $2) returning id`, [owner, site.host])).rows
+  await db.sql.exec('delete from private.embedding_jobs')
   const crawl = async () => {
-    const [{ id: jobId }] = (await db.pglite.query<{ id: string }>(`select id from sites.start_crawl($1, ${PAGES + 10}, 50)`, [domainId])).rows
+    const [{ id: jobId }] = (await db.sql.query<{ id: string }>(`select id from sites.start_crawl($1, ${PAGES + 10}, 50)`, [domainId])).rows
     const started = performance.now()
     for (let step = 0; step < 20; step++) {
       const result = await runCrawlStep(jobId, crawlSettings())
       if (result.status !== 'running' && result.status !== 'pending') break
     }
     const seconds = (performance.now() - started) / 1000
-    const [job] = (await db.pglite.query<{ status: string; counts: Record<string, number> }>(
+    const [job] = (await db.sql.query<{ status: string; counts: Record<string, number> }>(
       `select status, metadata -> 'counts' as counts from sites.content_refresh_jobs where id = $1`, [jobId])).rows
     return { seconds, ...job }
   }
   log('crawler: first crawl')
   const first = await crawl()
-  const [{ pending: firstJobs }] = (await db.pglite.query<{ pending: number }>(`select count(*)::int as pending from private.embedding_jobs where status = 'pending'`)).rows
-  await db.pglite.exec('delete from private.embedding_jobs')
+  const [{ pending: firstJobs }] = (await db.sql.query<{ pending: number }>(`select count(*)::int as pending from private.embedding_jobs where status = 'pending'`)).rows
+  await db.sql.exec('delete from private.embedding_jobs')
   log('crawler: re-crawl')
   const second = await crawl()
-  const [{ pending: secondJobs }] = (await db.pglite.query<{ pending: number }>(`select count(*)::int as pending from private.embedding_jobs where status = 'pending'`)).rows
+  const [{ pending: secondJobs }] = (await db.sql.query<{ pending: number }>(`select count(*)::int as pending from private.embedding_jobs where status = 'pending'`)).rows
   await closeDb()
   await Promise.all([db.stop(), site.close()])
   const round = (x: number) => Math.round(x * 100) / 100

@@ -152,7 +152,7 @@ if (want('embedding')) {
   const db = await startTestDatabase()
   const openai = await startOpenAILoopback()
   Object.assign(process.env, { SUPABASE_DB_URL: db.url, JWT_SECRET: 'bench-secret-with-at-least-32-characters-xx', OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL })
-  await db.pglite.exec(`delete from private.embedding_jobs;
+  await db.sql.exec(`delete from private.embedding_jobs;
     create table public.bench_docs (id bigint generated always as identity primary key, body text, embedding extensions.vector(1536));
     select private.register_embedding('public.bench_docs', 'id', 'body', 'embedding');
     drop index public.bench_docs_embedding_hnsw;
@@ -165,7 +165,7 @@ if (want('embedding')) {
   const t = performance.now()
   const first = await run()
   const seconds = +((performance.now() - t) / 1000).toFixed(1)
-  await db.pglite.exec('update public.bench_docs set body = body')
+  await db.sql.exec('update public.bench_docs set body = body')
   const rerun = await run()
   await closeDb()
   await openai.close()

@@ -14,7 +14,7 @@ let agentId: string
 let deploymentId: string
 let seq = 0
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 const state = async () => (await query<{ deployment: string; agent: string; logs: string | null; job_id: string | null }>(
   `select d.status as deployment, a.status as agent, d.build_logs as logs, d.job_id from agents.deployments d join agents.agents a on a.id = d.agent_id where d.id = $1`, [deploymentId]))[0]
 

@@ -30,7 +30,7 @@ const rekeyed = algosdk.generateAccount()
 const authKey = algosdk.generateAccount()
 const broke = algosdk.generateAccount()
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 const count = async (table: string) => (await query<{ n: number }>(`select count(*)::int as n from ${table}`))[0].n
 
 async function startRuntime() {

@@ -22,7 +22,7 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
   return { status: res.status, body: await res.json() }
 }
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 
 async function user(name: string) {
   const [{ id }] = await query<{ id: string }>(`select tests.create_supabase_user($1, $1 || '@example.test') as id`, [name])

@@ -26,7 +26,7 @@ async function sync(body: Record<string, unknown> = {}): Promise<{ status: numbe
   return { status: res.status, ok: json.ok, sources: Object.fromEntries(json.sources.map((s: Source) => [s.source, s])) }
 }
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 
 /** Every catalog row's updated_at and the queue size: what a no-op sync must leave untouched. */
 const footprint = async () => ({
@@ -90,7 +90,7 @@ describe('POST /catalog/sync', () => {
 
   it('updates only a changed offer (and re-embeds it), and keeps a vanished offer as unavailable', async () => {
     // Start from an empty queue, so any job this sync enqueues stands out.
-    await db.pglite.exec(`delete from private.embedding_jobs`)
+    await db.sql.exec(`delete from private.embedding_jobs`)
     const jobsBefore = (await footprint()).jobs
     apis.mutate((d) => {
       const size = d.digitalocean.sizes.find((s) => s.slug === 's-1vcpu-1gb')!
@@ -133,7 +133,7 @@ describe('POST /catalog/sync', () => {
     try {
       const missing = await sync({ providers: ['hetzner'], packages: false })
       expect(missing.sources.hetzner.error?.status).toBe(401)
-      await db.pglite.query(`update cloud.providers set provider_credentials = $1 where provider = 'hetzner'`, [await seal({ token: TEST_TOKEN })])
+      await db.sql.query(`update cloud.providers set provider_credentials = $1 where provider = 'hetzner'`, [await seal({ token: TEST_TOKEN })])
       expect((await sync({ providers: ['hetzner'], packages: false })).sources.hetzner.ok).toBe(true)
       expect(apis.requests.filter((r) => r.provider === 'hetzner').at(-1)!.auth).toBe(`Bearer ${TEST_TOKEN}`)
     } finally {

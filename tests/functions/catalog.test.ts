@@ -28,7 +28,7 @@ const post = async (path: string, body: unknown, token?: string) => {
 }
 
 async function user(name: string) {
-  const [{ id }] = (await db.pglite.query<{ id: string }>(`select tests.create_supabase_user($1) as id`, [name])).rows
+  const [{ id }] = (await db.sql.query<{ id: string }>(`select tests.create_supabase_user($1) as id`, [name])).rows
   return { id, token: await signUserToken(id, SECRET) }
 }
 
@@ -108,7 +108,7 @@ describe('POST /catalog/assistant', () => {
     expect(first.body.offers).toHaveLength(5)
     const follow = await post('/catalog/assistant', { question: 'and in Europe?', conversation_id: first.body.conversation_id }, alice.token)
     expect(follow.body.conversation_id).toBe(first.body.conversation_id)
-    const { rows } = await db.pglite.query<{ role: string; user_id: string }>(
+    const { rows } = await db.sql.query<{ role: string; user_id: string }>(
       `select m.role, c.user_id from cloud.messages m join cloud.conversations c on c.id = m.conversation_id
        where c.id = $1 order by m.created_at, m.role desc`, [first.body.conversation_id])
     expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
@@ -120,7 +120,7 @@ describe('POST /catalog/assistant', () => {
     const intrusion = await post('/catalog/assistant', { question: 'hello there', conversation_id: mine.body.conversation_id }, bob.token)
     expect(intrusion.status).toBe(404)
     expect(intrusion.body.error.code).toBe('conversation_not_found')
-    const { rows } = await db.pglite.query(`select 1 from cloud.messages where conversation_id = $1 and content = 'hello there'`, [mine.body.conversation_id])
+    const { rows } = await db.sql.query(`select 1 from cloud.messages where conversation_id = $1 and content = 'hello there'`, [mine.body.conversation_id])
     expect(rows).toHaveLength(0)
   })
 

@@ -22,7 +22,7 @@ let ann: string
 let ben: string
 let session = 0
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 const newSession = () => `session-${Date.now()}-${++session}`
 
 async function chat(body: Record<string, unknown>, options: { origin?: string | null; accept?: string; instance?: typeof app; ip?: string } = {}) {

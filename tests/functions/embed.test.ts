@@ -13,7 +13,7 @@ let openai: OpenAILoopback
 let serviceKey: string
 
 async function createNotes(name: string, { hnsw = false } = {}) {
-  await db.pglite.exec(`
+  await db.sql.exec(`
     create table public.${name} (id bigint generated always as identity primary key, body text, embedding extensions.vector(1536));
     alter table public.${name} enable row level security;
     select private.register_embedding('public.${name}', 'id', 'body', 'embedding');
@@ -26,11 +26,11 @@ async function runEmbed(body: Record<string, unknown> = {}, key = serviceKey) {
 }
 
 async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await db.pglite.query<T>(sql, params)).rows
+  return (await db.sql.query<T>(sql, params)).rows
 }
 
 /** Lets time pass for every retry that is waiting (backoff or Retry-After). */
-const fastForward = () => db.pglite.exec(`update private.embedding_jobs set run_after = now() where status = 'pending'`)
+const fastForward = () => db.sql.exec(`update private.embedding_jobs set run_after = now() where status = 'pending'`)
 
 const requestsSince = (n: number) => openai.requests.slice(n)
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   process.env.OPENAI_BASE_URL = openai.baseURL
   serviceKey = await signRoleKey('service_role', SECRET)
   // Start from an empty queue: the seed's catalog rows are waiting for their vectors too.
-  await db.pglite.exec('delete from private.embedding_jobs')
+  await db.sql.exec('delete from private.embedding_jobs')
 })
 afterAll(async () => {
   await closeDb()
@@ -73,7 +73,7 @@ describe('POST /embed access', () => {
 describe('queue to vectors', () => {
   it('embeds 5,000 short texts in at most ceil(5000 / 2048) = 3 provider requests', async () => {
     await createNotes('bulk')
-    await db.pglite.exec(`insert into public.bulk (body) select 'short note number ' || i from generate_series(1, 5000) i`)
+    await db.sql.exec(`insert into public.bulk (body) select 'short note number ' || i from generate_series(1, 5000) i`)
     const before = openai.requests.length
     const run = await runEmbed()
     expect(run.status).toBe(200)
@@ -93,12 +93,12 @@ describe('queue to vectors', () => {
 
   it('makes zero requests for unchanged text and re-embeds only the row that changed', async () => {
     const before = openai.requests.length
-    await db.pglite.exec(`update public.bulk set body = body`)
+    await db.sql.exec(`update public.bulk set body = body`)
     expect((await runEmbed()).body).toMatchObject({ claimed: 0, requests: 0 })
     expect(openai.requests.length).toBe(before)
 
     const [{ old }] = await query<{ old: string }>(`select embedding::text as old from public.bulk where id = 42`)
-    await db.pglite.exec(`update public.bulk set body = 'a completely different note' where id = 42`)
+    await db.sql.exec(`update public.bulk set body = 'a completely different note' where id = 42`)
     expect((await runEmbed()).body).toMatchObject({ claimed: 1, written: 1, requests: 1 })
     expect(requestsSince(before).map((r) => r.inputs)).toEqual([['a completely different note']])
     const [{ now }] = await query<{ now: string }>(`select embedding::text as now from public.bulk where id = 42`)
@@ -111,7 +111,7 @@ describe('queue to vectors', () => {
     process.env.EMBED_CHUNK_OVERLAP = '10'
     try {
       const text = Array.from({ length: 60 }, (_, i) => `sentence ${i} about kubernetes clusters`).join('. ')
-      await db.pglite.query(`insert into public.long_texts (body) values ($1)`, [text])
+      await db.sql.query(`insert into public.long_texts (body) values ($1)`, [text])
       const before = openai.requests.length
       expect((await runEmbed()).body).toMatchObject({ claimed: 1, written: 1, requests: 1 })
       const inputs = requestsSince(before)[0].inputs
@@ -129,7 +129,7 @@ describe('queue to vectors', () => {
 describe('failures', () => {
   it('retries with exponential backoff: a provider that fails twice then succeeds completes every job', async () => {
     await createNotes('flaky')
-    await db.pglite.exec(`insert into public.flaky (body) select 'flaky ' || i from generate_series(1, 20) i`)
+    await db.sql.exec(`insert into public.flaky (body) select 'flaky ' || i from generate_series(1, 20) i`)
     openai.failNext(2)
 
     expect((await runEmbed()).body).toMatchObject({ claimed: 20, written: 0, retried: 20, requests: 1 })
@@ -153,8 +153,8 @@ describe('failures', () => {
 
   it('dead-letters an always-failing input after 5 attempts while the rest of its batch completes', async () => {
     await createNotes('poisoned')
-    await db.pglite.exec(`insert into public.poisoned (body) select 'fine text ' || i from generate_series(1, 15) i`)
-    await db.pglite.exec(`insert into public.poisoned (body) values ('this one is POISON for the provider')`)
+    await db.sql.exec(`insert into public.poisoned (body) select 'fine text ' || i from generate_series(1, 15) i`)
+    await db.sql.exec(`insert into public.poisoned (body) values ('this one is POISON for the provider')`)
     openai.poison('POISON')
 
     const first = (await runEmbed()).body
@@ -176,7 +176,7 @@ describe('failures', () => {
 
   it('honours a 429 Retry-After: stops, waits that long, and does not count it as an attempt', async () => {
     await createNotes('limited')
-    await db.pglite.exec(`insert into public.limited (body) select 'limited ' || i from generate_series(1, 10) i`)
+    await db.sql.exec(`insert into public.limited (body) select 'limited ' || i from generate_series(1, 10) i`)
     openai.rateLimitNext(30)
     const before = openai.requests.length
     const run = (await runEmbed()).body
@@ -192,7 +192,7 @@ describe('failures', () => {
 describe('concurrency and models', () => {
   it('never embeds the same job twice with two workers running at once', async () => {
     await createNotes('contended')
-    await db.pglite.exec(`insert into public.contended (body) select 'contended ' || i from generate_series(1, 1200) i`)
+    await db.sql.exec(`insert into public.contended (body) select 'contended ' || i from generate_series(1, 1200) i`)
     const before = openai.requests.length
     const [a, b] = await Promise.all([runEmbed({ max_jobs: 100 }), runEmbed({ max_jobs: 100 })])
     expect(a.status).toBe(200)
@@ -208,7 +208,7 @@ describe('concurrency and models', () => {
 
   it('re-embeds every vector when the model changes, and stores the model with each vector', async () => {
     await createNotes('models')
-    await db.pglite.exec(`insert into public.models (body) select 'model note ' || i from generate_series(1, 30) i`)
+    await db.sql.exec(`insert into public.models (body) select 'model note ' || i from generate_series(1, 30) i`)
     await runEmbed()
     delete process.env.OPENAI_API_KEY // -> the local embedder
     const local = (await runEmbed()).body

@@ -33,8 +33,8 @@ beforeAll(async () => {
   process.env.JWT_SECRET = SECRET
   delete process.env.OPENAI_API_KEY // the local embedder
   // Start from an empty queue: the seed's catalog rows are waiting for their vectors too.
-  await db.pglite.exec('delete from private.embedding_jobs')
-  await db.pglite.exec(`
+  await db.sql.exec('delete from private.embedding_jobs')
+  await db.sql.exec(`
     create table public.articles (
       id bigint generated always as identity primary key,
       body text not null,
@@ -47,9 +47,9 @@ beforeAll(async () => {
     create policy "anon reads public articles" on public.articles for select to anon using (audience = 'everyone');
     select private.register_embedding('public.articles', 'id', 'body', 'embedding');`)
   const texts = unrelatedTexts()
-  await db.pglite.query(`insert into public.articles (body) select unnest($1::text[])`, [texts.slice(0, 500)])
-  await db.pglite.query(`insert into public.articles (body) values ($1)`, [TARGET])
-  await db.pglite.query(`insert into public.articles (body) select unnest($1::text[])`, [texts.slice(500)])
+  await db.sql.query(`insert into public.articles (body) select unnest($1::text[])`, [texts.slice(0, 500)])
+  await db.sql.query(`insert into public.articles (body) values ($1)`, [TARGET])
+  await db.sql.query(`insert into public.articles (body) select unnest($1::text[])`, [texts.slice(500)])
   const res = await app.request('/embed', {
     method: 'POST',
     body: '{}',
@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('semantic search with the local embedder', () => {
   it('ranks a text first for a query that paraphrases it, among 1,000 unrelated rows', async () => {
     const query = toVectorLiteral(await embedQuery(PARAPHRASE))
-    const { rows } = await db.pglite.query<{ body: string; similarity: number }>(
+    const { rows } = await db.sql.query<{ body: string; similarity: number }>(
       `select a.body, m.similarity from private.match_vectors('public.articles', 'id', 'embedding', $1::extensions.vector, 5) m
        join public.articles a on a.id = m.id::bigint order by m.similarity desc`,
       [query],
@@ -77,7 +77,7 @@ describe('semantic search with the local embedder', () => {
 
   it('hybrid search (full text + vector, RRF) ranks it first too, with both ranks', async () => {
     const query = toVectorLiteral(await embedQuery(PARAPHRASE))
-    const { rows } = await db.pglite.query<{ body: string; full_text_rank: number | null; semantic_rank: number }>(
+    const { rows } = await db.sql.query<{ body: string; full_text_rank: number | null; semantic_rank: number }>(
       `select a.body, h.full_text_rank, h.semantic_rank
        from private.hybrid_search('public.articles', 'id', 'fts', 'embedding', 'GPU cloud', $1::extensions.vector, 10) h
        join public.articles a on a.id = h.id::bigint order by h.score desc`,
@@ -87,17 +87,17 @@ describe('semantic search with the local embedder', () => {
   })
 
   it('applies the caller\'s RLS: anon never gets a row its policy hides', async () => {
-    const [{ id }] = (await db.pglite.query<{ id: string }>(`select id::text from public.articles where body = $1`, [TARGET])).rows
-    await db.pglite.query(`update public.articles set audience = 'staff' where id = $1`, [id])
+    const [{ id }] = (await db.sql.query<{ id: string }>(`select id::text from public.articles where body = $1`, [TARGET])).rows
+    await db.sql.query(`update public.articles set audience = 'staff' where id = $1`, [id])
     const query = toVectorLiteral(await embedQuery(PARAPHRASE))
     const search = `select m.id from private.match_vectors('public.articles', 'id', 'embedding', $1::extensions.vector, 10) m`
-    const asAnon = await db.pglite.transaction(async (tx) => {
+    const asAnon = await db.sql.transaction(async (tx) => {
       await tx.exec('set local role anon')
       return (await tx.query<{ id: string }>(search, [query])).rows.map((r) => r.id)
     })
     expect(asAnon).toHaveLength(10)
     expect(asAnon).not.toContain(id)
-    const asOwner = (await db.pglite.query<{ id: string }>(search, [query])).rows.map((r) => r.id)
+    const asOwner = (await db.sql.query<{ id: string }>(search, [query])).rows.map((r) => r.id)
     expect(asOwner[0]).toBe(id)
   })
 })
@@ -106,7 +106,7 @@ describe('filtered top-k on HNSW', () => {
   beforeAll(async () => {
     // 20,000 rows, 2% of them in category 'rare'. 32 dimensions: an HNSW build of 20,000 x 1536
     // takes minutes in PGlite (WASM); the iterative-scan behaviour under test is the same.
-    await db.pglite.exec(`
+    await db.sql.exec(`
       select setseed(0.42);
       create table public.points (id integer primary key, category text not null, embedding extensions.vector(32) not null);
       insert into public.points
@@ -121,14 +121,14 @@ describe('filtered top-k on HNSW', () => {
   const queryVector = '[' + Array.from({ length: 32 }, (_, i) => Math.sin(i + 1).toFixed(4)).join(',') + ']'
 
   it('returns 10 rows when the filter matches 2% of 20,000 rows, close to exact search', async () => {
-    const { rows } = await db.pglite.query<{ id: string }>(
+    const { rows } = await db.sql.query<{ id: string }>(
       `select m.id from private.match_vectors('public.points', 'id', 'embedding', $1::extensions.vector, 10, '{"category": "rare"}') m`,
       [queryVector],
     )
     expect(rows).toHaveLength(10)
     const ids = rows.map((r) => Number(r.id))
     expect(ids.every((id) => id % 50 === 0)).toBe(true)
-    const exact = await db.pglite.transaction(async (tx) => {
+    const exact = await db.sql.transaction(async (tx) => {
       await tx.exec('set local enable_indexscan = off')
       const { rows } = await tx.query<{ id: number }>(
         `select id from public.points where category = 'rare' order by embedding operator(extensions.<=>) $1::extensions.vector limit 10`,
@@ -141,15 +141,15 @@ describe('filtered top-k on HNSW', () => {
   })
 
   it('(control) a plain HNSW scan without iterative scans returns fewer than 10 rows here', async () => {
-    await db.pglite.exec(`begin; set local enable_seqscan = off; set local hnsw.iterative_scan = off; set local hnsw.ef_search = 40;`)
+    await db.sql.exec(`begin; set local enable_seqscan = off; set local hnsw.iterative_scan = off; set local hnsw.ef_search = 40;`)
     try {
-      const { rows } = await db.pglite.query(
+      const { rows } = await db.sql.query(
         `select id from public.points where category = 'rare' order by embedding operator(extensions.<=>) $1::extensions.vector limit 10`,
         [queryVector],
       )
       expect(rows.length).toBeLessThan(10)
     } finally {
-      await db.pglite.exec('rollback')
+      await db.sql.exec('rollback')
     }
   })
 })

@@ -30,10 +30,10 @@ describe('GET /health', () => {
   })
 
   it('reflects the database, not a constant: a new migration row shows up', async () => {
-    await db.pglite.query(`insert into supabase_migrations.schema_migrations (version, name) values ('29990101000000', 'probe')`)
+    await db.sql.query(`insert into supabase_migrations.schema_migrations (version, name) values ('29990101000000', 'probe')`)
     const body = await (await app.request('/health')).json()
     expect(body.migrations.latest).toBe('29990101000000')
-    await db.pglite.query(`delete from supabase_migrations.schema_migrations where version = '29990101000000'`)
+    await db.sql.query(`delete from supabase_migrations.schema_migrations where version = '29990101000000'`)
   })
 
   it('answers 503 with a JSON error when the database is down', async () => {

@@ -17,7 +17,7 @@ let owner: string
 let domainId: string
 let otherDomainId: string
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 
 async function request(path: string, body: unknown, jwt?: string) {
   const res = await app.request(`/privacy${path}`, {

@@ -21,7 +21,7 @@ let owner: string
 let ownerJwt: string
 let domainId: string
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 
 async function call(path: string, body: unknown, key = serviceKey) {
   const res = await app.request(`/scrape${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } })

@@ -30,7 +30,7 @@ const checkout = (purchaseId: string, extra: Record<string, unknown> = {}) => ({
   customer: 'cus_test_1', client_reference_id: user, metadata: { user_id: user, purchase_id: purchaseId, credit_cents: '2500' }, ...extra,
 })
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 const balance = async () => (await query<{ balance: number }>(`select coalesce((select balance from billing.user_credits where user_id = $1), 0)::int as balance`, [user]))[0].balance
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ let openai: OpenAILoopback
 let ann: { id: string; token: string }
 let bob: { id: string; token: string }
 
-const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pglite.query<T>(sql, params)).rows
+const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 const call = async (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) => {
   const res = await app.request(path, {
     method,

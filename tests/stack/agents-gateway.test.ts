@@ -5,9 +5,9 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import algosdk from 'algosdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../types/database.ts'
-import { startStack, type RunningStack } from '../../stack/stack.ts'
+import type { RunningStack } from '../../stack/stack.ts'
 import { anonClient, signedInClient } from '../support/gateway-clients.ts'
-import { openTemplateClone } from '../support/template.ts'
+import { startTestStack } from '../support/test-stack.ts'
 
 const PAY_TO = algosdk.getApplicationAddress(9n).toString()
 const PAYER = algosdk.generateAccount().addr.toString()
@@ -19,7 +19,7 @@ let ben: SupabaseClient<Database>
 const agent = (subdomain: string) => ({ name: subdomain, subdomain, repo_owner: 'o', repo_name: subdomain, github_url: `https://github.com/o/${subdomain}` })
 
 beforeAll(async () => {
-  stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
+  stack = await startTestStack()
   anon = anonClient(stack)
   ann = await signedInClient(stack, 'ann-agents@example.test')
   ben = await signedInClient(stack, 'ben-agents@example.test')

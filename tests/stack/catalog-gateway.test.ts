@@ -4,15 +4,15 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { embedQuery, toVectorLiteral } from '../../functions/_shared/embeddings/provider.ts'
 import type { Database } from '../../types/database.ts'
-import { startStack, type RunningStack } from '../../stack/stack.ts'
-import { openTemplateClone } from '../support/template.ts'
+import type { RunningStack } from '../../stack/stack.ts'
+import { startTestStack } from '../support/test-stack.ts'
 
 let stack: RunningStack
 let anon: SupabaseClient<Database>
 
 beforeAll(async () => {
   delete process.env.OPENAI_API_KEY // the local embedder
-  stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
+  stack = await startTestStack()
   anon = createClient<Database>(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
   // Embed the seeded catalog as the scheduler would.
   const res = await fetch(`${stack.status.FUNCTIONS_URL}/embed`, {

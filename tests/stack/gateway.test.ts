@@ -4,8 +4,8 @@ import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../types/database.ts'
 import { signRoleKey, signUserToken } from '../../stack/keys.ts'
-import { startStack, type RunningStack } from '../../stack/stack.ts'
-import { openTemplateClone } from '../support/template.ts'
+import type { RunningStack } from '../../stack/stack.ts'
+import { startTestStack } from '../support/test-stack.ts'
 
 let stack: RunningStack
 const password = 'correct horse battery staple'
@@ -21,10 +21,7 @@ async function signUp(email: string, key = stack.status.ANON_KEY) {
 }
 
 beforeAll(async () => {
-  stack = await startStack({
-    pglite: await openTemplateClone(),
-    settings: { apiPort: 0, dbPort: 0 },
-    scheduler: false,
+  stack = await startTestStack({
     extraFunctions: [{ name: 'guarded-probe', verifyJwt: true, entrypoint: '', app: new Hono().basePath('/guarded-probe').all('*', (c) => c.json({ ok: true })) }],
   })
 })

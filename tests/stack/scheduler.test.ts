@@ -1,19 +1,20 @@
 // The local scheduler fires the rows of private.scheduled_functions as the service role.
 import { serve, type ServerType } from '@hono/node-server'
-import type { PGlite } from '@electric-sql/pglite'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { Scheduler, toCronPattern } from '../../stack/scheduler.ts'
-import { pgliteRunner } from '../../stack/sql-runner.ts'
-import { openTemplateClone } from '../support/template.ts'
+import type { SqlRunner } from '../../stack/sql-runner.ts'
+import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 
-let db: PGlite
+let db: TestDatabase
+let runner: SqlRunner
 let server: ServerType
 let apiUrl: string
 const calls: { path: string; auth: string | undefined; body: unknown }[] = []
 
 beforeAll(async () => {
-  db = await openTemplateClone()
+  db = await startTestDatabase()
+  runner = db.runner()
   const app = new Hono().post('*', async (c) => {
     calls.push({ path: c.req.path, auth: c.req.header('authorization'), body: await c.req.json() })
     return c.json({ ok: true })
@@ -27,7 +28,8 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   server?.close()
-  await db?.close()
+  await runner?.close()
+  await db?.stop()
 })
 
 it('translates pg_cron interval schedules', () => {
@@ -36,10 +38,10 @@ it('translates pg_cron interval schedules', () => {
 })
 
 it('POSTs each active scheduled function with the service role key and its body', async () => {
-  await db.query(`select private.schedule_function('every-second', '1 seconds', 'embed', '{"batch": 10}')`)
-  await db.query(`select private.schedule_function('paused', '1 seconds', 'scrape')`)
-  await db.query(`select private.unschedule_function('paused')`)
-  const scheduler = new Scheduler({ db: pgliteRunner(db), apiUrl, serviceRoleKey: 'service-key' })
+  await db.sql.query(`select private.schedule_function('every-second', '1 seconds', 'embed', '{"batch": 10}')`)
+  await db.sql.query(`select private.schedule_function('paused', '1 seconds', 'scrape')`)
+  await db.sql.query(`select private.unschedule_function('paused')`)
+  const scheduler = new Scheduler({ db: runner, apiUrl, serviceRoleKey: 'service-key' })
   await scheduler.start()
   try {
     // embed-queue and catalog-sync come from migrations; 'paused' was unscheduled.

@@ -4,13 +4,13 @@
 import { createClient } from '@supabase/supabase-js'
 import postgres from 'postgres'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { startStack, type RunningStack } from '../../stack/stack.ts'
-import { openTemplateClone } from '../support/template.ts'
+import type { RunningStack } from '../../stack/stack.ts'
+import { startTestStack } from '../support/test-stack.ts'
 
 let stack: RunningStack
 
 beforeAll(async () => {
-  stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
+  stack = await startTestStack()
 })
 afterAll(async () => {
   await stack?.stop()

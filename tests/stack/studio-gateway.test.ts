@@ -4,9 +4,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../types/database.ts'
-import { startStack, type RunningStack } from '../../stack/stack.ts'
+import type { RunningStack } from '../../stack/stack.ts'
 import { anonClient, signedInClient } from '../support/gateway-clients.ts'
-import { openTemplateClone } from '../support/template.ts'
+import { startTestStack } from '../support/test-stack.ts'
 
 let stack: RunningStack
 let anon: SupabaseClient<Database>
@@ -23,7 +23,7 @@ const document = (label: string) => ({
 })
 
 beforeAll(async () => {
-  stack = await startStack({ pglite: await openTemplateClone(), settings: { apiPort: 0, dbPort: 0 }, scheduler: false })
+  stack = await startTestStack()
   anon = anonClient(stack)
   ann = await signedInClient(stack, 'ann-studio@example.test')
   ben = await signedInClient(stack, 'ben-studio@example.test')
