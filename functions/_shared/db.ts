@@ -22,6 +22,27 @@ export function db(): postgres.Sql {
   return client
 }
 
+/** SQLSTATEs after which the whole transaction may simply run again: serialization failure, deadlock. */
+export const RETRYABLE_SQLSTATES = new Set(['40001', '40P01'])
+
+/**
+ * db().begin(fn), run again (up to `attempts` times, with a short jittered pause) when PostgreSQL
+ * aborts it as a serialization failure or a deadlock victim. fn must only touch the database, since
+ * it may run more than once. What still fails after the last attempt reaches the error handler
+ * (503 concurrency_conflict, see errors.ts), never a bare 500.
+ */
+export async function transaction<T>(fn: (sql: postgres.TransactionSql) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await db().begin(fn)) as T
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (attempt >= attempts || !code || !RETRYABLE_SQLSTATES.has(code)) throw error
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt))
+    }
+  }
+}
+
 /** Closes the pool (tests, shutdown). */
 export async function closeDb(): Promise<void> {
   const current = client

@@ -23,10 +23,18 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, code: st
   return c.json(errorBody(code, message), status)
 }
 
-/** Hono onError handler: ApiError -> its status; anything else -> logged 500. */
+/** Hono onError handler: ApiError -> its status; a transaction aborted by concurrency (serialization
+ * failure 40001, deadlock 40P01) that outlived its retries -> 503 with Retry-After; anything else ->
+ * logged 500. */
 export function handleError(err: Error, c: Context) {
   if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message)
   const requestId = c.get('requestId' as never) as string | undefined
+  const sqlstate = (err as { code?: unknown }).code
+  if (sqlstate === '40001' || sqlstate === '40P01') {
+    console.warn(JSON.stringify({ level: 'warn', requestId, path: c.req.path, sqlstate, message: err.message }))
+    c.header('retry-after', '1')
+    return errorResponse(c, 503, 'concurrency_conflict', 'The database was busy with a conflicting request; retry shortly')
+  }
   console.error(JSON.stringify({ level: 'error', requestId, path: c.req.path, message: err.message, stack: err.stack }))
   return errorResponse(c, 500, 'internal_error', `Internal error (request id ${requestId ?? 'unknown'})`)
 }

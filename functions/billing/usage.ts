@@ -3,7 +3,7 @@
 // day's totals (billing.record_usage charges only the difference).
 import type { z } from 'zod'
 import { verifyJwt, bearerToken } from '../_shared/auth.ts'
-import { db } from '../_shared/db.ts'
+import { db, transaction } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { sha256Hex } from '../_shared/hash.ts'
 import type { UsageBody } from './schemas.ts'
@@ -26,13 +26,18 @@ export async function recordUsage(body: z.infer<typeof UsageBody>, onlyCluster: 
   if (onlyCluster && body.records.some((r) => r.cluster_id !== onlyCluster)) {
     throw new ApiError(403, 'wrong_cluster', 'A cluster key may only post usage for its own cluster')
   }
-  return await db().begin(async (sql) => {
-    const days = []
-    for (const r of body.records) {
+  // One lock order for every request (user, cluster, date), so two requests never wait on each other
+  // in a cycle; a conflict that still happens re-runs the transaction.
+  // Answers keep the request's order.
+  const order = body.records.map((r, i) => ({ r, i })).sort(({ r: a }, { r: b }) =>
+    a.user_id.localeCompare(b.user_id) || (a.cluster_id ?? '').localeCompare(b.cluster_id ?? '') || a.date.localeCompare(b.date))
+  return await transaction(async (sql) => {
+    const days: unknown[] = new Array(body.records.length)
+    for (const { r, i } of order) {
       const [day] = await sql`
         select id, user_id, date::text, total_cost::int, charged_cents::int, uncovered_cents::int
         from billing.record_usage(${r.user_id}, ${r.cluster_id}, ${r.date}::date, ${r.cpu_hours}, ${r.gpu_hours}, ${r.storage_gb_months}, ${r.api_calls})`
-      days.push(day)
+      days[i] = day
     }
     return days
   })
