@@ -1,5 +1,7 @@
 // Local stand-in for pg_cron + pg_net: fires the rows of private.scheduled_functions (the same
 // rows that become pg_cron jobs when hosted) as POST /functions/v1/<name> with the service role.
+// A row that pg_cron has a job for in this database (cron.job, same jobname) is left to pg_cron, so
+// the two never both fire a schedule; PGlite and other databases without pg_cron have no cron.job.
 import { Cron } from 'croner'
 import type { SqlRunner } from './sql-runner.ts'
 
@@ -40,8 +42,12 @@ export class Scheduler {
   }
 
   async reload(): Promise<void> {
+    // cron.job can only be named in a query where it exists, so its presence is asked first.
+    const [{ cron }] = await this.options.db.query<{ cron: boolean }>(`select to_regclass('cron.job') is not null as cron`)
     const rows = await this.options.db.query<ScheduledFunction>(
-      'select name, schedule, function_name, body from private.scheduled_functions where active order by name',
+      `select s.name, s.schedule, s.function_name, s.body from private.scheduled_functions s
+        where s.active${cron ? ' and not exists (select from cron.job j where j.jobname = s.name and j.database = current_database())' : ''}
+        order by s.name`,
     )
     const seen = new Set<string>()
     for (const row of rows) {
