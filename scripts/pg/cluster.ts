@@ -72,11 +72,19 @@ export function runningUrl(name = 'default'): string | undefined {
   return clusterUrl((JSON.parse(readFileSync(statePath(name), 'utf8')) as ClusterState).port)
 }
 
+export interface ClusterOptions {
+  /** A copy of the installation inside the root (its /usr/lib/postgresql and /usr/share/postgresql
+   *  under this prefix, e.g. '/opt/hosted-cron'): PostgreSQL finds share/ and lib/ relative to its
+   *  binary, so such a copy can carry extensions the shared installation must not offer. */
+  installation?: string
+}
+
 /** Starts (creating if new) the named cluster; returns its URL. */
-export async function startCluster(name = 'default'): Promise<string> {
+export async function startCluster(name = 'default', options: ClusterOptions = {}): Promise<string> {
   const running = runningUrl(name)
   if (running) return running
   provision()
+  const bin = `${options.installation ?? ''}${BIN}`
   const dir = clusterPath(name)
   const hostDir = join(rootDir(), dir)
   mkdirSync(join(rootDir(), 'tmp'), { recursive: true, mode: 0o1777 })
@@ -84,7 +92,7 @@ export async function startCluster(name = 'default'): Promise<string> {
     rmSync(hostDir, { recursive: true, force: true })
     inRoot(['mkdir', '-p', dir], 'root')
     inRoot(['chown', 'postgres:postgres', '/var/lib/postgresql/clusters', dir], 'root')
-    inRoot([`${BIN}/initdb`, '-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'])
+    inRoot([`${bin}/initdb`, '-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'])
   }
   const port = await freePort()
   writeFileSync(statePath(name), JSON.stringify({ port } satisfies ClusterState))
@@ -94,7 +102,7 @@ export async function startCluster(name = 'default'): Promise<string> {
     'fsync=off', 'synchronous_commit=off', 'full_page_writes=off',
     "shared_preload_libraries=pg_cron", `cron.database_name=${CRON_DATABASE}`, 'log_min_messages=warning',
   ]
-  inRoot([`${BIN}/pg_ctl`, 'start', '-w', '-t', '120', '-D', dir, '-l', `${dir}.log`, '-o', settings.map((s) => `-c ${s}`).join(' ')])
+  inRoot([`${bin}/pg_ctl`, 'start', '-w', '-t', '120', '-D', dir, '-l', `${dir}.log`, '-o', settings.map((s) => `-c ${s}`).join(' ')])
   return clusterUrl(port)
 }
 
