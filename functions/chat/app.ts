@@ -32,16 +32,48 @@ function clientIp(c: Context): string {
   return c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || c.req.header('cf-connecting-ip') || 'unknown'
 }
 
-async function enforceLimits(c: Context, site: Site, sessionId: string, ipHash: string) {
-  const sql = db()
-  const [rate] = await sql<{ allowed: boolean; retry_after_seconds: number }[]>`
+/** The per-minute rate limit (per session and per IP hash, counted in the database): 429 over it. */
+async function enforceRateLimit(c: Context, site: Site, sessionId: string, ipHash: string) {
+  const [rate] = await db()<{ allowed: boolean; retry_after_seconds: number }[]>`
     select * from sites.hit_chat_rate_limit(${site.config_id}, ${[`session:${sessionId}`, `ip:${ipHash}`]}, ${site.rate_limit})`
   if (!rate.allowed) {
     c.header('retry-after', String(rate.retry_after_seconds))
     throw new ApiError(429, 'rate_limited', `At most ${site.rate_limit} messages a minute; retry in ${rate.retry_after_seconds} s`)
   }
-  const [usage] = await sql<{ allowed: boolean; limit_name: string | null; limit_value: number | null }[]>`select * from sites.chat_usage_check(${site.domain_id})`
+}
+
+type UsageVerdict = { allowed: boolean; limit_name: string | null; limit_value: number | null }
+function refuseOverUsage(usage: UsageVerdict) {
   if (!usage.allowed) throw new ApiError(402, 'usage_limit_reached', `This site's chat has used its ${usage.limit_name} (${usage.limit_value}); it is paused until next month`)
+}
+
+/** Rate limit, then the business's monthly limits (checked only: nothing is counted). */
+async function enforceLimits(c: Context, site: Site, sessionId: string, ipHash: string) {
+  await enforceRateLimit(c, site, sessionId, ipHash)
+  const [usage] = await db()<UsageVerdict[]>`select * from sites.chat_usage_check(${site.domain_id})`
+  refuseOverUsage(usage)
+}
+
+/**
+ * Rate limit, then one message taken from the business's monthly allowance atomically (so concurrent
+ * requests on any number of instances never exceed it). Runs `answer`; if it fails, the message is
+ * given back.
+ */
+async function withReservedMessage<T>(c: Context, site: Site, sessionId: string, ipHash: string, answer: () => Promise<T>): Promise<T> {
+  await enforceRateLimit(c, site, sessionId, ipHash)
+  const [usage] = await db()<UsageVerdict[]>`select * from sites.reserve_chat_message(${site.domain_id})`
+  refuseOverUsage(usage)
+  try {
+    return await answer()
+  } catch (error) {
+    await releaseMessage(site)
+    throw error
+  }
+}
+
+/** Gives back a reserved message (best effort: a failure here must not hide the original error). */
+async function releaseMessage(site: Site) {
+  await db()`select sites.release_chat_message(${site.domain_id})`.catch(() => {})
 }
 
 /** The email this session verified for order access (within 24 hours), if any. */
@@ -85,38 +117,43 @@ export function createChatApp() {
     const body = parse(ChatBody, await jsonBody(c))
     const site = await openSite(c, body.domain)
     const ipHash = await sha256Hex(`${site.config_id}:${clientIp(c)}`)
-    await enforceLimits(c, site, body.session_id, ipHash)
+    return await withReservedMessage(c, site, body.session_id, ipHash, async () => {
+      const email = await verifiedEmail(site, body.session_id)
+      const orderQuestion = isOrderQuestion(body.message)
+      const requiresVerification = orderQuestion && !email
+      const [siteSources, products, orders] = await Promise.all([
+        retrieve(site, body.message),
+        productSources(site, body.message),
+        orderQuestion && email ? orderSources(site, email, body.session_id, ipHash) : Promise.resolve([]),
+      ])
+      const sources = [...orders, ...products, ...siteSources]
 
-    const email = await verifiedEmail(site, body.session_id)
-    const orderQuestion = isOrderQuestion(body.message)
-    const requiresVerification = orderQuestion && !email
-    const [siteSources, products, orders] = await Promise.all([
-      retrieve(site, body.message),
-      productSources(site, body.message),
-      orderQuestion && email ? orderSources(site, email, body.session_id, ipHash) : Promise.resolve([]),
-    ])
-    const sources = [...orders, ...products, ...siteSources]
-
-    if (requiresVerification) {
-      const answer: Answer = { text: VERIFICATION_PROMPT, mode: 'extractive', model: null, usage: { prompt_tokens: 0, completion_tokens: 0 } }
-      const conversationId = await saveTurn(site, body, answer, [], email)
-      return c.json({ conversation_id: conversationId, answer: answer.text, mode: 'verification_required', requires_verification: true, sources: [] })
-    }
-    if (modelConfigured() && c.req.header('accept')?.includes('text/event-stream')) {
-      return streamSSE(c, async (stream) => {
-        const generator = streamModelAnswer(site, body.message, sources)
-        let step = await generator.next()
-        while (!step.done) {
-          await stream.writeSSE({ event: 'delta', data: JSON.stringify({ text: step.value }) })
-          step = await generator.next()
-        }
-        const conversationId = await saveTurn(site, body, step.value, sources, email)
-        await stream.writeSSE({ event: 'done', data: JSON.stringify({ conversation_id: conversationId, mode: 'model', sources: citations(sources), usage: step.value.usage }) })
-      })
-    }
-    const answer = modelConfigured() ? await modelAnswer(site, body.message, sources) : extractiveAnswer(body.message, sources)
-    const conversationId = await saveTurn(site, body, answer, sources, email)
-    return c.json({ conversation_id: conversationId, answer: answer.text, mode: answer.mode, requires_verification: false, sources: citations(sources), usage: answer.usage })
+      if (requiresVerification) {
+        const answer: Answer = { text: VERIFICATION_PROMPT, mode: 'extractive', model: null, usage: { prompt_tokens: 0, completion_tokens: 0 } }
+        const conversationId = await saveTurn(site, body, answer, [], email)
+        return c.json({ conversation_id: conversationId, answer: answer.text, mode: 'verification_required', requires_verification: true, sources: [] })
+      }
+      if (modelConfigured() && c.req.header('accept')?.includes('text/event-stream')) {
+        return streamSSE(c, async (stream) => {
+          const generator = streamModelAnswer(site, body.message, sources)
+          let step = await generator.next()
+          while (!step.done) {
+            await stream.writeSSE({ event: 'delta', data: JSON.stringify({ text: step.value }) })
+            step = await generator.next()
+          }
+          const conversationId = await saveTurn(site, body, step.value, sources, email)
+          await stream.writeSSE({ event: 'done', data: JSON.stringify({ conversation_id: conversationId, mode: 'model', sources: citations(sources), usage: step.value.usage }) })
+        }, async (error, stream) => {
+          // The response has started, so the failure is an event; the reserved message is given back.
+          await releaseMessage(site)
+          console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId' as never), path: c.req.path, message: error.message }))
+          await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: 'answer_failed', message: 'The answer could not be completed' }) })
+        })
+      }
+      const answer = modelConfigured() ? await modelAnswer(site, body.message, sources) : extractiveAnswer(body.message, sources)
+      const conversationId = await saveTurn(site, body, answer, sources, email)
+      return c.json({ conversation_id: conversationId, answer: answer.text, mode: answer.mode, requires_verification: false, sources: citations(sources), usage: answer.usage })
+    })
   })
 
   app.get('/conversation', async (c) => {

@@ -167,10 +167,10 @@ describe('limits', () => {
     const one = createChatApp()
     const two = createChatApp()
     const sessionId = newSession()
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => chat({ session_id: sessionId, message: 'warranty?' }, { instance: i % 2 ? one : two, ip: '203.0.113.9' })))
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => chat({ session_id: sessionId, message: 'warranty?' }, { instance: i % 2 ? one : two, ip: '203.0.113.9' })))
     expect(results.filter((r) => r.status === 200)).toHaveLength(5)
     const limited = results.filter((r) => r.status === 429)
-    expect(limited).toHaveLength(3)
+    expect(limited).toHaveLength(15)
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThan(0)
     expect(limited[0].body.error.code).toBe('rate_limited')
     // The same IP with fresh sessions is limited too.
@@ -191,6 +191,47 @@ describe('limits', () => {
     expect(third.status).toBe(402)
     expect(third.body.error.code).toBe('usage_limit_reached')
     expect(await query(`select messages from sites.business_usage where business_id = $1`, [business])).toEqual([{ messages: 2 }])
+  })
+
+  it('the monthly message limit holds for 20 concurrent requests across two app instances: exactly the limit answered', async () => {
+    const [{ id: owner }] = await query<{ id: string }>(`select tests.create_supabase_user('chat_cap') as id`)
+    const [{ id: business }] = await query<{ id: string }>(`insert into sites.businesses (owner_user_id, name, slug) values ($1, 'Cap Co', 'cap-co') returning id`, [owner])
+    await query(`insert into sites.business_configs (business_id, limits) values ($1, '{"messages_per_month": 5}')`, [business])
+    await addSite(owner, 'cap.test', [['/faq', 'FAQ', 'The cap shop answers five questions a month.']], { allowed_origins: ['https://cap.test'] })
+    await query(`update sites.domains set business_id = $1 where domain = 'cap.test'`, [business])
+    delete process.env.OPENAI_API_KEY
+    const one = createChatApp()
+    const two = createChatApp()
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      chat({ domain: 'cap.test', session_id: newSession(), message: 'how many questions?' }, { origin: 'https://cap.test', instance: i % 2 ? one : two, ip: `198.51.100.${i}` })))
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5)
+    expect(results.filter((r) => r.status === 402).map((r) => r.body.error.code)).toEqual(Array(15).fill('usage_limit_reached'))
+    expect(await query(`select messages from sites.business_usage where business_id = $1`, [business])).toEqual([{ messages: 5 }])
+    expect(await query(`select count(*)::int as n from sites.messages m join sites.conversations c on c.id = m.conversation_id join sites.domains d on d.id = c.domain_id
+                        where d.domain = 'cap.test' and m.role = 'assistant'`)).toEqual([{ n: 5 }])
+  })
+
+  it('a request that fails after taking its message gives it back', async () => {
+    const [{ id: owner }] = await query<{ id: string }>(`select tests.create_supabase_user('chat_spare') as id`)
+    const [{ id: business }] = await query<{ id: string }>(`insert into sites.businesses (owner_user_id, name, slug) values ($1, 'Spare Co', 'spare-co') returning id`, [owner])
+    await query(`insert into sites.business_configs (business_id, limits) values ($1, '{"messages_per_month": 1}')`, [business])
+    await addSite(owner, 'spare.test', [['/faq', 'FAQ', 'Spare parts ship in a week.']], { allowed_origins: ['https://spare.test'] })
+    await query(`update sites.domains set business_id = $1 where domain = 'spare.test'`, [business])
+    process.env.OPENAI_API_KEY = openai.apiKey
+    const ask = () => chat({ domain: 'spare.test', session_id: newSession(), message: 'when do parts ship?' }, { origin: 'https://spare.test' })
+    try {
+      openai.setChatResponder(() => {
+        throw new Error('model down')
+      })
+      const failed = await ask()
+      expect(failed.status).toBeGreaterThanOrEqual(500)
+      expect(await query(`select messages from sites.business_usage where business_id = $1`, [business])).toEqual([{ messages: 0 }])
+      openai.setChatResponder(() => 'Parts ship in a week [1].')
+      expect((await ask()).status).toBe(200)
+      expect((await ask()).status).toBe(402)
+    } finally {
+      openai.setChatResponder((request) => `Answer from ${request.messages.length} messages: the warranty is two years [1].`)
+    }
   })
 })
 
