@@ -2,7 +2,7 @@
 -- documents, isolation between users on every table, public read-only access, premium gating, tier
 -- limits, BYOK keys that clients never read, and the audit rows the database writes.
 begin;
-select plan(114);
+select plan(116);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -351,6 +351,19 @@ select is((select count(*)::int from studio.audit_logs where action = 'tier_chan
   'a tier change made by the service is logged with no actor');
 
 select is((select version from studio.projects where name = 'Shop'), 3, 'projects.version counts the project''s changes (made public, new description)');
+
+-- Headers that are not JSON, or an address that is not an IP, never stop the write: logged without them.
+select tests.authenticate_as('ann');
+select set_config('request.headers', '{"x-forwarded-for": "not-an-ip", "user-agent": "odd-agent/1.0"}', true);
+update studio.projects set description = 'odd address' where name = 'Shop';
+select set_config('request.headers', '{not json', true);
+update studio.projects set description = 'broken headers' where name = 'Shop';
+select set_config('request.headers', '', true);
+reset role;
+select results_eq($$select ip_address is null, user_agent from studio.audit_logs where details #>> '{changed,description,to}' = 'odd address'$$,
+  $$values (true, 'odd-agent/1.0')$$, 'an x-forwarded-for that is not an IP is logged as no address');
+select results_eq($$select ip_address is null, user_agent is null from studio.audit_logs where details #>> '{changed,description,to}' = 'broken headers'$$,
+  $$values (true, true)$$, 'request headers that are not JSON are ignored');
 
 -- Deleting an account takes its studio data and log with it; the audit triggers do not block it.
 insert into ids values ('ann', tests.get_supabase_uid('ann'));
