@@ -1,11 +1,14 @@
 // The studio domain against a real database: concurrent saves of one graph (one wins, one conflicts,
 // nothing lost), generation through a loopback OpenAI chat-completions server (platform key, the
 // user's own sealed key, no key, tier limit), the review with prices from catalog rows, and BYOK keys.
+import postgres from 'postgres'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { closeDb, withRole } from '../../functions/_shared/db.ts'
 import { app } from '../../functions/studio/app.ts'
 import { signRoleKey, signUserToken } from '../../stack/keys.ts'
 import { type ChatRequest, type OpenAILoopback, startOpenAILoopback } from '../support/openai-loopback.ts'
+import { failures, race } from '../support/concurrency.ts'
+import { onRealPostgres } from '../support/engine.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 
 const SECRET = 'studio-test-secret-with-at-least-32-characters'
@@ -44,13 +47,25 @@ const documentOf = async (graphId: string) =>
   (await query<{ version: number; nodes: { id: string; position: { x: number; y: number }; data: Record<string, unknown> }[]; edges: { id: string; source: string; target: string }[] }>(
     `select version, nodes, edges from studio.graph_documents where id = $1`, [graphId]))[0]
 
-/** save_graph as a signed-in user over a real connection, in its own transaction. */
-const saveAs = (userId: string, graphId: string, document: unknown, version: number, hold = 0) =>
+/** save_graph as a signed-in user over a real connection, in its own transaction; `beforeCommit` runs
+ * after the save, with the transaction still open. */
+const saveAs = (userId: string, graphId: string, document: unknown, version: number, beforeCommit?: () => Promise<void>) =>
   withRole('authenticated', { sub: userId }, async (sql) => {
     const [row] = await sql`select studio.save_graph(${graphId}::uuid, ${sql.json(document as never)}, ${version}::integer) as saved`
-    if (hold) await new Promise((resolve) => setTimeout(resolve, hold))
+    await beforeCommit?.()
     return row.saved as { version: number; nodes: { id: string }[] }
   })
+
+/** Resolves once another session waits for a lock (real PostgreSQL). PGlite runs one transaction at a
+ * time, so there a second save simply queues behind the open one: nothing to wait for. */
+async function someoneWaitsForALock() {
+  if (!onRealPostgres) return
+  for (;;) {
+    const [{ n }] = await query<{ n: number }>(`select count(*)::int as n from pg_locks where not granted`)
+    if (n > 0) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
 
 const usage = async (userId: string, metric: string) =>
   Number((await query<{ count: string }>(`select count from studio.usage_analytics where user_id = $1 and metric_type = $2`, [userId, metric]))[0]?.count ?? 0)
@@ -91,9 +106,14 @@ describe('saving a graph from two tabs', () => {
     const tabA = withNode(base, 'db', 'database')
     const tabB = withNode(base, 'cache', 'cache')
 
-    // Tab A holds its transaction open after saving; tab B saves meanwhile from the same version.
-    const a = saveAs(ann.id, graphId, tabA, loaded.version, 300)
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Tab A saves and holds its transaction open until tab B's save, from the same version, waits on it.
+    let aSaved!: () => void
+    const aHasSaved = new Promise<void>((resolve) => (aSaved = resolve))
+    const a = saveAs(ann.id, graphId, tabA, loaded.version, async () => {
+      aSaved()
+      await someoneWaitsForALock()
+    })
+    await aHasSaved
     const b = saveAs(ann.id, graphId, tabB, loaded.version)
     const [resultA, resultB] = await Promise.allSettled([a, b])
     expect(resultA.status).toBe('fulfilled')
@@ -124,6 +144,36 @@ describe('saving a graph from two tabs', () => {
     expect(stored.version).toBe(3)
     expect(stored.nodes.map((n) => n.id)).toEqual(winner.nodes.map((n) => n.id))
     expect(stored.nodes).toHaveLength(2)
+  })
+
+  it('20 rounds of two saves sent at once from one version: each round one success and one conflict', async () => {
+    const sql = postgres(db.url, { max: 2, onnotice: () => {} })
+    try {
+      const graphId = await graph(await project(ann.id, 'Racing tabs'), base)
+      const claims = JSON.stringify({ sub: ann.id, role: 'authenticated' })
+      for (let round = 0; round < 20; round++) {
+        const { version } = await documentOf(graphId)
+        const results = await race(sql, 2, 2, async (c, i) => {
+          await c`begin`
+          try {
+            await c`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims}, true),
+                           set_config('request.jwt.claim.sub', ${ann.id}, true), set_config('request.jwt.claim.role', 'authenticated', true)`
+            const [row] = await c`select studio.save_graph(${graphId}::uuid, ${sql.json(withNode(base, `r${round}t${i}`, 'worker') as never)}, ${version}::integer) as saved`
+            await c`commit`
+            return row.saved as { version: number }
+          } catch (error) {
+            await c`rollback`
+            throw error
+          }
+        })
+        expect(failures(results).filter((m) => !m.includes("is at version"))).toEqual([])
+        expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ version: number }>).value.version)).toEqual([version + 1])
+        expect(results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason.hint)).toEqual(['version_conflict'])
+        expect((await documentOf(graphId)).version).toBe(version + 1)
+      }
+    } finally {
+      await sql.end()
+    }
   })
 
   it('another user cannot save the graph at all', async () => {
