@@ -660,6 +660,7 @@ export type Database = {
           gpu_hours: number
           hopsworks_cluster_id: string | null
           id: string
+          ledger_revision: number
           storage_gb_months: number
           total_cost: number
           uncovered_cents: number
@@ -677,6 +678,7 @@ export type Database = {
           gpu_hours?: number
           hopsworks_cluster_id?: string | null
           id?: string
+          ledger_revision?: number
           storage_gb_months?: number
           total_cost?: number
           uncovered_cents?: number
@@ -693,6 +695,7 @@ export type Database = {
           gpu_hours?: number
           hopsworks_cluster_id?: string | null
           id?: string
+          ledger_revision?: number
           storage_gb_months?: number
           total_cost?: number
           uncovered_cents?: number
@@ -854,6 +857,7 @@ export type Database = {
           gpu_hours: number
           hopsworks_cluster_id: string | null
           id: string
+          ledger_revision: number
           storage_gb_months: number
           total_cost: number
           uncovered_cents: number
@@ -3224,7 +3228,17 @@ export type Database = {
         Returns: string
       }
       record_crawl_result: { Args: { job: string; result: Json }; Returns: Json }
+      release_chat_message: { Args: { target_domain: string }; Returns: undefined }
       release_crawl_job: { Args: { job: string }; Returns: undefined }
+      reserve_chat_message: {
+        Args: { target_domain: string }
+        Returns: {
+          allowed: boolean
+          limit_name: string
+          limit_value: number
+          used: number
+        }[]
+      }
       search_embeddings:
         | {
             Args: { domain: string; k?: number; query: string }
