@@ -1,5 +1,6 @@
-// `npm start -- --db-url <url>`: an external Postgres reached over the wire protocol (here an
-// empty PGlite behind a socket, standing in for e.g. a Docker `supabase start` database).
+// `npm start -- --db-url <url>`: an external, empty Postgres reached over the wire protocol: on the
+// real-engine lane a new empty PostgreSQL 17 database (what a new user points the stack at); on the
+// PGlite lane an empty PGlite behind a socket, standing in for e.g. a Docker `supabase start` database.
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import type { PGlite } from '@electric-sql/pglite'
 import { createClient } from '@supabase/supabase-js'
@@ -11,22 +12,38 @@ import { listMigrations, listSeedFiles } from '../../stack/migrator.ts'
 import { bootstrapPlatform } from '../../stack/platform.ts'
 import { postgresRunner } from '../../stack/sql-runner.ts'
 import { startStack, type RunningStack } from '../../stack/stack.ts'
+import { adminUrl, databaseUrl, onRealPostgres } from '../support/engine.ts'
+import { adminClient } from '../support/template.ts'
 
-let pglite: PGlite
-let socket: PGLiteSocketServer
+let pglite: PGlite | undefined
+let socket: PGLiteSocketServer | undefined
 let url: string
 let stack: RunningStack
+const emptyDatabase = `fd_external_${process.pid}`
 
 beforeAll(async () => {
-  pglite = await openPglite()
-  socket = await serveSocket(pglite, '127.0.0.1', 0)
-  url = `postgresql://postgres:postgres@127.0.0.1:${socketPort(socket)}/postgres`
+  if (onRealPostgres) {
+    const admin = adminClient()
+    await admin.unsafe(`drop database if exists "${emptyDatabase}" with (force)`)
+    await admin.unsafe(`create database "${emptyDatabase}"`)
+    await admin.end()
+    url = databaseUrl(adminUrl!, emptyDatabase)
+  } else {
+    pglite = await openPglite()
+    socket = await serveSocket(pglite, '127.0.0.1', 0)
+    url = `postgresql://postgres:postgres@127.0.0.1:${socketPort(socket)}/postgres`
+  }
   stack = await startStack({ settings: { databaseUrl: url, apiPort: 0 }, scheduler: false })
 })
 afterAll(async () => {
   await stack?.stop()
   await socket?.stop()
   await pglite?.close()
+  if (onRealPostgres) {
+    const admin = adminClient()
+    await admin.unsafe(`drop database if exists "${emptyDatabase}" with (force)`)
+    await admin.end()
+  }
 })
 
 it('bootstraps, migrates and seeds the external database, and serves it', async () => {
