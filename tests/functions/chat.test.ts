@@ -55,6 +55,16 @@ async function addSite(owner: string, domain: string, pages: [string, string, st
   return { domainId, customer }
 }
 
+/** A new owner's site `<name>.test` whose business may answer `messagesPerMonth` questions a month; returns the business id. */
+async function addLimitedSite(name: string, messagesPerMonth: number, faq: string) {
+  const [{ id: owner }] = await query<{ id: string }>(`select tests.create_supabase_user($1) as id`, [`chat_${name}`])
+  const [{ id: business }] = await query<{ id: string }>(`insert into sites.businesses (owner_user_id, name, slug) values ($1, $2, $3) returning id`, [owner, `${name} Co`, `${name}-co`])
+  await query(`insert into sites.business_configs (business_id, limits) values ($1, $2)`, [business, { messages_per_month: messagesPerMonth }])
+  await addSite(owner, `${name}.test`, [['/faq', 'FAQ', faq]], { allowed_origins: [`https://${name}.test`] })
+  await query(`update sites.domains set business_id = $1 where domain = $2`, [business, `${name}.test`])
+  return business
+}
+
 beforeAll(async () => {
   db = await startTestDatabase()
   openai = await startOpenAILoopback()
@@ -194,11 +204,7 @@ describe('limits', () => {
   })
 
   it('the monthly message limit holds for 20 concurrent requests across two app instances: exactly the limit answered', async () => {
-    const [{ id: owner }] = await query<{ id: string }>(`select tests.create_supabase_user('chat_cap') as id`)
-    const [{ id: business }] = await query<{ id: string }>(`insert into sites.businesses (owner_user_id, name, slug) values ($1, 'Cap Co', 'cap-co') returning id`, [owner])
-    await query(`insert into sites.business_configs (business_id, limits) values ($1, '{"messages_per_month": 5}')`, [business])
-    await addSite(owner, 'cap.test', [['/faq', 'FAQ', 'The cap shop answers five questions a month.']], { allowed_origins: ['https://cap.test'] })
-    await query(`update sites.domains set business_id = $1 where domain = 'cap.test'`, [business])
+    const business = await addLimitedSite('cap', 5, 'The cap shop answers five questions a month.')
     delete process.env.OPENAI_API_KEY
     const one = createChatApp()
     const two = createChatApp()
@@ -212,11 +218,7 @@ describe('limits', () => {
   })
 
   it('a request that fails after taking its message gives it back', async () => {
-    const [{ id: owner }] = await query<{ id: string }>(`select tests.create_supabase_user('chat_spare') as id`)
-    const [{ id: business }] = await query<{ id: string }>(`insert into sites.businesses (owner_user_id, name, slug) values ($1, 'Spare Co', 'spare-co') returning id`, [owner])
-    await query(`insert into sites.business_configs (business_id, limits) values ($1, '{"messages_per_month": 1}')`, [business])
-    await addSite(owner, 'spare.test', [['/faq', 'FAQ', 'Spare parts ship in a week.']], { allowed_origins: ['https://spare.test'] })
-    await query(`update sites.domains set business_id = $1 where domain = 'spare.test'`, [business])
+    const business = await addLimitedSite('spare', 1, 'Spare parts ship in a week.')
     process.env.OPENAI_API_KEY = openai.apiKey
     const ask = () => chat({ domain: 'spare.test', session_id: newSession(), message: 'when do parts ship?' }, { origin: 'https://spare.test' })
     try {
