@@ -126,6 +126,8 @@ describe('queue to vectors', () => {
   })
 })
 
+// Waits are read as run_after - updated_at (both set by the same statement), never against the clock:
+// a busy machine may take seconds between the run and the query.
 describe('failures', () => {
   it('retries with exponential backoff: a provider that fails twice then succeeds completes every job', async () => {
     await createNotes('flaky')
@@ -134,7 +136,7 @@ describe('failures', () => {
 
     expect((await runEmbed()).body).toMatchObject({ claimed: 20, written: 0, retried: 20, requests: 1 })
     const [first] = await query<{ attempts: number; wait: number; last_error: string }>(
-      `select max(attempts) as attempts, round(extract(epoch from max(run_after) - now()))::int as wait, max(last_error) as last_error
+      `select max(attempts) as attempts, extract(epoch from max(run_after - updated_at))::int as wait, max(last_error) as last_error
        from private.embedding_jobs where target_table = 'flaky' and status = 'pending'`)
     expect(first).toMatchObject({ attempts: 1, wait: 10 })
     expect(first.last_error).toContain('500')
@@ -143,7 +145,7 @@ describe('failures', () => {
     await fastForward()
     expect((await runEmbed()).body).toMatchObject({ claimed: 20, retried: 20 })
     const [second] = await query<{ wait: number }>(
-      `select round(extract(epoch from max(run_after) - now()))::int as wait from private.embedding_jobs where target_table = 'flaky' and status = 'pending'`)
+      `select extract(epoch from max(run_after - updated_at))::int as wait from private.embedding_jobs where target_table = 'flaky' and status = 'pending'`)
     expect(second.wait).toBe(20)
 
     await fastForward()
@@ -182,7 +184,7 @@ describe('failures', () => {
     const run = (await runEmbed()).body
     expect(run).toMatchObject({ claimed: 10, written: 0, requests: 1, rate_limited_for_seconds: 30 })
     expect(requestsSince(before).map((r) => r.status)).toEqual([429])
-    expect(await query(`select attempts, round(extract(epoch from run_after - now()))::int as wait
+    expect(await query(`select attempts, extract(epoch from run_after - updated_at)::int as wait
                         from private.embedding_jobs where target_table = 'limited' group by 1, 2`)).toEqual([{ attempts: 0, wait: 30 }])
     await fastForward()
     expect((await runEmbed()).body).toMatchObject({ written: 10 })
