@@ -4,10 +4,16 @@
 import { describe, expect, it } from 'vitest'
 import { describeDrift, dumpSchemaDocs, schemaDocsDrift } from '../../scripts/schema-docs.ts'
 import { adminUrl, databaseUrl, onRealPostgres } from '../support/engine.ts'
-import { createPostgresClone, dropPostgresClone } from '../support/template.ts'
+import { adminClient, createPostgresClone, dropPostgresClone } from '../support/template.ts'
 
 describe.runIf(onRealPostgres)('schema of record', () => {
-  it('docs/schema matches a dump of the migrated schema (else: npm run schema:docs)', async () => {
+  it('docs/schema matches a dump of the migrated schema (else: npm run schema:docs)', async (ctx) => {
+    // The files are PostgreSQL 17's dump: on a server you point the suite at that runs another major
+    // (e.g. 15), there is nothing to compare.
+    const admin = adminClient()
+    const [{ major }] = await admin<{ major: number }[]>`select current_setting('server_version_num')::int / 10000 as major`
+    await admin.end()
+    if (major !== 17) ctx.skip(`the schema of record is PostgreSQL 17's; this server runs ${major}`)
     const clone = await createPostgresClone()
     try {
       const drift = schemaDocsDrift(dumpSchemaDocs(databaseUrl(adminUrl!, clone)))
