@@ -48,10 +48,10 @@ app.post('/tick', requireRole('service_role'), async (c) => {
   const settings = crawlSettings()
   const sql = db()
   const started = await sql<{ id: string }[]>`select id from sites.start_due_crawls() as id`
-  const deadline = Date.now() + settings.budgetMs
+  const deadline = settings.clock.now() + settings.budgetMs
   const steps: StepResult[] = []
   for (const { id } of await sql<{ id: string }[]>`select id from sites.crawl_jobs_ready(10) as id`) {
-    const remaining = deadline - Date.now()
+    const remaining = deadline - settings.clock.now()
     if (remaining < settings.budgetMs / 4) break
     steps.push(await runCrawlStep(id, { ...settings, budgetMs: remaining }))
   }

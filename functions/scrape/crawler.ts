@@ -8,7 +8,7 @@ import { db } from '../_shared/db.ts'
 import { chunkText } from '../_shared/embeddings/tokens.ts'
 import { sha256Hex } from '../_shared/hash.ts'
 import { extractPage } from './extract.ts'
-import { fetchPage, type FetchSettings } from './fetcher.ts'
+import { crawlDelayPacer, fetchPage, type FetchSettings, type Pacer } from './fetcher.ts'
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type Robots } from './robots.ts'
 import type { CrawlSettings } from './settings.ts'
 import { sitemapPages } from './sitemaps.ts'
@@ -36,6 +36,12 @@ export interface StepResult {
   processed: number
 }
 
+/** The request timeout from the settings' clock, joined with the step's own signal. */
+function withTimeout(settings: CrawlSettings, signal?: AbortSignal): AbortSignal {
+  const timeout = settings.clock.timeout(settings.timeoutMs)
+  return signal ? AbortSignal.any([signal, timeout]) : timeout
+}
+
 async function record(sql: postgres.Sql, jobId: string, result: Record<string, unknown>): Promise<{ known_links?: string[] | null }> {
   const [{ recorded }] = await sql`select sites.record_crawl_result(${jobId}, ${sql.json(result as never)}) as recorded`
   return recorded
@@ -47,10 +53,7 @@ async function discoverOrigin(host: string, settings: CrawlSettings, signal?: Ab
   for (const scheme of ['https', 'http']) {
     const origin = `${scheme}://${host}`
     try {
-      const timeout = AbortSignal.timeout(settings.timeoutMs)
-      const response = await fetch(`${origin}/robots.txt`, {
-        headers: { 'user-agent': settings.userAgent }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      })
+      const response = await fetch(`${origin}/robots.txt`, { headers: { 'user-agent': settings.userAgent }, signal: withTimeout(settings, signal) })
       const text = response.ok ? await response.text() : ''
       if (!response.ok) await response.body?.cancel()
       if (response.status >= 500) return { origin, robots: DISALLOW_ALL(origin, settings.userAgent) }
@@ -65,11 +68,19 @@ async function discoverOrigin(host: string, settings: CrawlSettings, signal?: Ab
 
 async function discover(sql: postgres.Sql, job: Job, host: string, settings: CrawlSettings, signal?: AbortSignal) {
   const { origin, robots } = await discoverOrigin(host, settings, signal)
+  // A sitemap that cannot be read (error status, refused, timed out while answering or while sending
+  // its body) is left out; a crawl that is being stopped stops.
   const fetchText = async (url: string) => {
     if (!robots.isAllowed(url)) return undefined
-    const response = await fetch(url, { headers: { 'user-agent': settings.userAgent }, signal: AbortSignal.timeout(settings.timeoutMs) }).catch(() => undefined)
-    if (!response?.ok) return undefined
-    return await response.text()
+    try {
+      const response = await fetch(url, { headers: { 'user-agent': settings.userAgent }, signal: withTimeout(settings, signal) })
+      if (response.ok) return await response.text()
+      await response.body?.cancel()
+      return undefined
+    } catch (error) {
+      if (signal?.aborted) throw error
+      return undefined
+    }
   }
   const sitemapUrls = robots.sitemaps.length ? robots.sitemaps : [`${origin}/sitemap.xml`]
   const listed = await sitemapPages(sitemapUrls, fetchText, settings.maxPages)
@@ -82,9 +93,10 @@ async function discover(sql: postgres.Sql, job: Job, host: string, settings: Cra
   return { origin, robots }
 }
 
-async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots: Robots, settings: CrawlSettings, signal?: AbortSignal) {
+async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots: Robots, settings: CrawlSettings, pacer: Pacer | undefined,
+  signal?: AbortSignal) {
   if (!robots.isAllowed(row.url)) return await record(sql, job.id, { url: row.url, outcome: 'skipped_robots' })
-  const fetchSettings: FetchSettings = settings
+  const fetchSettings: FetchSettings = { ...settings, pacer }
   const outcome = await fetchPage(row.url, { etag: row.etag, lastModified: row.last_modified }, fetchSettings, signal)
   const base = { url: row.url, http_status: outcome.status }
   switch (outcome.kind) {
@@ -175,30 +187,32 @@ export async function runCrawlStep(jobId: string, settings: CrawlSettings, signa
     return { job_id: jobId, status, processed: 0 }
   }
 
-  const deadline = Date.now() + settings.budgetMs
+  const clock = settings.clock
+  const deadline = clock.now() + settings.budgetMs
   let processed = 0
   try {
     const robots = job.metadata.discovered
       ? parseRobots(job.metadata.origin!, job.metadata.robots_txt ?? '', settings.userAgent)
       : (await discover(sql, job, domain, settings, signal)).robots
     const delay = robots.crawlDelaySeconds ?? job.metadata.crawl_delay_seconds ?? undefined
-    const queue = delay
-      ? new PQueue({ concurrency: 1, interval: delay * 1000, intervalCap: 1 })
-      : new PQueue({ concurrency: settings.concurrency })
+    // With a Crawl-delay: one request at a time, each starting `delay` after the previous one was over.
+    const pacer = delay ? crawlDelayPacer(delay * 1000, clock) : undefined
+    const queue = new PQueue({ concurrency: delay ? 1 : settings.concurrency })
     const urlLease = Math.ceil((settings.timeoutMs * (settings.maxRetries + 1) + settings.maxRetryWaitMs * settings.maxRetries) / 1000) + 30
     const margin = Math.min(settings.timeoutMs + 2000, settings.budgetMs / 4)
-    while (!signal?.aborted && Date.now() < deadline - margin) {
+    while (!signal?.aborted && clock.now() < deadline - margin) {
       const want = Math.max(1, (delay ? 1 : settings.concurrency) * 2 - queue.size - queue.pending)
       const batch = await sql<FrontierUrl[]>`select * from sites.claim_crawl_urls(${job.id}, ${want}, ${urlLease})`
       if (batch.length === 0) {
         if (queue.size === 0 && queue.pending === 0) break
-        await queue.onSizeLessThan(1).then(() => Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, 100))]))
+        // Nothing to claim while pages are in flight: claim again when one is over (it may have queued links).
+        await new Promise<void>((resolve) => queue.addEventListener('next', () => resolve(), { once: true }))
         continue
       }
       for (const row of batch) {
         queue.add(async () => {
           try {
-            await processUrl(sql, job, row, robots, settings, signal)
+            await processUrl(sql, job, row, robots, settings, pacer, signal)
             processed++
           } catch (error) {
             if (signal?.aborted) return

@@ -2,14 +2,39 @@
 // exponential backoff on 429 and 5xx honouring Retry-After, HTML only, a size cap read off the
 // stream. Redirects are not followed here: the crawler queues their target like a link, so every
 // URL is fetched once per crawl and the chain length is counted in the frontier.
+import { type Clock, systemClock } from './clock.ts'
 
 export interface FetchSettings {
   userAgent: string
+  /** One attempt, from sending the request to the last byte of the body. */
   timeoutMs: number
   maxBytes: number
   maxRetries: number
   /** Longer Retry-After waits are handed back to the frontier instead of slept through. */
   maxRetryWaitMs: number
+  /** Time, sleeps and timeouts (the system clock unless a test brings its own). */
+  clock?: Clock
+  /** Politeness between requests to one host (Crawl-delay): awaited before every attempt, told when it is over. */
+  pacer?: Pacer
+}
+
+export interface Pacer {
+  before(signal?: AbortSignal): Promise<void>
+  after(): void
+}
+
+/** Crawl-delay: every request starts at least delayMs after the previous one to the host was over. */
+export function crawlDelayPacer(delayMs: number, clock: Clock = systemClock): Pacer {
+  let lastEnd: number | undefined
+  return {
+    async before(signal) {
+      const wait = lastEnd === undefined ? 0 : lastEnd + delayMs - clock.now()
+      if (wait > 0) await clock.sleep(wait, signal)
+    },
+    after() {
+      lastEnd = clock.now()
+    },
+  }
 }
 
 export interface Validators {
@@ -29,20 +54,12 @@ export type FetchOutcome =
 const HTML = /^(text\/html|application\/xhtml\+xml)\b/i
 
 /** Seconds or an HTTP date; undefined when absent or unparsable. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
   if (!value) return undefined
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
   const at = Date.parse(value)
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
-
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  const timer = setTimeout(resolve, ms)
-  signal?.addEventListener('abort', () => {
-    clearTimeout(timer)
-    reject(signal.reason)
-  }, { once: true })
-})
 
 async function readCapped(response: Response, maxBytes: number): Promise<{ text: string } | { tooLarge: number }> {
   const reader = response.body!.getReader()
@@ -67,60 +84,77 @@ async function readCapped(response: Response, maxBytes: number): Promise<{ text:
   return { text: new TextDecoder().decode(all) }
 }
 
+/** One attempt's result: an outcome, or a reason to try again after waitMs. */
+type Attempt = FetchOutcome | { kind: 'again'; status: number | null; error: string; waitMs: number }
+
+async function attemptOnce(url: string, validators: Validators, settings: FetchSettings, clock: Clock, attempt: number,
+  signal?: AbortSignal): Promise<Attempt> {
+  const headers: Record<string, string> = { 'user-agent': settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' }
+  if (validators.etag) headers['if-none-match'] = validators.etag
+  if (validators.lastModified) headers['if-modified-since'] = new Date(validators.lastModified).toUTCString()
+  // The timeout covers the whole attempt: waiting for the answer and reading its body.
+  const timeout = clock.timeout(settings.timeoutMs)
+  try {
+    const response = await fetch(url, { headers, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
+    return await readResponse(url, response, validators, settings, clock, attempt)
+  } catch (error) {
+    if (signal?.aborted) throw error
+    // A slow page stays slow: a timeout fails at once; connection errors are retried.
+    if (timeout.aborted) return { kind: 'failed', status: null, error: `timed out after ${settings.timeoutMs} ms` }
+    return { kind: 'again', status: null, error: (error as Error).message, waitMs: 500 * 2 ** attempt }
+  }
+}
+
+async function readResponse(url: string, response: Response, validators: Validators, settings: FetchSettings, clock: Clock,
+  attempt: number): Promise<Attempt> {
+  const status = response.status
+  if (status === 429 || status >= 500) {
+    await response.body?.cancel()
+    const waitMs = retryAfterMs(response.headers.get('retry-after'), clock.now()) ?? 500 * 2 ** attempt
+    return { kind: 'again', status, error: `HTTP ${status}`, waitMs }
+  }
+  const etag = response.headers.get('etag')
+  const lastModified = response.headers.get('last-modified')
+  if (status === 304) return { kind: 'not_modified', status, etag: etag ?? validators.etag ?? null, lastModified: lastModified ?? null }
+  if (status >= 300 && status < 400) {
+    await response.body?.cancel()
+    const location = response.headers.get('location')
+    if (!location) return { kind: 'failed', status, error: 'redirect without Location' }
+    return { kind: 'redirect', status, location: new URL(location, url).toString() }
+  }
+  if (status !== 200) {
+    await response.body?.cancel()
+    return { kind: 'failed', status, error: `HTTP ${status}` }
+  }
+  const contentType = response.headers.get('content-type') ?? ''
+  if (!HTML.test(contentType)) {
+    await response.body?.cancel()
+    return { kind: 'non_html', status, contentType }
+  }
+  const declared = Number(response.headers.get('content-length') ?? 0)
+  if (declared > settings.maxBytes) {
+    await response.body?.cancel()
+    return { kind: 'too_large', status, bytes: declared }
+  }
+  const body = await readCapped(response, settings.maxBytes)
+  if ('tooLarge' in body) return { kind: 'too_large', status, bytes: body.tooLarge }
+  return { kind: 'ok', status, html: body.text, contentType, etag, lastModified, bytes: new TextEncoder().encode(body.text).length }
+}
+
 export async function fetchPage(url: string, validators: Validators, settings: FetchSettings, signal?: AbortSignal): Promise<FetchOutcome> {
+  const clock = settings.clock ?? systemClock
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { 'user-agent': settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' }
-    if (validators.etag) headers['if-none-match'] = validators.etag
-    if (validators.lastModified) headers['if-modified-since'] = new Date(validators.lastModified).toUTCString()
-    let response: Response
+    await settings.pacer?.before(signal)
+    let outcome: Attempt
     try {
-      const timeout = AbortSignal.timeout(settings.timeoutMs)
-      response = await fetch(url, { headers, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
-    } catch (error) {
-      if (signal?.aborted) throw error
-      // A slow page stays slow: a timeout fails at once; connection errors are retried.
-      if ((error as Error).name === 'TimeoutError') return { kind: 'failed', status: null, error: `timed out after ${settings.timeoutMs} ms` }
-      const message = (error as Error).message
-      if (attempt < settings.maxRetries) {
-        await sleep(500 * 2 ** attempt, signal)
-        continue
-      }
-      return { kind: 'failed', status: null, error: message }
+      outcome = await attemptOnce(url, validators, settings, clock, attempt, signal)
+    } finally {
+      settings.pacer?.after()
     }
-    const status = response.status
-    if (status === 429 || status >= 500) {
-      await response.body?.cancel()
-      const wait = retryAfterMs(response.headers.get('retry-after')) ?? 500 * 2 ** attempt
-      if (attempt >= settings.maxRetries) return { kind: 'failed', status, error: `HTTP ${status} after ${attempt + 1} attempts` }
-      if (wait > settings.maxRetryWaitMs) return { kind: 'retry_later', status, retryAt: new Date(Date.now() + wait) }
-      await sleep(wait, signal)
-      continue
-    }
-    const etag = response.headers.get('etag')
-    const lastModified = response.headers.get('last-modified')
-    if (status === 304) return { kind: 'not_modified', status, etag: etag ?? validators.etag ?? null, lastModified: lastModified ?? null }
-    if (status >= 300 && status < 400) {
-      await response.body?.cancel()
-      const location = response.headers.get('location')
-      if (!location) return { kind: 'failed', status, error: 'redirect without Location' }
-      return { kind: 'redirect', status, location: new URL(location, url).toString() }
-    }
-    if (status !== 200) {
-      await response.body?.cancel()
-      return { kind: 'failed', status, error: `HTTP ${status}` }
-    }
-    const contentType = response.headers.get('content-type') ?? ''
-    if (!HTML.test(contentType)) {
-      await response.body?.cancel()
-      return { kind: 'non_html', status, contentType }
-    }
-    const declared = Number(response.headers.get('content-length') ?? 0)
-    if (declared > settings.maxBytes) {
-      await response.body?.cancel()
-      return { kind: 'too_large', status, bytes: declared }
-    }
-    const body = await readCapped(response, settings.maxBytes)
-    if ('tooLarge' in body) return { kind: 'too_large', status, bytes: body.tooLarge }
-    return { kind: 'ok', status, html: body.text, contentType, etag, lastModified, bytes: new TextEncoder().encode(body.text).length }
+    if (outcome.kind !== 'again') return outcome
+    const { status, error, waitMs } = outcome
+    if (attempt >= settings.maxRetries) return { kind: 'failed', status, error: status === null ? error : `HTTP ${status} after ${attempt + 1} attempts` }
+    if (status !== null && waitMs > settings.maxRetryWaitMs) return { kind: 'retry_later', status, retryAt: new Date(clock.now() + waitMs) }
+    await clock.sleep(waitMs, signal)
   }
 }

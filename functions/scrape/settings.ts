@@ -1,5 +1,6 @@
 // Crawler settings from the environment (see README, Sites).
 import { env } from '../_shared/env.ts'
+import { type Clock, systemClock } from './clock.ts'
 
 export interface CrawlSettings {
   userAgent: string
@@ -17,6 +18,8 @@ export interface CrawlSettings {
   chunkTokens: number
   chunkOverlap: number
   allowPrivateHosts: boolean
+  /** Time, sleeps and timeouts: the system clock; tests run crawls on their own. */
+  clock: Clock
 }
 
 const number = (name: string, fallback: number) => {
@@ -39,5 +42,6 @@ export function crawlSettings(): CrawlSettings {
     chunkTokens: number('SCRAPE_CHUNK_TOKENS', 400),
     chunkOverlap: number('SCRAPE_CHUNK_OVERLAP', 50),
     allowPrivateHosts: env('SCRAPE_ALLOW_PRIVATE_HOSTS') === 'true',
+    clock: systemClock,
   }
 }

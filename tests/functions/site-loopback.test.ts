@@ -1,5 +1,5 @@
 // The loopback website the sites crawler is tested against: conditional GETs, robots.txt, sitemaps,
-// redirects, 429s, the endless calendar, concurrency accounting and the big page.
+// redirects, 429s, the endless calendar, held pages, concurrency accounting and the big page.
 import { XMLParser } from 'fast-xml-parser'
 import robotsModule from 'robots-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -30,7 +30,7 @@ describe('site loopback', () => {
     expect(html).toMatch(/<title>[^<]+<\/title>/)
     expect(html).toContain('<meta name="description"')
     for (const href of ['/about', '/products/', '/blog/', '/faq', '/calendar/2026/01', '/private/secret', '/old-page', '/docs/manual.pdf',
-      '/slow', '/busy', '/big', 'https://example.org/elsewhere', '#top', '/about?utm_source=x&amp;utm_medium=y']) {
+      '/busy', '/big', 'https://example.org/elsewhere', '#top', '/about?utm_source=x&amp;utm_medium=y']) {
       expect(html).toContain(`href="${href}"`)
     }
     expect(html).not.toContain('/orphan')
@@ -145,8 +145,11 @@ describe('site loopback', () => {
   it('counts overlapping requests in maxConcurrent; reset clears it and the request log', async () => {
     site.reset()
     expect(site.maxConcurrent).toBe(0)
-    site.setPage({ path: '/wait', html: '<p>waited</p>', delayMs: 150 })
-    await Promise.all([1, 2, 3, 4].map(async () => (await get('/wait')).text()))
+    site.setPage({ path: '/wait', html: '<p>waited</p>', hold: true })
+    const answers = Promise.all([1, 2, 3, 4].map(async () => (await get('/wait')).text()))
+    await site.held('/wait', 4)
+    site.release('/wait')
+    expect(await answers).toEqual(Array(4).fill('<p>waited</p>'))
     expect(site.maxConcurrent).toBe(4)
     expect(site.requestsFor('/wait')).toHaveLength(4)
     await (await get('/about?utm_source=x')).text()
@@ -157,14 +160,42 @@ describe('site loopback', () => {
     expect(site.maxConcurrent).toBe(0)
   })
 
-  it('serves /big at more than 5 MB and delays /slow', async () => {
+  it('serves /big at more than 5 MB', async () => {
     const big = await get('/big')
     expect((await big.arrayBuffer()).byteLength).toBeGreaterThan(5 * 1024 * 1024)
+  })
+
+  it('holds a page until released, and records a client that gave up waiting as 499', async () => {
+    site.setPage({ path: '/held', html: '<p>at last</p>', hold: true })
     const controller = new AbortController()
-    const started = Date.now()
-    setTimeout(() => controller.abort(), 200)
-    await expect(get('/slow', { signal: controller.signal })).rejects.toThrow()
-    expect(Date.now() - started).toBeLessThan(1000)
-    expect(site.requestsFor('/slow')).toHaveLength(1)
+    const abandoned = get('/held', { signal: controller.signal })
+    await site.held('/held')
+    controller.abort()
+    await expect(abandoned).rejects.toThrow()
+    expect((await site.settled('/held')).map((r) => r.status)).toEqual([499])
+
+    const waiting = get('/held')
+    const [request] = await site.held('/held')
+    expect(request.status).toBe(0)
+    site.release('/held')
+    const res = await waiting
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('<p>at last</p>')
+    // Released: later requests are answered at once.
+    expect(await (await get('/held')).text()).toBe('<p>at last</p>')
+    expect(site.requestsFor('/held').map((r) => r.status)).toEqual([499, 200, 200])
+  })
+
+  it('records request times on the clock it is given', async () => {
+    let now = 1_000
+    const clocked = await startSiteLoopback({ pages: [{ path: '/', html: '<p>hi</p>' }], now: () => now })
+    try {
+      await (await fetch(`${clocked.url}/`)).text()
+      now = 5_000
+      await (await fetch(`${clocked.url}/`)).text()
+      expect(clocked.requests.map((r) => r.at)).toEqual([1_000, 5_000])
+    } finally {
+      await clocked.close()
+    }
   })
 })

@@ -1,12 +1,12 @@
 // A loopback server speaking plain HTTP/1.1 as a small website for the sites crawler's tests: HTML
 // pages with strong ETags and Last-Modified (If-None-Match / If-Modified-Since answer 304), GET and
-// HEAD, robots.txt, sitemaps, redirects (chains and loops), slow pages, pages that answer 429 a few
-// times before they answer 200, a ~6 MB page and an endless calendar. Records every request and the
-// highest number of requests in flight at once. `{{origin}}` in any page text or header value is
-// replaced with the server's URL (http://127.0.0.1:PORT), so robots.txt and sitemaps can be absolute.
+// HEAD, robots.txt, sitemaps, redirects (chains and loops), held pages (no answer until the test
+// releases them: "slow" without a wall clock), pages that answer 429 a few times before they answer
+// 200, a ~6 MB page and an endless calendar. Records every request and the highest number of
+// requests in flight at once. `{{origin}}` in any page text or header value is replaced with the
+// server's URL (http://127.0.0.1:PORT), so robots.txt and sitemaps can be absolute.
 import { createHash } from 'node:crypto'
 import type { Server } from 'node:http'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { serve, type HttpBindings, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 
@@ -19,7 +19,9 @@ export interface SitePage {
   contentType?: string
   status?: number
   headers?: Record<string, string>
-  delayMs?: number
+  // Requests wait, unanswered, until release(path) is called with this page's path (after that the
+  // page answers at once) or the client goes away (recorded as 499). held(path) says when one waits.
+  hold?: boolean
   // The first `count` requests (GET or HEAD) answer `status` (with Retry-After when given), then the
   // page answers normally. The count starts again after setPage and reset().
   failFirst?: { count: number; status: number; retryAfter?: string }
@@ -30,9 +32,9 @@ export interface SitePage {
 export interface SiteRequest {
   method: string
   path: string // with the query string
-  at: number // Date.now() on arrival
+  at: number // now() on arrival (Date.now() unless the site was given a clock)
   headers: Record<string, string> // lower-case names
-  status: number // 0 while in flight; 499 when the client went away during delayMs
+  status: number // 0 while in flight; 499 when the client went away while the page was held
 }
 
 export interface SiteLoopback {
@@ -42,6 +44,12 @@ export interface SiteLoopback {
   // With a '?' in `path`: that exact path and query. Without: every request to that path, any query.
   requestsFor(path: string): SiteRequest[]
   maxConcurrent: number
+  // Resolves once `count` requests (default 1) to the held page with this path are waiting.
+  held(path: string, count?: number): Promise<SiteRequest[]>
+  // Answers every request waiting on the held page with this path; later requests are not held.
+  release(path: string): void
+  // Resolves when every request to this path (any query) has been answered or dropped.
+  settled(path: string): Promise<SiteRequest[]>
   setPage(page: SitePage): void
   removePage(path: string): void
   reset(): void
@@ -54,6 +62,9 @@ export interface SiteOptions {
   robots?: string | null
   // Last-Modified of the pages given at start (default 2026-01-01T00:00:00Z). Pages added later get now.
   lastModified?: Date
+  // The clock of SiteRequest.at (default Date.now): a test that runs the crawler on its own clock
+  // passes that clock's now, so request times are read on the crawler's clock.
+  now?: () => number
 }
 
 interface Entry {
@@ -61,7 +72,13 @@ interface Entry {
   lastModified: number // ms, whole seconds
   signature: string
   hits: number
+  released: boolean
   cache?: { source: string | Uint8Array; bytes: Uint8Array<ArrayBuffer>; etag: string }
+}
+
+interface Waiter {
+  done: () => boolean
+  resolve: () => void
 }
 
 const HTML = 'text/html; charset=utf-8'
@@ -80,11 +97,24 @@ export async function startSiteLoopback(options: SiteOptions = {}): Promise<Site
   const entries = new Map<string, Entry>()
   const closing = new AbortController()
   const initial = Math.floor((options.lastModified ?? new Date('2026-01-01T00:00:00Z')).getTime() / 1000) * 1000
+  const now = options.now ?? Date.now
   let inFlight = 0
   let origin = ''
+  // Requests waiting on held pages, by page path; each answers when its promise resolves.
+  const holding = new Map<string, { record: SiteRequest; release: () => void }[]>()
+  // Tests waiting for something to happen (held(), settled()): checked after every change.
+  let waiters: Waiter[] = []
+  const changed = () => {
+    waiters = waiters.filter((w) => (w.done() ? (w.resolve(), false) : true))
+  }
+  const waitFor = (done: () => boolean) =>
+    new Promise<void>((resolve) => {
+      waiters.push({ done, resolve })
+      changed()
+    })
 
   const put = (page: SitePage, lastModified: number) =>
-    entries.set(page.path, { page, lastModified, signature: signatureOf(page), hits: 0 })
+    entries.set(page.path, { page, lastModified, signature: signatureOf(page), hits: 0, released: false })
   for (const page of options.pages ?? []) put(page, initial)
   if (typeof options.robots === 'string') put({ path: '/robots.txt', body: options.robots, contentType: 'text/plain; charset=utf-8' }, initial)
 
@@ -138,14 +168,18 @@ export async function startSiteLoopback(options: SiteOptions = {}): Promise<Site
   app.all('*', async (c) => {
     const url = new URL(c.req.url)
     const record: SiteRequest = {
-      method: c.req.method, path: url.pathname + url.search, at: Date.now(),
+      method: c.req.method, path: url.pathname + url.search, at: now(),
       headers: Object.fromEntries(c.req.raw.headers), status: 0,
     }
     state.requests.push(record)
     inFlight++
     state.maxConcurrent = Math.max(state.maxConcurrent, inFlight)
     // In flight until the response has been written (or the connection dropped).
-    c.env.outgoing.once('close', () => inFlight--)
+    c.env.outgoing.once('close', () => {
+      inFlight--
+      if (record.status === 0) record.status = 499
+      changed()
+    })
 
     const respond = (status: number, body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>) => {
       record.status = status
@@ -155,9 +189,21 @@ export async function startSiteLoopback(options: SiteOptions = {}): Promise<Site
 
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return respond(405, null, { allow: 'GET, HEAD' })
     const entry = find(url.pathname, url.search)
-    if (entry?.page.delayMs) {
-      await sleep(entry.page.delayMs, undefined, { signal: AbortSignal.any([c.req.raw.signal, closing.signal]) }).catch(() => {})
-      if (c.req.raw.signal.aborted || closing.signal.aborted) return respond(499, null, {})
+    if (entry?.page.hold && !entry.released) {
+      const gone = AbortSignal.any([c.req.raw.signal, closing.signal])
+      await new Promise<void>((resolve) => {
+        if (gone.aborted) return resolve()
+        const waiting = holding.get(entry.page.path) ?? []
+        const item = { record, release: resolve }
+        waiting.push(item)
+        holding.set(entry.page.path, waiting)
+        gone.addEventListener('abort', () => {
+          holding.set(entry.page.path, (holding.get(entry.page.path) ?? []).filter((w) => w !== item))
+          resolve()
+        }, { once: true })
+        changed()
+      })
+      if (gone.aborted) return respond(499, null, {})
     }
     const found = entry && content(entry, url.pathname)
     if (!entry || !found) return respond(404, encoder.encode(NOT_FOUND), { 'content-type': HTML })
@@ -196,6 +242,20 @@ export async function startSiteLoopback(options: SiteOptions = {}): Promise<Site
     requestsFor: (path) =>
       state.requests.filter((r) => (path.includes('?') ? r.path === path : r.path.split('?')[0] === path)),
     maxConcurrent: 0,
+    held: async (path, count = 1) => {
+      await waitFor(() => (holding.get(path)?.length ?? 0) >= count)
+      return holding.get(path)!.map((w) => w.record)
+    },
+    release: (path) => {
+      const entry = entries.get(path)
+      if (entry) entry.released = true
+      for (const waiting of holding.get(path) ?? []) waiting.release()
+      holding.delete(path)
+    },
+    settled: async (path) => {
+      await waitFor(() => state.requestsFor(path).every((r) => r.status !== 0))
+      return state.requestsFor(path)
+    },
     setPage: (page) => {
       const old = entries.get(page.path)
       const now = Math.floor(Date.now() / 1000) * 1000
@@ -343,7 +403,6 @@ export function defaultSite(): { pages: SitePage[]; robots: string } {
 <li><a href="/private/secret">Staff area</a></li>
 <li><a href="/old-page">Our old homepage</a></li>
 <li><a href="/docs/manual.pdf">Widget manual (PDF)</a></li>
-<li><a href="/slow">Stock levels (live)</a></li>
 <li><a href="/busy">Order status</a></li>
 <li><a href="/big">Complete parts catalogue</a></li>
 <li><a href="https://example.org/elsewhere">Our distributor</a></li>
@@ -470,13 +529,6 @@ export function defaultSite(): { pages: SitePage[]; robots: string } {
     { path: '/loop-a', status: 302, headers: { Location: '/loop-b' } },
     { path: '/loop-b', status: 302, headers: { Location: '/loop-a' } },
     { path: '/docs/manual.pdf', body: PDF, contentType: 'application/pdf' },
-    {
-      path: '/slow',
-      delayMs: 3000,
-      html: layout('Stock levels | Acme Widgets', 'Live stock levels from the Acme Widgets warehouse.',
-        `<h1>Stock levels</h1>
-<p>Live stock levels are read from the warehouse system, which can take a few seconds to answer.</p>`),
-    },
     {
       path: '/busy',
       failFirst: { count: 2, status: 429, retryAfter: '1' },
