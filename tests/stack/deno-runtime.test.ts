@@ -28,13 +28,18 @@ beforeAll(async () => {
     cwd: ROOT,
     env: { ...process.env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`, SUPABASE_DB_URL: db.url, DENO_NO_UPDATE_CHECK: '1' },
   })
-  deno.stdout!.on('data', (d) => (output += d))
-  deno.stderr!.on('data', (d) => (output += d))
-  const deadline = Date.now() + 60_000
-  while (!output.includes('Listening on')) {
-    if (deno.exitCode !== null || Date.now() > deadline) throw new Error(`deno did not start:\n${output}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  // Ready when Deno says it listens; a Deno that exits first fails the hook. No deadline of its own:
+  // the hook timeout bounds a start that a busy machine makes slow.
+  await new Promise<void>((resolve, reject) => {
+    const read = (d: Buffer) => {
+      output += d
+      if (output.includes('Listening on')) resolve()
+    }
+    deno.stdout!.on('data', read)
+    deno.stderr!.on('data', read)
+    deno.once('exit', (code) => reject(new Error(`deno exited (${code}) before it listened:\n${output}`)))
+    deno.once('error', reject)
+  })
 })
 
 afterAll(async () => {
