@@ -501,7 +501,11 @@ declare
   business uuid;
   known_links jsonb;
 begin
-  select * into j from sites.content_refresh_jobs where id = job;
+  -- Lock order: the job row first, for every result of this job. Before, a result updated its frontier
+  -- row, then the job's counts, then inserted the links it found; a concurrent result whose own URL was
+  -- among those links held that frontier row and waited for the job row: deadlock (40P01), and the page
+  -- was recorded as failed. Found on PostgreSQL 17 with the crawler's 4 requests in flight.
+  select * into j from sites.content_refresh_jobs where id = job for update;
   if j.id is null or j.status not in ('pending', 'running') then
     return jsonb_build_object('recorded', false, 'reason', 'job is not open');
   end if;
