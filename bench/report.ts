@@ -122,7 +122,7 @@ Engine-free (no database): X-PAYMENT verification in one process.
 ` : ''
 
   const s = r.postgres_server
-  const server = s ? `${pgName}: ${s.version_full} with pgvector ${s.pgvector}, ${s.source}, over loopback TCP; settings that matter here: ${
+  const server = s ? `Real engine: ${s.version_full} with pgvector ${s.pgvector}, ${s.source}, over loopback TCP; settings that matter here: ${
     Object.entries(s.settings as Record<string, string>).map(([k, val]) => `${k}=${val}`).join(', ')}. fsync, synchronous_commit and full_page_writes are off
 (scripts/pg/cluster.ts: a test machine's cluster), which flatters write-heavy figures (webhooks, crawler, embedding) against a durable server.` : ''
 
