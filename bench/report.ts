@@ -192,11 +192,48 @@ in-process; ${pgName} from the client, one connection with prepared statements o
 
 ${header}
 ${vector.join('\n')}
-` : ''}${payments}
+` : ''}${payments}${notes(r, pgName)}
 ## Targets
 
 | target | engine | measured | holds |
 |---|---|---|---|
 ${targetRows.join('\n')}
 `
+}
+
+/** What this run's plans and diagnostics say about the figures (only what they show). */
+function notes(r: any, pgName: string): string {
+  const out: string[] = []
+  const pv = r.postgres?.vector_search
+  const lv = r.pglite?.vector_search
+  const vs = pv ?? lv
+  if (vs) {
+    out.push(`- **Recall.** ${vs.rows.instances} instances hold ${vs.rows.distinct_instance_vectors} distinct vectors (the same offer in several regions; the local
+  embedder hashes words, so equal descriptions give equal vectors). Rows tied at the 10th distance are equally right answers and
+  an exact scan keeps an arbitrary few of them, so recall is given by id and by distance (the ann-benchmarks rule); the targets use
+  the latter. The index the embedding pipeline grows row by row and the same index built in one pass are both measured; HNSW levels
+  are random, so recall moves by a few hundredths from one build to the next.`)
+  }
+  if (pv && /Seq Scan/.test(pv.diagnostics?.hybrid_rankers?.description?.plan ?? '')) {
+    out.push(`- **Hybrid search on ${pgName}.** Its description and readme rankers are read by a sequential scan and a sort, not their HNSW
+  indexes (plan row above): with \`hnsw.ef_search = 100\` pgvector ${r.postgres_server?.pgvector ?? ''} costs the index scan's start above a sequential
+  scan of ${vs.rows.packages_with_description_vector} rows, whose cost leaves out reading each row's 6 KB vector from TOAST. Such a ranker reads every
+  vector: p50 ${pv.diagnostics.hybrid_rankers.description.p50_ms} ms (description), ${pv.diagnostics.hybrid_rankers.readme.p50_ms} ms (readme), against ${pv.diagnostics.hybrid_rankers.keywords.p50_ms} ms for the keywords ranker on its index. ${lv && !/Seq Scan/.test(lv.diagnostics?.hybrid_rankers?.description?.plan ?? '') ? `PGlite (PostgreSQL ${String(r.machine.versions.postgres).split(' ')[1]}) picks the indexes for the same statements. ` : ''}In
+  PostgreSQL 17 a SQL-language function is also planned without its arguments' values (a generic plan: the LIMIT is unknown), which
+  favours the sequential scan further.`)
+  }
+  if (pv?.diagnostics?.filtered_with_jit_off && pv.filtered_top10_1_6_percent.p50_ms > 1.5 * pv.diagnostics.filtered_with_jit_off.p50_ms) {
+    out.push(`- **Filtered search on ${pgName}.** \`cloud.search_instances\` is planned without its arguments' values; that generic plan costs more than
+  \`jit_above_cost\` (100000), so each call JIT-compiles it (jit=on is PostgreSQL's default): p50 ${pv.filtered_top10_1_6_percent.p50_ms} ms as shipped,
+  ${pv.diagnostics.filtered_with_jit_off.p50_ms} ms with \`jit = off\` in the session.`)
+  }
+  if (r.postgres?.stripe_webhooks) {
+    out.push(`- **Webhooks.** The signer and HTTP client that deliver the events run in the same Node process and thread as the gateway and the
+  function they call: the figure is what one Node thread doing both sides delivers.`)
+  }
+  return out.length ? `
+Notes (from this run's plans and diagnostics):
+
+${out.join('\n')}
+` : ''
 }

@@ -9,6 +9,7 @@
 //   drops databases on it and keeps the full-volume one), else the provisioned cluster `bench`
 //   (scripts/pg/cluster.ts; started for the run and stopped afterwards unless it was running).
 // --only re-measures those figures and keeps the others from the last bench/results.json.
+// --report writes BENCHMARKS.md from bench/results.json without measuring.
 // Each engine runs in a child process of its own (bench/lane.ts), one after the other.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -23,7 +24,13 @@ import { ENGINES, renderBenchmarks, type Engine } from './report.ts'
 const FIGURES = { boot: 'boot', rest: 'rest_path', stripe: 'stripe_webhooks', embedding: 'embedding_pipeline', vector: 'vector_search', payments: 'agent_payments', crawler: 'crawler' } as const
 type Figure = keyof typeof FIGURES
 
-const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, only: { type: 'string' }, 'skip-full': { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, only: { type: 'string' }, 'skip-full': { type: 'boolean', default: false }, report: { type: 'boolean', default: false } } })
+const resultsPath = join(ROOT, 'bench', 'results.json')
+if (values.report) {
+  // --report: BENCHMARKS.md again from bench/results.json, measuring nothing.
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderBenchmarks(JSON.parse(readFileSync(resultsPath, 'utf8'))))
+  process.exit(0)
+}
 if (!['pglite', 'postgres', 'both'].includes(values.engine!)) throw new Error(`--engine=${values.engine}: pglite, postgres or both`)
 const engines: Engine[] = values.engine === 'both' ? ENGINES : [values.engine as Engine]
 const only = values.only?.split(',').filter(Boolean) as Figure[] | undefined
@@ -35,7 +42,6 @@ const started = performance.now()
 
 // Earlier figures are kept for what this run does not measure (results of the one-engine layout
 // before the real engine was added are PGlite's).
-const resultsPath = join(ROOT, 'bench', 'results.json')
 let previous: Record<string, any> = {}
 if (partial && existsSync(resultsPath)) {
   previous = JSON.parse(readFileSync(resultsPath, 'utf8'))
