@@ -3,21 +3,12 @@
 // PostgreSQL 17 with pgvector); otherwise provisions the Debian trixie root if needed
 // (scripts/pg/provision.sh, needs root) and starts the `test` cluster for the run.
 import { spawnSync } from 'node:child_process'
-import { runningUrl, startCluster, stopCluster } from './pg/cluster.ts'
-
-let ownCluster = false
-if (!process.env.TEST_DATABASE_URL) {
-  ownCluster = !runningUrl('test')
-  process.env.TEST_DATABASE_URL = await startCluster('test')
-}
-console.log(`real-engine lane on ${process.env.TEST_DATABASE_URL}`)
+import { withTestServer } from './pg/cluster.ts'
 
 const run = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'inherit', env: process.env }).status ?? 1
-let status = 0
-try {
-  status = run(process.execPath, ['tests/db/run.ts'])
-  if (status === 0) status = run('npx', ['vitest', 'run', ...process.argv.slice(2)])
-} finally {
-  if (ownCluster) stopCluster('test')
-}
+const status = await withTestServer(async (url) => {
+  console.log(`real-engine lane on ${url}`)
+  const pgtap = run(process.execPath, ['tests/db/run.ts'])
+  return pgtap === 0 ? run('npx', ['vitest', 'run', ...process.argv.slice(2)]) : pgtap
+})
 process.exit(status)

@@ -41,10 +41,13 @@ const clusterPath = (name: string) => `/var/lib/postgresql/clusters/${name}`
 const statePath = (name: string) => join(rootDir(), `${clusterPath(name)}.json`)
 export const clusterUrl = (port: number, database = 'postgres') => `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`
 
+/** The environment of a command run inside the root. */
+export const ROOT_ENV = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: '/var/lib/postgresql' }
+
 function inRoot(args: string[], user = 'postgres'): string {
   return execFileSync(CHROOT, [`--userspec=${user}:${user}`, rootDir(), ...args], {
     encoding: 'utf8',
-    env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: '/var/lib/postgresql' },
+    env: ROOT_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
@@ -77,6 +80,23 @@ export interface ClusterOptions {
    *  under this prefix, e.g. '/opt/hosted-cron'): PostgreSQL finds share/ and lib/ relative to its
    *  binary, so such a copy can carry extensions the shared installation must not offer. */
   installation?: string
+}
+
+/**
+ * Runs fn with TEST_DATABASE_URL set: the caller's server when it is set, else the provisioned
+ * cluster `test`, started for the run and stopped afterwards if it was not already running.
+ */
+export async function withTestServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  let ownCluster = false
+  if (!process.env.TEST_DATABASE_URL) {
+    ownCluster = !runningUrl('test')
+    process.env.TEST_DATABASE_URL = await startCluster('test')
+  }
+  try {
+    return await fn(process.env.TEST_DATABASE_URL)
+  } finally {
+    if (ownCluster) stopCluster('test')
+  }
 }
 
 /** Starts (creating if new) the named cluster; returns its URL. */

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { readProjectConfig } from '../../stack/config.ts'
-import { PG_MAJOR, rootDir, runningUrl, startCluster, stopCluster } from './cluster.ts'
+import { PG_MAJOR, ROOT_ENV, rootDir, withTestServer } from './cluster.ts'
 
 /** Every schema the project owns: the exposed ones (supabase/config.toml) and `private`. */
 export function projectSchemas(): string[] {
@@ -19,25 +19,18 @@ export function projectSchemas(): string[] {
  * the provisioned cluster `test`, started for the run and stopped afterwards if it was not running.
  */
 export async function withTemplateClone<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  let ownCluster = false
-  if (!process.env.TEST_DATABASE_URL) {
-    ownCluster = !runningUrl('test')
-    process.env.TEST_DATABASE_URL = await startCluster('test')
-  }
-  try {
+  return await withTestServer(async (server) => {
     // Imported only now: tests/support/engine.ts reads TEST_DATABASE_URL when it is first loaded.
     const { databaseUrl } = await import('../../tests/support/engine.ts')
     const { createPostgresClone, dropPostgresClone, ensureTemplate } = await import('../../tests/support/template.ts')
     await ensureTemplate()
     const clone = await createPostgresClone()
     try {
-      return await fn(databaseUrl(process.env.TEST_DATABASE_URL!, clone))
+      return await fn(databaseUrl(server, clone))
     } finally {
       await dropPostgresClone(clone)
     }
-  } finally {
-    if (ownCluster) stopCluster('test')
-  }
+  })
 }
 
 /**
@@ -55,7 +48,7 @@ export function pgClient(name: string, args: string[]): string {
     return execFileSync(command, argv, {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
-      env: inRoot ? { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: '/var/lib/postgresql' } : process.env,
+      env: inRoot ? ROOT_ENV : process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
   } catch (error) {
