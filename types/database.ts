@@ -3402,8 +3402,9 @@ export type Database = {
           title: string | null
           updated_at: string
           user_id: string
+          messages: Json | null
         }
-        ComputedFields: never
+        ComputedFields: 'messages'
         Insert: {
           context?: NonNullable<Json>
           created_at?: string
@@ -3574,8 +3575,10 @@ export type Database = {
           updated_at: string
           version: number
           viewport: NonNullable<Json>
+          edges: Json | null
+          nodes: Json | null
         }
-        ComputedFields: never
+        ComputedFields: 'edges' | 'nodes'
         Insert: {
           created_at?: string
           id?: string
@@ -4046,6 +4049,33 @@ export type Database = {
     Functions: {
       clone_template: { Args: { project_name?: string; template_id: string }; Returns: Json }
       consume_generation: { Args: { target_user: string }; Returns: Json }
+      edges: {
+        Args: {
+          graph: Omit<
+            Database['studio']['Tables']['graphs']['Row'],
+            Database['studio']['Tables']['graphs']['ComputedFields']
+          >
+        }
+        Returns: Json
+      }
+      messages: {
+        Args: {
+          chat: Omit<
+            Database['studio']['Tables']['chats']['Row'],
+            Database['studio']['Tables']['chats']['ComputedFields']
+          >
+        }
+        Returns: Json
+      }
+      nodes: {
+        Args: {
+          graph: Omit<
+            Database['studio']['Tables']['graphs']['Row'],
+            Database['studio']['Tables']['graphs']['ComputedFields']
+          >
+        }
+        Returns: Json
+      }
       record_usage: { Args: { amount?: number; metric: string; target_user: string }; Returns: number }
       refund_generation: { Args: { target_user: string }; Returns: number }
       save_graph: { Args: { document: Json; expected_version: number; graph_id: string }; Returns: Json }

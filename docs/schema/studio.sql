@@ -95,6 +95,155 @@ COMMENT ON FUNCTION studio.consume_generation(target_user uuid) IS 'Counts one A
 
 
 --
+-- Name: graphs; Type: TABLE; Schema: studio; Owner: -
+--
+
+CREATE TABLE studio.graphs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    project_id uuid NOT NULL,
+    name text DEFAULT 'Main'::text NOT NULL,
+    viewport jsonb DEFAULT '{"x": 0, "y": 0, "zoom": 1}'::jsonb NOT NULL,
+    is_valid boolean,
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT graphs_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200))),
+    CONSTRAINT graphs_version_check CHECK ((version > 0)),
+    CONSTRAINT graphs_viewport_check CHECK ((jsonb_typeof(viewport) = 'object'::text))
+);
+
+
+--
+-- Name: TABLE graphs; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TABLE studio.graphs IS 'Graphs (flows) of a project. The seed''s graphs.nodes and graphs.edges are computed fields (studio.nodes, studio.edges) over the nodes and edges tables, which are the graph: select(''id, nodes, edges''); select(''*'') leaves them out. Save whole documents with studio.save_graph.';
+
+
+--
+-- Name: COLUMN graphs.viewport; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON COLUMN studio.graphs.viewport IS 'Editor viewport {x, y, zoom}.';
+
+
+--
+-- Name: COLUMN graphs.is_valid; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON COLUMN studio.graphs.is_valid IS 'Result of the last /studio/analyze of this version: true = no errors; null = not analyzed since the last change.';
+
+
+--
+-- Name: COLUMN graphs.version; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON COLUMN studio.graphs.version IS 'Optimistic-concurrency version: + 1 on every change of the document (nodes, edges, viewport), by save_graph or by direct writes. Not writable by clients.';
+
+
+--
+-- Name: edges(studio.graphs); Type: FUNCTION; Schema: studio; Owner: -
+--
+
+CREATE FUNCTION studio.edges(graph studio.graphs) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(private.studio_strip_top_nulls(jsonb_build_object(
+           'id', e.client_id, 'source', s.client_id, 'target', t.client_id, 'sourceHandle', e.source_handle,
+           'targetHandle', e.target_handle, 'type', e.type, 'label', e.label, 'data', e.data)) order by e.sort_order, e.client_id), '[]'::jsonb)
+  from studio.edges e
+  join studio.nodes s on s.id = e.source_node_id
+  join studio.nodes t on t.id = e.target_node_id
+  where e.graph_id = graph.id;
+$$;
+
+
+--
+-- Name: FUNCTION edges(graph studio.graphs); Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON FUNCTION studio.edges(graph studio.graphs) IS 'graphs.edges, a computed field: the graph''s edges as the editor''s document array [{id, source, target, sourceHandle, targetHandle, type, label, data}] (ids = the editor''s client ids), in document order, from studio.edges. Runs as the caller: RLS on studio.edges and studio.nodes applies. Read-only; save with studio.save_graph.';
+
+
+--
+-- Name: chats; Type: TABLE; Schema: studio; Owner: -
+--
+
+CREATE TABLE studio.chats (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    project_id uuid,
+    user_id uuid DEFAULT auth.uid() NOT NULL,
+    title text,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_archived boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT chats_context_check CHECK ((jsonb_typeof(context) = 'object'::text)),
+    CONSTRAINT chats_title_check CHECK ((char_length(title) <= 500))
+);
+
+
+--
+-- Name: TABLE chats; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TABLE studio.chats IS 'Chat sessions of a user, optionally about one of their projects (the design assistant). Private to the user, also on public projects. The seed''s chats.messages is a computed field (studio.messages) over the messages table: select(''id, title, messages'').';
+
+
+--
+-- Name: COLUMN chats.context; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON COLUMN studio.chats.context IS 'Chat context (JSON object): graph id, context ids, model settings.';
+
+
+--
+-- Name: messages(studio.chats); Type: FUNCTION; Schema: studio; Owner: -
+--
+
+CREATE FUNCTION studio.messages(chat studio.chats) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'role', m.role, 'content', m.content, 'metadata', m.metadata,
+                                               'tokens', m.tokens, 'created_at', m.created_at) order by m.created_at, m.id), '[]'::jsonb)
+  from studio.messages m
+  where m.chat_id = chat.id;
+$$;
+
+
+--
+-- Name: FUNCTION messages(chat studio.chats); Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON FUNCTION studio.messages(chat studio.chats) IS 'chats.messages, a computed field: the chat''s messages [{id, role, content, metadata, tokens, created_at}] in order, from studio.messages. Runs as the caller: RLS on studio.messages applies (a chat''s messages are its user''s only). Read-only; add a prompt by inserting into studio.messages.';
+
+
+--
+-- Name: nodes(studio.graphs); Type: FUNCTION; Schema: studio; Owner: -
+--
+
+CREATE FUNCTION studio.nodes(graph studio.graphs) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(private.studio_strip_top_nulls(jsonb_build_object(
+           'id', n.client_id, 'type', n.type, 'label', n.label, 'position', n.position, 'data', n.data,
+           'style', nullif(n.style, '{}'::jsonb), 'width', n.width, 'height', n.height)) order by n.sort_order, n.client_id), '[]'::jsonb)
+  from studio.nodes n
+  where n.graph_id = graph.id;
+$$;
+
+
+--
+-- Name: FUNCTION nodes(graph studio.graphs); Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON FUNCTION studio.nodes(graph studio.graphs) IS 'graphs.nodes, a computed field: the graph''s nodes as the editor''s document array [{id, type, label, position, data, style, width, height}] (id = the editor''s client id), in document order, from studio.nodes. Runs as the caller: RLS on studio.nodes applies. Read-only; save with studio.save_graph.';
+
+
+--
 -- Name: record_usage(uuid, text, bigint); Type: FUNCTION; Schema: studio; Owner: -
 --
 
@@ -423,78 +572,6 @@ COMMENT ON COLUMN studio.audit_logs.user_agent IS 'user-agent of the request, fr
 
 
 --
--- Name: chats; Type: TABLE; Schema: studio; Owner: -
---
-
-CREATE TABLE studio.chats (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    project_id uuid,
-    user_id uuid DEFAULT auth.uid() NOT NULL,
-    title text,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    is_archived boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT chats_context_check CHECK ((jsonb_typeof(context) = 'object'::text)),
-    CONSTRAINT chats_title_check CHECK ((char_length(title) <= 500))
-);
-
-
---
--- Name: TABLE chats; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON TABLE studio.chats IS 'Chat sessions of a user, optionally about one of their projects (the design assistant). Private to the user, also on public projects. The seed''s chats.messages is derived: studio.chat_documents.';
-
-
---
--- Name: COLUMN chats.context; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON COLUMN studio.chats.context IS 'Chat context (JSON object): graph id, context ids, model settings.';
-
-
---
--- Name: messages; Type: TABLE; Schema: studio; Owner: -
---
-
-CREATE TABLE studio.messages (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    chat_id uuid NOT NULL,
-    role text NOT NULL,
-    content text NOT NULL,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    tokens integer,
-    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT messages_content_check CHECK ((char_length(content) <= 200000)),
-    CONSTRAINT messages_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text, 'system'::text]))),
-    CONSTRAINT messages_tokens_check CHECK ((tokens >= 0))
-);
-
-
---
--- Name: TABLE messages; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON TABLE studio.messages IS 'Messages of a chat: the source of truth of chat_documents.messages. Users write role = user; assistant and system messages come from the studio function.';
-
-
---
--- Name: COLUMN messages.metadata; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON COLUMN studio.messages.metadata IS 'Model, key source (user or platform), graph id and version produced, finish reason.';
-
-
---
--- Name: COLUMN messages.tokens; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON COLUMN studio.messages.tokens IS 'Tokens of this message as the model counted them (prompt tokens for the user''s message, completion tokens for the answer).';
-
-
---
 -- Name: chat_documents; Type: VIEW; Schema: studio; Owner: -
 --
 
@@ -504,9 +581,7 @@ CREATE VIEW studio.chat_documents WITH (security_invoker='true') AS
     user_id,
     title,
     context,
-    COALESCE(( SELECT jsonb_agg(jsonb_build_object('id', m.id, 'role', m.role, 'content', m.content, 'metadata', m.metadata, 'tokens', m.tokens, 'created_at', m.created_at) ORDER BY m.created_at, m.id) AS jsonb_agg
-           FROM studio.messages m
-          WHERE (m.chat_id = c.id)), '[]'::jsonb) AS messages,
+    studio.messages(c.*) AS messages,
     is_archived,
     created_at,
     updated_at
@@ -517,7 +592,7 @@ CREATE VIEW studio.chat_documents WITH (security_invoker='true') AS
 -- Name: VIEW chat_documents; Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON VIEW studio.chat_documents IS 'The seed''s chats with their messages array, derived from studio.messages (never stored twice).';
+COMMENT ON VIEW studio.chat_documents IS 'The seed''s chats with their messages array: the chats rows with the computed field studio.messages (never stored twice). The same array is selectable on studio.chats itself: select(''id, title, messages'').';
 
 
 --
@@ -604,50 +679,68 @@ COMMENT ON COLUMN studio.edges.data IS 'Edge data; data.async = true (or type as
 
 
 --
--- Name: graphs; Type: TABLE; Schema: studio; Owner: -
+-- Name: graph_documents; Type: VIEW; Schema: studio; Owner: -
 --
 
-CREATE TABLE studio.graphs (
+CREATE VIEW studio.graph_documents WITH (security_invoker='true') AS
+ SELECT id,
+    project_id,
+    name,
+    studio.nodes(g.*) AS nodes,
+    studio.edges(g.*) AS edges,
+    viewport,
+    is_valid,
+    version,
+    created_at,
+    updated_at
+   FROM studio.graphs g;
+
+
+--
+-- Name: VIEW graph_documents; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON VIEW studio.graph_documents IS 'The seed''s graphs with nodes and edges as one document {nodes, edges, viewport}: the graphs rows with the computed fields studio.nodes and studio.edges (never stored twice). The same arrays are selectable on studio.graphs itself: select(''id, nodes, edges''). Node and edge ids are the editor''s client ids.';
+
+
+--
+-- Name: messages; Type: TABLE; Schema: studio; Owner: -
+--
+
+CREATE TABLE studio.messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
-    project_id uuid NOT NULL,
-    name text DEFAULT 'Main'::text NOT NULL,
-    viewport jsonb DEFAULT '{"x": 0, "y": 0, "zoom": 1}'::jsonb NOT NULL,
-    is_valid boolean,
-    version integer DEFAULT 1 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT graphs_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200))),
-    CONSTRAINT graphs_version_check CHECK ((version > 0)),
-    CONSTRAINT graphs_viewport_check CHECK ((jsonb_typeof(viewport) = 'object'::text))
+    chat_id uuid NOT NULL,
+    role text NOT NULL,
+    content text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    tokens integer,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT messages_content_check CHECK ((char_length(content) <= 200000)),
+    CONSTRAINT messages_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text, 'system'::text]))),
+    CONSTRAINT messages_tokens_check CHECK ((tokens >= 0))
 );
 
 
 --
--- Name: TABLE graphs; Type: COMMENT; Schema: studio; Owner: -
+-- Name: TABLE messages; Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON TABLE studio.graphs IS 'Graphs (flows) of a project. The seed''s graphs.nodes / graphs.edges are not stored here: the nodes and edges tables are the graph, and studio.graph_documents derives the document from them. Save whole documents with studio.save_graph.';
-
-
---
--- Name: COLUMN graphs.viewport; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON COLUMN studio.graphs.viewport IS 'Editor viewport {x, y, zoom}.';
+COMMENT ON TABLE studio.messages IS 'Messages of a chat: the source of truth of chat_documents.messages. Users write role = user; assistant and system messages come from the studio function.';
 
 
 --
--- Name: COLUMN graphs.is_valid; Type: COMMENT; Schema: studio; Owner: -
+-- Name: COLUMN messages.metadata; Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON COLUMN studio.graphs.is_valid IS 'Result of the last /studio/analyze of this version: true = no errors; null = not analyzed since the last change.';
+COMMENT ON COLUMN studio.messages.metadata IS 'Model, key source (user or platform), graph id and version produced, finish reason.';
 
 
 --
--- Name: COLUMN graphs.version; Type: COMMENT; Schema: studio; Owner: -
+-- Name: COLUMN messages.tokens; Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON COLUMN studio.graphs.version IS 'Optimistic-concurrency version: + 1 on every change of the document (nodes, edges, viewport), by save_graph or by direct writes. Not writable by clients.';
+COMMENT ON COLUMN studio.messages.tokens IS 'Tokens of this message as the model counted them (prompt tokens for the user''s message, completion tokens for the answer).';
 
 
 --
@@ -712,37 +805,6 @@ COMMENT ON COLUMN studio.nodes.data IS 'Node data: description, technology, repl
 --
 
 COMMENT ON COLUMN studio.nodes.sort_order IS 'Position of the node in the document''s nodes array.';
-
-
---
--- Name: graph_documents; Type: VIEW; Schema: studio; Owner: -
---
-
-CREATE VIEW studio.graph_documents WITH (security_invoker='true') AS
- SELECT id,
-    project_id,
-    name,
-    COALESCE(( SELECT jsonb_agg(private.studio_strip_top_nulls(jsonb_build_object('id', n.client_id, 'type', n.type, 'label', n.label, 'position', n."position", 'data', n.data, 'style', NULLIF(n.style, '{}'::jsonb), 'width', n.width, 'height', n.height)) ORDER BY n.sort_order, n.client_id) AS jsonb_agg
-           FROM studio.nodes n
-          WHERE (n.graph_id = g.id)), '[]'::jsonb) AS nodes,
-    COALESCE(( SELECT jsonb_agg(private.studio_strip_top_nulls(jsonb_build_object('id', e.client_id, 'source', s.client_id, 'target', t.client_id, 'sourceHandle', e.source_handle, 'targetHandle', e.target_handle, 'type', e.type, 'label', e.label, 'data', e.data)) ORDER BY e.sort_order, e.client_id) AS jsonb_agg
-           FROM ((studio.edges e
-             JOIN studio.nodes s ON ((s.id = e.source_node_id)))
-             JOIN studio.nodes t ON ((t.id = e.target_node_id)))
-          WHERE (e.graph_id = g.id)), '[]'::jsonb) AS edges,
-    viewport,
-    is_valid,
-    version,
-    created_at,
-    updated_at
-   FROM studio.graphs g;
-
-
---
--- Name: VIEW graph_documents; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON VIEW studio.graph_documents IS 'The seed''s graphs with nodes and edges: the document {nodes, edges, viewport} derived from studio.nodes and studio.edges (never stored twice). Node and edge ids are the editor''s client ids.';
 
 
 --
@@ -1963,6 +2025,122 @@ GRANT ALL ON FUNCTION studio.consume_generation(target_user uuid) TO service_rol
 
 
 --
+-- Name: TABLE graphs; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT ALL ON TABLE studio.graphs TO service_role;
+GRANT SELECT ON TABLE studio.graphs TO anon;
+GRANT SELECT,DELETE ON TABLE studio.graphs TO authenticated;
+
+
+--
+-- Name: COLUMN graphs.id; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE studio.graphs TO authenticated;
+
+
+--
+-- Name: COLUMN graphs.project_id; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(project_id) ON TABLE studio.graphs TO authenticated;
+
+
+--
+-- Name: COLUMN graphs.name; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE studio.graphs TO authenticated;
+
+
+--
+-- Name: COLUMN graphs.viewport; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(viewport),UPDATE(viewport) ON TABLE studio.graphs TO authenticated;
+
+
+--
+-- Name: FUNCTION edges(graph studio.graphs); Type: ACL; Schema: studio; Owner: -
+--
+
+REVOKE ALL ON FUNCTION studio.edges(graph studio.graphs) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.edges(graph studio.graphs) TO service_role;
+GRANT ALL ON FUNCTION studio.edges(graph studio.graphs) TO anon;
+GRANT ALL ON FUNCTION studio.edges(graph studio.graphs) TO authenticated;
+
+
+--
+-- Name: TABLE chats; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT ALL ON TABLE studio.chats TO service_role;
+GRANT SELECT,DELETE ON TABLE studio.chats TO authenticated;
+
+
+--
+-- Name: COLUMN chats.id; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE studio.chats TO authenticated;
+
+
+--
+-- Name: COLUMN chats.project_id; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(project_id) ON TABLE studio.chats TO authenticated;
+
+
+--
+-- Name: COLUMN chats.user_id; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE studio.chats TO authenticated;
+
+
+--
+-- Name: COLUMN chats.title; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(title),UPDATE(title) ON TABLE studio.chats TO authenticated;
+
+
+--
+-- Name: COLUMN chats.context; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(context),UPDATE(context) ON TABLE studio.chats TO authenticated;
+
+
+--
+-- Name: COLUMN chats.is_archived; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(is_archived),UPDATE(is_archived) ON TABLE studio.chats TO authenticated;
+
+
+--
+-- Name: FUNCTION messages(chat studio.chats); Type: ACL; Schema: studio; Owner: -
+--
+
+REVOKE ALL ON FUNCTION studio.messages(chat studio.chats) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.messages(chat studio.chats) TO service_role;
+GRANT ALL ON FUNCTION studio.messages(chat studio.chats) TO authenticated;
+
+
+--
+-- Name: FUNCTION nodes(graph studio.graphs); Type: ACL; Schema: studio; Owner: -
+--
+
+REVOKE ALL ON FUNCTION studio.nodes(graph studio.graphs) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.nodes(graph studio.graphs) TO service_role;
+GRANT ALL ON FUNCTION studio.nodes(graph studio.graphs) TO anon;
+GRANT ALL ON FUNCTION studio.nodes(graph studio.graphs) TO authenticated;
+
+
+--
 -- Name: FUNCTION record_usage(target_user uuid, metric text, amount bigint); Type: ACL; Schema: studio; Owner: -
 --
 
@@ -2074,99 +2252,6 @@ GRANT SELECT(created_at) ON TABLE studio.api_keys TO authenticated;
 
 GRANT ALL ON TABLE studio.audit_logs TO service_role;
 GRANT SELECT ON TABLE studio.audit_logs TO authenticated;
-
-
---
--- Name: TABLE chats; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT ALL ON TABLE studio.chats TO service_role;
-GRANT SELECT,DELETE ON TABLE studio.chats TO authenticated;
-
-
---
--- Name: COLUMN chats.id; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(id) ON TABLE studio.chats TO authenticated;
-
-
---
--- Name: COLUMN chats.project_id; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(project_id) ON TABLE studio.chats TO authenticated;
-
-
---
--- Name: COLUMN chats.user_id; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(user_id) ON TABLE studio.chats TO authenticated;
-
-
---
--- Name: COLUMN chats.title; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(title),UPDATE(title) ON TABLE studio.chats TO authenticated;
-
-
---
--- Name: COLUMN chats.context; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(context),UPDATE(context) ON TABLE studio.chats TO authenticated;
-
-
---
--- Name: COLUMN chats.is_archived; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(is_archived),UPDATE(is_archived) ON TABLE studio.chats TO authenticated;
-
-
---
--- Name: TABLE messages; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT ALL ON TABLE studio.messages TO service_role;
-GRANT SELECT,DELETE ON TABLE studio.messages TO authenticated;
-
-
---
--- Name: COLUMN messages.id; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(id) ON TABLE studio.messages TO authenticated;
-
-
---
--- Name: COLUMN messages.chat_id; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(chat_id) ON TABLE studio.messages TO authenticated;
-
-
---
--- Name: COLUMN messages.role; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(role) ON TABLE studio.messages TO authenticated;
-
-
---
--- Name: COLUMN messages.content; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(content) ON TABLE studio.messages TO authenticated;
-
-
---
--- Name: COLUMN messages.metadata; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(metadata) ON TABLE studio.messages TO authenticated;
 
 
 --
@@ -2350,40 +2435,55 @@ GRANT INSERT(sort_order),UPDATE(sort_order) ON TABLE studio.edges TO authenticat
 
 
 --
--- Name: TABLE graphs; Type: ACL; Schema: studio; Owner: -
+-- Name: TABLE graph_documents; Type: ACL; Schema: studio; Owner: -
 --
 
-GRANT ALL ON TABLE studio.graphs TO service_role;
-GRANT SELECT ON TABLE studio.graphs TO anon;
-GRANT SELECT,DELETE ON TABLE studio.graphs TO authenticated;
-
-
---
--- Name: COLUMN graphs.id; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(id) ON TABLE studio.graphs TO authenticated;
+GRANT ALL ON TABLE studio.graph_documents TO service_role;
+GRANT SELECT ON TABLE studio.graph_documents TO anon;
+GRANT SELECT ON TABLE studio.graph_documents TO authenticated;
 
 
 --
--- Name: COLUMN graphs.project_id; Type: ACL; Schema: studio; Owner: -
+-- Name: TABLE messages; Type: ACL; Schema: studio; Owner: -
 --
 
-GRANT INSERT(project_id) ON TABLE studio.graphs TO authenticated;
-
-
---
--- Name: COLUMN graphs.name; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT INSERT(name),UPDATE(name) ON TABLE studio.graphs TO authenticated;
+GRANT ALL ON TABLE studio.messages TO service_role;
+GRANT SELECT,DELETE ON TABLE studio.messages TO authenticated;
 
 
 --
--- Name: COLUMN graphs.viewport; Type: ACL; Schema: studio; Owner: -
+-- Name: COLUMN messages.id; Type: ACL; Schema: studio; Owner: -
 --
 
-GRANT INSERT(viewport),UPDATE(viewport) ON TABLE studio.graphs TO authenticated;
+GRANT INSERT(id) ON TABLE studio.messages TO authenticated;
+
+
+--
+-- Name: COLUMN messages.chat_id; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(chat_id) ON TABLE studio.messages TO authenticated;
+
+
+--
+-- Name: COLUMN messages.role; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(role) ON TABLE studio.messages TO authenticated;
+
+
+--
+-- Name: COLUMN messages.content; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(content) ON TABLE studio.messages TO authenticated;
+
+
+--
+-- Name: COLUMN messages.metadata; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT INSERT(metadata) ON TABLE studio.messages TO authenticated;
 
 
 --
@@ -2470,15 +2570,6 @@ GRANT INSERT(height),UPDATE(height) ON TABLE studio.nodes TO authenticated;
 --
 
 GRANT INSERT(sort_order),UPDATE(sort_order) ON TABLE studio.nodes TO authenticated;
-
-
---
--- Name: TABLE graph_documents; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT ALL ON TABLE studio.graph_documents TO service_role;
-GRANT SELECT ON TABLE studio.graph_documents TO anon;
-GRANT SELECT ON TABLE studio.graph_documents TO authenticated;
 
 
 --
