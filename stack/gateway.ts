@@ -1,15 +1,21 @@
 // The local API gateway, shaped like a Supabase project URL:
 //   /rest/v1, /auth/v1     -> @supabase/lite (PostgREST- and GoTrue-compatible) over the database
 //   /functions/v1/<name>   -> the function's Hono app, with its verify_jwt honoured
+// with what the gateway corrects in lite 0.10 so that clients get what hosted Supabase answers:
+// CORS (gateway-cors.ts), value encoding (postgrest-types.ts) and database errors
+// (postgrest-errors.ts). docs/local-gateway.md lists each difference.
 import { App, type ResolvedKey } from '@supabase/lite'
-import { createPostgresConnection } from '@supabase/lite/postgres'
-import { Hono } from 'hono'
+import { createPostgresConnection, type PostgresConnection } from '@supabase/lite/postgres'
+import { Hono, type Context } from 'hono'
 import type { HttpBindings } from '@hono/node-server'
 import { bearerToken } from '../functions/_shared/auth.ts'
 import { errorBody } from '../functions/_shared/errors.ts'
 import type { ProjectConfig, StackSettings } from './config.ts'
 import type { LoadedFunction } from './functions.ts'
+import { apiCorsMiddleware, gatewayAnswer } from './gateway-cors.ts'
 import { verifyHs256 } from './keys.ts'
+import { toPostgrestError } from './postgrest-errors.ts'
+import { postgrestTypes } from './postgrest-types.ts'
 
 export interface GatewayOptions {
   settings: StackSettings
@@ -21,6 +27,8 @@ export interface GatewayOptions {
 export interface Gateway {
   app: Hono<{ Bindings: HttpBindings }>
   lite: App
+  /** lite's connection: its postgres.js client decodes values as PostgREST encodes them. */
+  connection: PostgresConnection
   close(): Promise<void>
 }
 
@@ -36,33 +44,9 @@ function apiKeyResolver(settings: StackSettings) {
   }
 }
 
-/**
- * @supabase/lite 0.10 hands RPC arguments for json/jsonb parameters to postgres.js already as JSON
- * text, and its own json serializer stringifies them again, so a function receives the JSON string
- * '"{\\"a\\":1}"' instead of the object {"a":1} (table writes are not affected). Text that is a JSON
- * object or array is therefore passed through as it is; anything else is serialized as before. The
- * cost: a jsonb *string* value whose text is itself a JSON object would be stored as that object.
- * tests/stack/studio-gateway.test.ts fails without this.
- */
-function jsonType(oid: number) {
-  const isJsonContainer = (text: string) => {
-    if (!/^\s*[[{]/.test(text)) return false
-    try {
-      return typeof JSON.parse(text) === 'object'
-    } catch {
-      return false
-    }
-  }
-  return {
-    to: oid,
-    from: [oid],
-    serialize: (value: unknown) => (typeof value === 'string' && isJsonContainer(value) ? value : JSON.stringify(value)),
-    parse: (text: string) => JSON.parse(text),
-  }
-}
-
 export async function createGateway({ settings, project, dbUrl, functions }: GatewayOptions): Promise<Gateway> {
-  const connection = createPostgresConnection({ url: dbUrl, postgresOptions: { types: { json: jsonType(114), jsonb: jsonType(3802) } } } as Parameters<typeof createPostgresConnection>[0])
+  const connection = createPostgresConnection({ url: dbUrl, postgresOptions: { types: postgrestTypes } } as Parameters<typeof createPostgresConnection>[0])
+  connection.normalizeDbError = toPostgrestError
   // @supabase/lite, on its first RLS-scoped request, runs "GRANT ALL ON ALL TABLES" in every schema
   // that has RLS tables (its convenience for quick prototypes). That would silently widen the
   // migrations' explicit grants (e.g. column-level UPDATE on profiles), so mark its RLS context
@@ -82,15 +66,20 @@ export async function createGateway({ settings, project, dbUrl, functions }: Gat
     options: { server: { apiKeys: { resolver: apiKeyResolver(settings) }, disableStudio: true } },
   } as unknown as ConstructorParameters<typeof App>[0]) as App
   await lite.init()
+  // The schema cache is built on the first request otherwise; build it now, once, for all schemas.
+  await connection.introspect({ useCache: true })
 
   const app = new Hono<{ Bindings: HttpBindings }>()
+  app.use('/rest/v1/*', apiCorsMiddleware)
+  app.use('/auth/v1/*', apiCorsMiddleware)
 
   for (const fn of functions) {
-    const handler = async (c: import('hono').Context<{ Bindings: HttpBindings }>) => {
-      if (fn.verifyJwt) {
+    const handler = async (c: Context<{ Bindings: HttpBindings }>) => {
+      // A preflight carries no Authorization: it goes to the function, which answers its own CORS.
+      if (fn.verifyJwt && c.req.method !== 'OPTIONS') {
         const token = bearerToken(c.req.header('authorization'))
         if (!token || !(await verifyHs256(token, settings.jwtSecret))) {
-          return c.json(errorBody('invalid_jwt', 'Missing or invalid JWT (verify_jwt is on for this function)'), 401)
+          return await gatewayAnswer(c, () => c.json(errorBody('invalid_jwt', 'Missing or invalid JWT (verify_jwt is on for this function)'), 401))
         }
       }
       const url = new URL(c.req.url)
@@ -104,13 +93,14 @@ export async function createGateway({ settings, project, dbUrl, functions }: Gat
     app.all(`/functions/v1/${fn.name}`, handler)
     app.all(`/functions/v1/${fn.name}/*`, handler)
   }
-  app.all('/functions/v1/*', (c) => c.json(errorBody('function_not_found', 'No such function'), 404))
+  app.all('/functions/v1/*', apiCorsMiddleware, (c) => c.json(errorBody('function_not_found', 'No such function'), 404))
 
   app.all('*', (c) => lite.fetch(c.req.raw, { peerAddress: c.env?.incoming?.socket?.remoteAddress ?? null }))
 
   return {
     app,
     lite,
+    connection,
     async close() {
       await connection.close()
     },
