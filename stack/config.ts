@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'smol-toml'
+import { StartupError } from './startup-error.ts'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -55,11 +56,22 @@ export interface StackSettings {
 
 const env = process.env
 
+/** A port from the environment: an integer 0-65535 (0 = any free port), else a one-line StartupError. */
+function envPort(name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const port = Number(raw)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new StartupError(`${name} must be a port number from 0 to 65535 (0 = any free port), not '${raw}'`)
+  }
+  return port
+}
+
 export function stackSettings(overrides: Partial<StackSettings> = {}): StackSettings {
   return {
     host: env.SUPABASE_LOCAL_HOST ?? '127.0.0.1',
-    apiPort: Number(env.SUPABASE_LOCAL_API_PORT ?? 54321),
-    dbPort: Number(env.SUPABASE_LOCAL_DB_PORT ?? 54322),
+    apiPort: overrides.apiPort ?? envPort('SUPABASE_LOCAL_API_PORT', 54321),
+    dbPort: overrides.dbPort ?? envPort('SUPABASE_LOCAL_DB_PORT', 54322),
     dataDir: resolve(ROOT, env.SUPABASE_LOCAL_DATA_DIR ?? '.data/pglite'),
     databaseUrl: env.DATABASE_URL || undefined,
     // The same development secret and keys `supabase start` uses: local only, never deploy them.

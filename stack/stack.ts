@@ -1,52 +1,21 @@
 // The whole local stack in one process: Postgres (PGlite, or DATABASE_URL), platform bootstrap,
 // migrations + seed, the API gateway and the scheduler. Used by `npm start` and by the tests.
 import type { PGlite } from '@electric-sql/pglite'
-import type { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { serve, type ServerType } from '@hono/node-server'
 import { closeDb } from '../functions/_shared/db.ts'
-import { localDbUrl, readProjectConfig, stackSettings, type StackSettings } from './config.ts'
-import { lockDataDir } from './data-dir-lock.ts'
+import { localDbUrl, readProjectConfig, ROOT, stackSettings, type StackSettings } from './config.ts'
+import { assertDataDirFree, lockDataDir } from './data-dir-lock.ts'
 import { openPglite, serveSocket, socketPort } from './database.ts'
 import { functionEnv, loadFunctions, type LoadedFunction } from './functions.ts'
 import { createGateway, type Gateway } from './gateway.ts'
-import { signRoleKey } from './keys.ts'
 import { migrate, type MigrateResult } from './migrator.ts'
 import { bootstrapPlatform } from './platform.ts'
+import { assertPortsFree, listenError, stackPorts } from './port-check.ts'
 import { Scheduler } from './scheduler.ts'
+import { stackStatus, type StackStatus } from './stack-status.ts'
 import { pgliteRunner, postgresRunner, type SqlRunner } from './sql-runner.ts'
 
-export interface StackStatus {
-  API_URL: string
-  REST_URL: string
-  FUNCTIONS_URL: string
-  DB_URL: string
-  ANON_KEY: string
-  SERVICE_ROLE_KEY: string
-  PUBLISHABLE_KEY: string
-  SECRET_KEY: string
-  JWT_SECRET: string
-}
-
-export async function stackStatus(settings: StackSettings, apiPort = settings.apiPort, dbUrl = localDbUrl(settings)): Promise<StackStatus> {
-  const apiUrl = `http://${settings.host}:${apiPort}`
-  return {
-    API_URL: apiUrl,
-    REST_URL: `${apiUrl}/rest/v1`,
-    FUNCTIONS_URL: `${apiUrl}/functions/v1`,
-    DB_URL: dbUrl,
-    ANON_KEY: await signRoleKey('anon', settings.jwtSecret),
-    SERVICE_ROLE_KEY: await signRoleKey('service_role', settings.jwtSecret),
-    PUBLISHABLE_KEY: settings.publishableKey,
-    SECRET_KEY: settings.secretKey,
-    JWT_SECRET: settings.jwtSecret,
-  }
-}
-
-export function formatStatusEnv(status: StackStatus): string {
-  return Object.entries(status)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join('\n')
-}
+export { formatStatusEnv, stackStatus, type StackStatus } from './stack-status.ts'
 
 export interface StartOptions {
   settings?: Partial<StackSettings>
@@ -56,6 +25,8 @@ export interface StartOptions {
   /** Functions served besides those of config.toml (tests use this for probes). */
   extraFunctions?: LoadedFunction[]
   log?: (line: string) => void
+  /** Called once the ports are free and the data directory is this process's, before the database opens. */
+  onStarting?: () => void
 }
 
 export interface RunningStack {
@@ -71,82 +42,111 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
   const settings = stackSettings(options.settings)
   const project = readProjectConfig()
   const log = options.log ?? (() => {})
+  const ownPglite = !settings.databaseUrl && !options.pglite
+  const ports = stackPorts(settings, !settings.databaseUrl)
+  const [apiPortSpec, dbPortSpec] = ports
 
-  let pglite: PGlite | undefined
-  let socket: PGLiteSocketServer | undefined
-  let unlock = () => {}
-  let db: SqlRunner
-  if (settings.databaseUrl) {
-    db = postgresRunner(settings.databaseUrl)
-  } else if (options.pglite) {
-    pglite = options.pglite
-    db = pgliteRunner(pglite)
-  } else {
-    unlock = lockDataDir(settings.dataDir)
-    pglite = await openPglite({ dataDir: settings.dataDir })
-    db = pgliteRunner(pglite)
-  }
-  const bootstrap = await bootstrapPlatform(db, project.exposedSchemas)
-  const migrations = await migrate(db, project.seedPaths)
-  log(`platform bootstrap ${bootstrap}; migrations applied: ${migrations.applied.length}; seed files: ${migrations.seeded.length}`)
+  // Expected conditions first, before anything is opened, created or locked.
+  if (ownPglite) assertDataDirFree(settings.dataDir)
+  await assertPortsFree(settings.host, ports)
 
-  let dbUrl = localDbUrl(settings)
-  if (pglite) {
-    socket = await serveSocket(pglite, settings.host, settings.dbPort)
-    dbUrl = `postgresql://postgres:postgres@${settings.host}:${socketPort(socket)}/postgres`
+  // Each resource opened pushes its release; stop() (or a failed start) runs them newest first.
+  const releases: (() => unknown)[] = []
+  const release = async () => {
+    let first: unknown
+    for (const fn of releases.splice(0).reverse()) {
+      try {
+        await fn()
+      } catch (error) {
+        first ??= error
+      }
+    }
+    if (first) throw first
   }
 
-  // Port 0 = any free port (tests): bind first, then tell the functions their real URL.
-  const functions = [...(await loadFunctions(project.functions)), ...(options.extraFunctions ?? [])]
-  const gateway = await createGateway({ settings, project, dbUrl, functions })
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: gateway.app.fetch, hostname: settings.host, port: settings.apiPort }, () => resolve(s))
-    s.once('error', (error) => reject(new Error(`gateway cannot listen on ${settings.host}:${settings.apiPort}: ${error.message}`)))
-  })
-  const address = server.address()
-  const apiPort = typeof address === 'object' && address ? address.port : settings.apiPort
-  const status = await stackStatus(settings, apiPort, dbUrl)
-  Object.assign(
-    process.env,
-    functionEnv({
-      apiUrl: status.API_URL,
-      dbUrl,
-      anonKey: status.ANON_KEY,
-      serviceRoleKey: status.SERVICE_ROLE_KEY,
-      jwtSecret: settings.jwtSecret,
-      publishableKey: settings.publishableKey,
-      secretKey: settings.secretKey,
-    }),
-  )
-
-  let scheduler: Scheduler | undefined
-  if (options.scheduler !== false) {
-    scheduler = new Scheduler({ db, apiUrl: status.API_URL, serviceRoleKey: status.SERVICE_ROLE_KEY, log })
-    await scheduler.start()
-  }
-
-  let stopped = false
-  return {
-    status,
-    migrations,
-    gateway,
-    scheduler,
-    db,
-    async stop() {
-      if (stopped) return
-      stopped = true
-      scheduler?.stop()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
-      })
-      await closeDb()
-      await gateway.close()
-      await socket?.stop()
-      await db.close()
+  try {
+    if (ownPglite) releases.push(lockDataDir(settings.dataDir))
+    options.onStarting?.()
+    let pglite: PGlite | undefined
+    let db: SqlRunner
+    if (settings.databaseUrl) {
+      db = postgresRunner(settings.databaseUrl)
+    } else if (options.pglite) {
+      pglite = options.pglite
+      db = pgliteRunner(pglite)
+    } else {
+      const own = await openPglite({ dataDir: settings.dataDir })
       // Closing PGlite flushes its data directory: everything committed is on disk.
-      if (pglite && !options.pglite) await pglite.close()
-      unlock()
-    },
+      releases.push(() => own.close())
+      pglite = own
+      db = pgliteRunner(pglite)
+    }
+    releases.push(() => db.close())
+    const bootstrap = await bootstrapPlatform(db, project.exposedSchemas)
+    const migrations = await migrate(db, project.seedPaths, ROOT, log)
+    log(`platform bootstrap ${bootstrap}; migrations applied: ${migrations.applied.length}; seed files: ${migrations.seeded.length}`)
+
+    let dbUrl = localDbUrl(settings)
+    if (pglite) {
+      const socket = await serveSocket(pglite, settings.host, settings.dbPort).catch((error: unknown) => {
+        throw listenError(error, settings.host, dbPortSpec)
+      })
+      releases.push(() => socket.stop())
+      dbUrl = `postgresql://postgres:postgres@${settings.host}:${socketPort(socket)}/postgres`
+    }
+
+    // Port 0 = any free port (tests): bind first, then tell the functions their real URL.
+    const functions = [...(await loadFunctions(project.functions)), ...(options.extraFunctions ?? [])]
+    const gateway = await createGateway({ settings, project, dbUrl, functions })
+    releases.push(() => gateway.close())
+    releases.push(() => closeDb())
+    const server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: gateway.app.fetch, hostname: settings.host, port: settings.apiPort }, () => resolve(s))
+      s.once('error', (error) => reject(listenError(error, settings.host, apiPortSpec)))
+    })
+    releases.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+        }),
+    )
+    const address = server.address()
+    const apiPort = typeof address === 'object' && address ? address.port : settings.apiPort
+    const status = await stackStatus(settings, apiPort, dbUrl)
+    Object.assign(
+      process.env,
+      functionEnv({
+        apiUrl: status.API_URL,
+        dbUrl,
+        anonKey: status.ANON_KEY,
+        serviceRoleKey: status.SERVICE_ROLE_KEY,
+        jwtSecret: settings.jwtSecret,
+        publishableKey: settings.publishableKey,
+        secretKey: settings.secretKey,
+      }),
+    )
+
+    let scheduler: Scheduler | undefined
+    if (options.scheduler !== false) {
+      const started = new Scheduler({ db, apiUrl: status.API_URL, serviceRoleKey: status.SERVICE_ROLE_KEY, log })
+      releases.push(() => started.stop())
+      await started.start()
+      scheduler = started
+    }
+
+    let stopping: Promise<void> | undefined
+    return {
+      status,
+      migrations,
+      gateway,
+      scheduler,
+      db,
+      stop: () => (stopping ??= release()),
+    }
+  } catch (error) {
+    // A failed start leaves nothing behind: no open database, no listener, no lock.
+    await release().catch(() => {})
+    throw error
   }
 }
