@@ -5,7 +5,6 @@
 // set-returning and scalar RPC results, and the rows of `Prefer: return=representation`; and, below
 // the REST layer, every type the gateway decodes itself, arrays, infinities and BC dates included.
 import { randomUUID } from 'node:crypto'
-import type { PostgresConnection } from '@supabase/lite/postgres'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningStack } from '../../stack/stack.ts'
@@ -135,7 +134,7 @@ describe('every type the gateway decodes, against to_json on the same database',
   ]
 
   it.each(literals)('%s', async (literal) => {
-    const driver = (stack.gateway.lite.connection as PostgresConnection).driver
+    const driver = stack.gateway.connection.driver
     // In the session time zone of the timestamptz literal with an offset, so that the +05:30 case
     // checks an offset other than UTC's.
     const zone = literal.includes('+05:30') && literal.includes('timestamptz') ? 'Asia/Kolkata' : 'UTC'
