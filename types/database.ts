@@ -8,7 +8,7 @@ export type Database = {
           agent_address: string | null
           agent_token: string | null
           app_id: number | null
-          category: string
+          category: Database['agents']['Enums']['agent_category']
           created_at: string
           data_input: string | null
           description: string | null
@@ -20,8 +20,8 @@ export type Database = {
           price_microalgo: number
           repo_name: string
           repo_owner: string
-          runtime_status: string
-          status: string
+          runtime_status: Database['agents']['Enums']['agent_runtime_status']
+          status: Database['agents']['Enums']['agent_status']
           subdomain: string
           tags: string[] | null
           updated_at: string
@@ -32,7 +32,7 @@ export type Database = {
           agent_address?: string | null
           agent_token?: string | null
           app_id?: number | null
-          category?: string
+          category?: Database['agents']['Enums']['agent_category']
           created_at?: string
           data_input?: string | null
           description?: string | null
@@ -44,8 +44,8 @@ export type Database = {
           price_microalgo?: number
           repo_name: string
           repo_owner: string
-          runtime_status?: string
-          status?: string
+          runtime_status?: Database['agents']['Enums']['agent_runtime_status']
+          status?: Database['agents']['Enums']['agent_status']
           subdomain: string
           tags?: string[] | null
           updated_at?: string
@@ -55,7 +55,7 @@ export type Database = {
           agent_address?: string | null
           agent_token?: string | null
           app_id?: number | null
-          category?: string
+          category?: Database['agents']['Enums']['agent_category']
           created_at?: string
           data_input?: string | null
           description?: string | null
@@ -67,8 +67,8 @@ export type Database = {
           price_microalgo?: number
           repo_name?: string
           repo_owner?: string
-          runtime_status?: string
-          status?: string
+          runtime_status?: Database['agents']['Enums']['agent_runtime_status']
+          status?: Database['agents']['Enums']['agent_status']
           subdomain?: string
           tags?: string[] | null
           updated_at?: string
@@ -86,7 +86,7 @@ export type Database = {
           id: string
           job_id: string | null
           started_at: string
-          status: string
+          status: Database['agents']['Enums']['deployment_status']
         }
         ComputedFields: never
         Insert: {
@@ -98,7 +98,7 @@ export type Database = {
           id?: string
           job_id?: string | null
           started_at?: string
-          status?: string
+          status?: Database['agents']['Enums']['deployment_status']
         }
         Update: {
           agent_id?: string
@@ -109,7 +109,7 @@ export type Database = {
           id?: string
           job_id?: string | null
           started_at?: string
-          status?: string
+          status?: Database['agents']['Enums']['deployment_status']
         }
         Relationships: [
           {
@@ -260,7 +260,7 @@ export type Database = {
         Row: {
           agent_address: string | null
           app_id: number | null
-          category: string
+          category: Database['agents']['Enums']['agent_category']
           created_at: string
           data_input: string | null
           description: string | null
@@ -277,7 +277,7 @@ export type Database = {
         Insert: {
           agent_address?: string | null
           app_id?: number | null
-          category?: string | null
+          category?: Database['agents']['Enums']['agent_category'] | null
           created_at?: string | null
           data_input?: string | null
           description?: string | null
@@ -293,7 +293,7 @@ export type Database = {
         Update: {
           agent_address?: string | null
           app_id?: number | null
-          category?: string | null
+          category?: Database['agents']['Enums']['agent_category'] | null
           created_at?: string | null
           data_input?: string | null
           description?: string | null
@@ -379,7 +379,19 @@ export type Database = {
       }
     }
     Enums: {
-      [_ in never]: never
+      agent_category:
+        | 'Content Creation'
+        | 'Data Analysis'
+        | 'Development'
+        | 'Finance'
+        | 'General'
+        | 'Language'
+        | 'Marketing'
+        | 'Media'
+        | 'Social Media'
+      agent_runtime_status: 'active' | 'pending' | 'stopped' | 'unhealthy'
+      agent_status: 'active' | 'deleted' | 'deploying' | 'failed' | 'inactive' | 'pending'
+      deployment_status: 'cancelled' | 'deploying' | 'failed' | 'pending' | 'success'
     }
     CompositeTypes: {
       [_ in never]: never
@@ -394,7 +406,7 @@ export type Database = {
           currency: string
           description: string | null
           id: string
-          status: string
+          status: Database['billing']['Enums']['invoice_status']
           stripe_invoice_id: string | null
           updated_at: string
           user_id: string
@@ -406,7 +418,7 @@ export type Database = {
           currency?: string
           description?: string | null
           id?: string
-          status?: string
+          status?: Database['billing']['Enums']['invoice_status']
           stripe_invoice_id?: string | null
           updated_at?: string
           user_id: string
@@ -417,7 +429,7 @@ export type Database = {
           currency?: string
           description?: string | null
           id?: string
-          status?: string
+          status?: Database['billing']['Enums']['invoice_status']
           stripe_invoice_id?: string | null
           updated_at?: string
           user_id?: string
@@ -439,7 +451,7 @@ export type Database = {
           currency: string
           id: number
           idempotency_key: string
-          kind: string
+          kind: Database['billing']['Enums']['credit_entry_kind']
           reference: NonNullable<Json>
           source: string
           user_id: string
@@ -451,7 +463,7 @@ export type Database = {
           currency?: string
           id?: never
           idempotency_key: string
-          kind: string
+          kind: Database['billing']['Enums']['credit_entry_kind']
           reference?: NonNullable<Json>
           source: string
           user_id: string
@@ -462,7 +474,7 @@ export type Database = {
           currency?: string
           id?: never
           idempotency_key?: string
-          kind?: string
+          kind?: Database['billing']['Enums']['credit_entry_kind']
           reference?: NonNullable<Json>
           source?: string
           user_id?: string
@@ -542,7 +554,7 @@ export type Database = {
           kubeconfig: string | null
           max_users: number
           name: string
-          status: string
+          status: Database['billing']['Enums']['cluster_status']
           usage_key_sha256: string | null
         }
         ComputedFields: never
@@ -555,7 +567,7 @@ export type Database = {
           kubeconfig?: string | null
           max_users?: number
           name: string
-          status?: string
+          status?: Database['billing']['Enums']['cluster_status']
           usage_key_sha256?: string | null
         }
         Update: {
@@ -567,7 +579,7 @@ export type Database = {
           kubeconfig?: string | null
           max_users?: number
           name?: string
-          status?: string
+          status?: Database['billing']['Enums']['cluster_status']
           usage_key_sha256?: string | null
         }
         Relationships: []
@@ -814,7 +826,7 @@ export type Database = {
           last_login_at: string | null
           login_count: number
           name: string | null
-          status: string
+          status: Database['public']['Enums']['profile_status']
           stripe_customer_id: string | null
           subscription_tier: string | null
         }
@@ -873,7 +885,9 @@ export type Database = {
       }
     }
     Enums: {
-      [_ in never]: never
+      cluster_status: 'active' | 'draining' | 'inactive'
+      credit_entry_kind: 'adjustment' | 'purchase' | 'refund' | 'usage'
+      invoice_status: 'failed' | 'paid' | 'pending' | 'refunded' | 'void'
     }
     CompositeTypes: {
       [_ in never]: never
@@ -1360,7 +1374,7 @@ export type Database = {
           created_at: string
           id: string
           metadata: NonNullable<Json>
-          role: string
+          role: Database['cloud']['Enums']['message_role']
         }
         ComputedFields: never
         Insert: {
@@ -1369,7 +1383,7 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          role: string
+          role: Database['cloud']['Enums']['message_role']
         }
         Update: {
           content?: string
@@ -1377,7 +1391,7 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          role?: string
+          role?: Database['cloud']['Enums']['message_role']
         }
         Relationships: [
           {
@@ -1665,7 +1679,7 @@ export type Database = {
       sync_provider_snapshot: { Args: { provider_key: string; snapshot: Json }; Returns: Json }
     }
     Enums: {
-      [_ in never]: never
+      message_role: 'assistant' | 'system' | 'user'
     }
     CompositeTypes: {
       [_ in never]: never
@@ -1683,7 +1697,7 @@ export type Database = {
           is_admin: boolean
           last_login_at: string | null
           login_count: number
-          status: string
+          status: Database['public']['Enums']['profile_status']
           updated_at: string
         }
         ComputedFields: never
@@ -1696,7 +1710,7 @@ export type Database = {
           is_admin?: boolean
           last_login_at?: string | null
           login_count?: number
-          status?: string
+          status?: Database['public']['Enums']['profile_status']
           updated_at?: string
         }
         Update: {
@@ -1708,7 +1722,7 @@ export type Database = {
           is_admin?: boolean
           last_login_at?: string | null
           login_count?: number
-          status?: string
+          status?: Database['public']['Enums']['profile_status']
           updated_at?: string
         }
         Relationships: []
@@ -1833,7 +1847,7 @@ export type Database = {
           conversation_id: string
           created_at: string
           id: string
-          role: string
+          role: Database['cloud']['Enums']['message_role']
         }
         ComputedFields: never
         Insert: {
@@ -1841,14 +1855,14 @@ export type Database = {
           conversation_id?: string | null
           created_at?: string | null
           id?: string | null
-          role?: string | null
+          role?: Database['cloud']['Enums']['message_role'] | null
         }
         Update: {
           content?: string | null
           conversation_id?: string | null
           created_at?: string | null
           id?: string | null
-          role?: string | null
+          role?: Database['cloud']['Enums']['message_role'] | null
         }
         Relationships: [
           {
@@ -1913,7 +1927,7 @@ export type Database = {
       }
     }
     Enums: {
-      [_ in never]: never
+      profile_status: 'active' | 'deleted' | 'suspended'
     }
     CompositeTypes: {
       [_ in never]: never
@@ -2111,7 +2125,7 @@ export type Database = {
           id: string
           name: string
           owner_user_id: string
-          plan: string
+          plan: Database['sites']['Enums']['business_plan']
           slug: string
           updated_at: string
         }
@@ -2121,7 +2135,7 @@ export type Database = {
           id?: string
           name: string
           owner_user_id?: string
-          plan?: string
+          plan?: Database['sites']['Enums']['business_plan']
           slug: string
           updated_at?: string
         }
@@ -2130,7 +2144,7 @@ export type Database = {
           id?: string
           name?: string
           owner_user_id?: string
-          plan?: string
+          plan?: Database['sites']['Enums']['business_plan']
           slug?: string
           updated_at?: string
         }
@@ -2185,11 +2199,11 @@ export type Database = {
           domain_id: string
           error_message: string | null
           id: string
-          job_type: string
+          job_type: Database['sites']['Enums']['refresh_job_type']
           lease_until: string | null
           metadata: NonNullable<Json>
           started_at: string | null
-          status: string
+          status: Database['sites']['Enums']['refresh_job_status']
           updated_at: string
         }
         ComputedFields: never
@@ -2199,11 +2213,11 @@ export type Database = {
           domain_id: string
           error_message?: string | null
           id?: string
-          job_type: string
+          job_type: Database['sites']['Enums']['refresh_job_type']
           lease_until?: string | null
           metadata?: NonNullable<Json>
           started_at?: string | null
-          status?: string
+          status?: Database['sites']['Enums']['refresh_job_status']
           updated_at?: string
         }
         Update: {
@@ -2212,11 +2226,11 @@ export type Database = {
           domain_id?: string
           error_message?: string | null
           id?: string
-          job_type?: string
+          job_type?: Database['sites']['Enums']['refresh_job_type']
           lease_until?: string | null
           metadata?: NonNullable<Json>
           started_at?: string | null
-          status?: string
+          status?: Database['sites']['Enums']['refresh_job_status']
           updated_at?: string
         }
         Relationships: [
@@ -2452,9 +2466,9 @@ export type Database = {
           email: string
           expires_at: string
           id: string
-          method: string
+          method: Database['sites']['Enums']['verification_method']
           order_number: string | null
-          purpose: string
+          purpose: Database['sites']['Enums']['verification_purpose']
           session_id: string | null
           verified_at: string | null
         }
@@ -2467,9 +2481,9 @@ export type Database = {
           email: string
           expires_at: string
           id?: string
-          method: string
+          method: Database['sites']['Enums']['verification_method']
           order_number?: string | null
-          purpose: string
+          purpose: Database['sites']['Enums']['verification_purpose']
           session_id?: string | null
           verified_at?: string | null
         }
@@ -2481,9 +2495,9 @@ export type Database = {
           email?: string
           expires_at?: string
           id?: string
-          method?: string
+          method?: Database['sites']['Enums']['verification_method']
           order_number?: string | null
-          purpose?: string
+          purpose?: Database['sites']['Enums']['verification_purpose']
           session_id?: string | null
           verified_at?: string | null
         }
@@ -2535,8 +2549,8 @@ export type Database = {
           id: string
           learned_at: string
           pattern: NonNullable<Json>
-          pattern_type: string
-          platform: string | null
+          pattern_type: Database['sites']['Enums']['domain_pattern_type']
+          platform: Database['sites']['Enums']['site_platform'] | null
           sample_count: number
           updated_at: string
         }
@@ -2547,8 +2561,8 @@ export type Database = {
           id?: string
           learned_at?: string
           pattern?: NonNullable<Json>
-          pattern_type: string
-          platform?: string | null
+          pattern_type: Database['sites']['Enums']['domain_pattern_type']
+          platform?: Database['sites']['Enums']['site_platform'] | null
           sample_count?: number
           updated_at?: string
         }
@@ -2558,8 +2572,8 @@ export type Database = {
           id?: string
           learned_at?: string
           pattern?: NonNullable<Json>
-          pattern_type?: string
-          platform?: string | null
+          pattern_type?: Database['sites']['Enums']['domain_pattern_type']
+          platform?: Database['sites']['Enums']['site_platform'] | null
           sample_count?: number
           updated_at?: string
         }
@@ -2584,7 +2598,7 @@ export type Database = {
           last_content_refresh: string | null
           last_scraped_at: string | null
           name: string | null
-          scrape_frequency: string
+          scrape_frequency: Database['sites']['Enums']['scrape_frequency']
           updated_at: string
           user_id: string
         }
@@ -2599,7 +2613,7 @@ export type Database = {
           last_content_refresh?: string | null
           last_scraped_at?: string | null
           name?: string | null
-          scrape_frequency?: string
+          scrape_frequency?: Database['sites']['Enums']['scrape_frequency']
           updated_at?: string
           user_id?: string
         }
@@ -2613,7 +2627,7 @@ export type Database = {
           last_content_refresh?: string | null
           last_scraped_at?: string | null
           name?: string | null
-          scrape_frequency?: string
+          scrape_frequency?: Database['sites']['Enums']['scrape_frequency']
           updated_at?: string
           user_id?: string
         }
@@ -2634,7 +2648,7 @@ export type Database = {
           created_at: string
           id: string
           metadata: NonNullable<Json>
-          role: string
+          role: Database['sites']['Enums']['message_role']
         }
         ComputedFields: never
         Insert: {
@@ -2643,7 +2657,7 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          role: string
+          role: Database['sites']['Enums']['message_role']
         }
         Update: {
           content?: string
@@ -2651,7 +2665,7 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          role?: string
+          role?: Database['sites']['Enums']['message_role']
         }
         Relationships: [
           {
@@ -2783,10 +2797,10 @@ export type Database = {
           due_at: string
           email: string
           id: string
-          regulation: string
-          request_type: string
+          regulation: Database['sites']['Enums']['privacy_regulation']
+          request_type: Database['sites']['Enums']['privacy_request_type']
           result: Json | null
-          status: string
+          status: Database['sites']['Enums']['privacy_request_status']
           updated_at: string
           verification_id: string | null
           verified_at: string | null
@@ -2800,10 +2814,10 @@ export type Database = {
           due_at: string
           email: string
           id?: string
-          regulation?: string
-          request_type: string
+          regulation?: Database['sites']['Enums']['privacy_regulation']
+          request_type: Database['sites']['Enums']['privacy_request_type']
           result?: Json | null
-          status?: string
+          status?: Database['sites']['Enums']['privacy_request_status']
           updated_at?: string
           verification_id?: string | null
           verified_at?: string | null
@@ -2816,10 +2830,10 @@ export type Database = {
           due_at?: string
           email?: string
           id?: string
-          regulation?: string
-          request_type?: string
+          regulation?: Database['sites']['Enums']['privacy_regulation']
+          request_type?: Database['sites']['Enums']['privacy_request_type']
           result?: Json | null
-          status?: string
+          status?: Database['sites']['Enums']['privacy_request_status']
           updated_at?: string
           verification_id?: string | null
           verified_at?: string | null
@@ -2852,7 +2866,7 @@ export type Database = {
           last_modified: string | null
           metadata: NonNullable<Json>
           scraped_at: string | null
-          status: string
+          status: Database['sites']['Enums']['scraped_page_status']
           title: string | null
           url: string
         }
@@ -2867,7 +2881,7 @@ export type Database = {
           last_modified?: string | null
           metadata?: NonNullable<Json>
           scraped_at?: string | null
-          status?: string
+          status?: Database['sites']['Enums']['scraped_page_status']
           title?: string | null
           url: string
         }
@@ -2881,7 +2895,7 @@ export type Database = {
           last_modified?: string | null
           metadata?: NonNullable<Json>
           scraped_at?: string | null
-          status?: string
+          status?: Database['sites']['Enums']['scraped_page_status']
           title?: string | null
           url?: string
         }
@@ -2900,7 +2914,7 @@ export type Database = {
           confidence_score: number | null
           created_at: string
           domain_id: string
-          extract_type: string
+          extract_type: Database['sites']['Enums']['extract_type']
           extracted_at: string | null
           extracted_data: NonNullable<Json>
           id: string
@@ -2912,7 +2926,7 @@ export type Database = {
           confidence_score?: number | null
           created_at?: string
           domain_id: string
-          extract_type: string
+          extract_type: Database['sites']['Enums']['extract_type']
           extracted_at?: string | null
           extracted_data: NonNullable<Json>
           id?: string
@@ -2923,7 +2937,7 @@ export type Database = {
           confidence_score?: number | null
           created_at?: string
           domain_id?: string
-          extract_type?: string
+          extract_type?: Database['sites']['Enums']['extract_type']
           extracted_at?: string | null
           extracted_data?: NonNullable<Json>
           id?: string
@@ -2948,8 +2962,8 @@ export type Database = {
           input_text: string
           metadata: NonNullable<Json>
           output_text: string
-          status: string
-          type: string
+          status: Database['sites']['Enums']['training_data_status']
+          type: Database['sites']['Enums']['training_data_type']
           updated_at: string
           user_id: string
         }
@@ -2961,8 +2975,8 @@ export type Database = {
           input_text: string
           metadata?: NonNullable<Json>
           output_text: string
-          status?: string
-          type: string
+          status?: Database['sites']['Enums']['training_data_status']
+          type: Database['sites']['Enums']['training_data_type']
           updated_at?: string
           user_id?: string
         }
@@ -2973,8 +2987,8 @@ export type Database = {
           input_text?: string
           metadata?: NonNullable<Json>
           output_text?: string
-          status?: string
-          type?: string
+          status?: Database['sites']['Enums']['training_data_status']
+          type?: Database['sites']['Enums']['training_data_type']
           updated_at?: string
           user_id?: string
         }
@@ -3050,7 +3064,7 @@ export type Database = {
           created_at: string
           id: string
           metadata: NonNullable<Json>
-          role: string
+          role: Database['sites']['Enums']['message_role']
           session_id: string
           session_key: string | null
         }
@@ -3183,11 +3197,11 @@ export type Database = {
           domain_id: string
           error_message: string | null
           id: string
-          job_type: string
+          job_type: Database['sites']['Enums']['refresh_job_type']
           lease_until: string | null
           metadata: NonNullable<Json>
           started_at: string | null
-          status: string
+          status: Database['sites']['Enums']['refresh_job_status']
           updated_at: string
         }
         SetofOptions: {
@@ -3274,11 +3288,11 @@ export type Database = {
           domain_id: string
           error_message: string | null
           id: string
-          job_type: string
+          job_type: Database['sites']['Enums']['refresh_job_type']
           lease_until: string | null
           metadata: NonNullable<Json>
           started_at: string | null
-          status: string
+          status: Database['sites']['Enums']['refresh_job_status']
           updated_at: string
         }
         SetofOptions: {
@@ -3291,7 +3305,22 @@ export type Database = {
       start_due_crawls: { Args: Record<PropertyKey, never>; Returns: string[] }
     }
     Enums: {
-      [_ in never]: never
+      business_plan: 'enterprise' | 'free' | 'pro'
+      domain_pattern_type: 'platform' | 'robots' | 'sitemap'
+      extract_type: 'article' | 'breadcrumb' | 'contact' | 'faq' | 'organization' | 'other' | 'product'
+      message_role: 'assistant' | 'system' | 'user'
+      privacy_regulation: 'ccpa' | 'gdpr'
+      privacy_request_status: 'completed' | 'pending_verification' | 'processing' | 'rejected' | 'verified'
+      privacy_request_type: 'access' | 'delete' | 'rectify'
+      refresh_job_status: 'cancelled' | 'completed' | 'failed' | 'pending' | 'running'
+      refresh_job_type: 'crawl' | 'refresh'
+      scrape_frequency: 'daily' | 'monthly' | 'weekly'
+      scraped_page_status: 'failed' | 'pending' | 'scraped' | 'skipped'
+      site_platform: 'generic' | 'shopify' | 'woocommerce' | 'wordpress'
+      training_data_status: 'approved' | 'pending' | 'rejected'
+      training_data_type: 'correction' | 'instruction' | 'qa' | 'snippet'
+      verification_method: 'email_code' | 'order_number'
+      verification_purpose: 'order_access' | 'privacy_request'
     }
     CompositeTypes: {
       [_ in never]: never
@@ -3349,36 +3378,36 @@ export type Database = {
       }
       audit_logs: {
         Row: {
-          action: string
+          action: Database['studio']['Enums']['audit_action']
           created_at: string
           details: NonNullable<Json>
           id: string
           ip_address: unknown
           resource_id: string
-          resource_type: string
+          resource_type: Database['studio']['Enums']['audit_resource_type']
           user_agent: string | null
           user_id: string
         }
         ComputedFields: never
         Insert: {
-          action: string
+          action: Database['studio']['Enums']['audit_action']
           created_at?: string
           details?: NonNullable<Json>
           id?: string
           ip_address?: unknown
           resource_id: string
-          resource_type: string
+          resource_type: Database['studio']['Enums']['audit_resource_type']
           user_agent?: string | null
           user_id: string
         }
         Update: {
-          action?: string
+          action?: Database['studio']['Enums']['audit_action']
           created_at?: string
           details?: NonNullable<Json>
           id?: string
           ip_address?: unknown
           resource_id?: string
-          resource_type?: string
+          resource_type?: Database['studio']['Enums']['audit_resource_type']
           user_agent?: string | null
           user_id?: string
         }
@@ -3451,7 +3480,7 @@ export type Database = {
           is_public: boolean
           name: string
           tags: string[]
-          type: string
+          type: Database['studio']['Enums']['context_type']
           updated_at: string
           user_id: string
         }
@@ -3464,7 +3493,7 @@ export type Database = {
           is_public?: boolean
           name: string
           tags?: string[]
-          type?: string
+          type?: Database['studio']['Enums']['context_type']
           updated_at?: string
           user_id?: string
         }
@@ -3476,7 +3505,7 @@ export type Database = {
           is_public?: boolean
           name?: string
           tags?: string[]
-          type?: string
+          type?: Database['studio']['Enums']['context_type']
           updated_at?: string
           user_id?: string
         }
@@ -3616,7 +3645,7 @@ export type Database = {
           created_at: string
           id: string
           metadata: NonNullable<Json>
-          role: string
+          role: Database['studio']['Enums']['message_role']
           tokens: number | null
         }
         ComputedFields: never
@@ -3626,7 +3655,7 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          role: string
+          role: Database['studio']['Enums']['message_role']
           tokens?: number | null
         }
         Update: {
@@ -3635,7 +3664,7 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          role?: string
+          role?: Database['studio']['Enums']['message_role']
           tokens?: number | null
         }
         Relationships: [
@@ -3727,7 +3756,7 @@ export type Database = {
           is_public: boolean
           name: string
           settings: NonNullable<Json>
-          status: string
+          status: Database['studio']['Enums']['project_status']
           updated_at: string
           user_id: string
           version: number
@@ -3740,7 +3769,7 @@ export type Database = {
           is_public?: boolean
           name: string
           settings?: NonNullable<Json>
-          status?: string
+          status?: Database['studio']['Enums']['project_status']
           updated_at?: string
           user_id?: string
           version?: number
@@ -3752,7 +3781,7 @@ export type Database = {
           is_public?: boolean
           name?: string
           settings?: NonNullable<Json>
-          status?: string
+          status?: Database['studio']['Enums']['project_status']
           updated_at?: string
           user_id?: string
           version?: number
@@ -4082,7 +4111,11 @@ export type Database = {
       template_graph: { Args: { template_id: string }; Returns: Json }
     }
     Enums: {
-      [_ in never]: never
+      audit_action: 'create' | 'delete' | 'tier_change' | 'update'
+      audit_resource_type: 'api_key' | 'graph' | 'project' | 'subscription_tier'
+      context_type: 'json' | 'text' | 'yaml'
+      message_role: 'assistant' | 'system' | 'user'
+      project_status: 'active' | 'archived' | 'draft'
     }
     CompositeTypes: {
       [_ in never]: never
@@ -4192,21 +4225,67 @@ export type CompositeTypes<
 
 export const Constants = {
   agents: {
-    Enums: {},
+    Enums: {
+      agent_category: [
+        'Content Creation',
+        'Data Analysis',
+        'Development',
+        'Finance',
+        'General',
+        'Language',
+        'Marketing',
+        'Media',
+        'Social Media',
+      ],
+      agent_runtime_status: ['active', 'pending', 'stopped', 'unhealthy'],
+      agent_status: ['active', 'deleted', 'deploying', 'failed', 'inactive', 'pending'],
+      deployment_status: ['cancelled', 'deploying', 'failed', 'pending', 'success'],
+    },
   },
   billing: {
-    Enums: {},
+    Enums: {
+      cluster_status: ['active', 'draining', 'inactive'],
+      credit_entry_kind: ['adjustment', 'purchase', 'refund', 'usage'],
+      invoice_status: ['failed', 'paid', 'pending', 'refunded', 'void'],
+    },
   },
   cloud: {
-    Enums: {},
+    Enums: {
+      message_role: ['assistant', 'system', 'user'],
+    },
   },
   public: {
-    Enums: {},
+    Enums: {
+      profile_status: ['active', 'deleted', 'suspended'],
+    },
   },
   sites: {
-    Enums: {},
+    Enums: {
+      business_plan: ['enterprise', 'free', 'pro'],
+      domain_pattern_type: ['platform', 'robots', 'sitemap'],
+      extract_type: ['article', 'breadcrumb', 'contact', 'faq', 'organization', 'other', 'product'],
+      message_role: ['assistant', 'system', 'user'],
+      privacy_regulation: ['ccpa', 'gdpr'],
+      privacy_request_status: ['completed', 'pending_verification', 'processing', 'rejected', 'verified'],
+      privacy_request_type: ['access', 'delete', 'rectify'],
+      refresh_job_status: ['cancelled', 'completed', 'failed', 'pending', 'running'],
+      refresh_job_type: ['crawl', 'refresh'],
+      scrape_frequency: ['daily', 'monthly', 'weekly'],
+      scraped_page_status: ['failed', 'pending', 'scraped', 'skipped'],
+      site_platform: ['generic', 'shopify', 'woocommerce', 'wordpress'],
+      training_data_status: ['approved', 'pending', 'rejected'],
+      training_data_type: ['correction', 'instruction', 'qa', 'snippet'],
+      verification_method: ['email_code', 'order_number'],
+      verification_purpose: ['order_access', 'privacy_request'],
+    },
   },
   studio: {
-    Enums: {},
+    Enums: {
+      audit_action: ['create', 'delete', 'tier_change', 'update'],
+      audit_resource_type: ['api_key', 'graph', 'project', 'subscription_tier'],
+      context_type: ['json', 'text', 'yaml'],
+      message_role: ['assistant', 'system', 'user'],
+      project_status: ['active', 'archived', 'draft'],
+    },
   },
 } as const

@@ -17,6 +17,90 @@ COMMENT ON SCHEMA agents IS 'Agents domain: AI agent marketplace, deployments, A
 
 
 --
+-- Name: agent_category; Type: TYPE; Schema: agents; Owner: -
+--
+
+CREATE TYPE agents.agent_category AS ENUM (
+    'Content Creation',
+    'Data Analysis',
+    'Development',
+    'Finance',
+    'General',
+    'Language',
+    'Marketing',
+    'Media',
+    'Social Media'
+);
+
+
+--
+-- Name: TYPE agent_category; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TYPE agents.agent_category IS 'Marketplace category of an agent.';
+
+
+--
+-- Name: agent_runtime_status; Type: TYPE; Schema: agents; Owner: -
+--
+
+CREATE TYPE agents.agent_runtime_status AS ENUM (
+    'active',
+    'pending',
+    'stopped',
+    'unhealthy'
+);
+
+
+--
+-- Name: TYPE agent_runtime_status; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TYPE agents.agent_runtime_status IS 'Health of an agent''s runtime as it reports it (POST /agents/runtime/status); only active sells calls.';
+
+
+--
+-- Name: agent_status; Type: TYPE; Schema: agents; Owner: -
+--
+
+CREATE TYPE agents.agent_status AS ENUM (
+    'active',
+    'deleted',
+    'deploying',
+    'failed',
+    'inactive',
+    'pending'
+);
+
+
+--
+-- Name: TYPE agent_status; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TYPE agents.agent_status IS 'Lifecycle of an agent: pending -> deploying -> active | failed; active <-> inactive (owner pause/resume); deleted = soft delete (final).';
+
+
+--
+-- Name: deployment_status; Type: TYPE; Schema: agents; Owner: -
+--
+
+CREATE TYPE agents.deployment_status AS ENUM (
+    'cancelled',
+    'deploying',
+    'failed',
+    'pending',
+    'success'
+);
+
+
+--
+-- Name: TYPE deployment_status; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TYPE agents.deployment_status IS 'pending -> deploying -> success | failed | cancelled (pending may also fail or be cancelled); terminal states are final.';
+
+
+--
 -- Name: apply_deployment_event(text, uuid, text, text, text, text, text, bigint); Type: FUNCTION; Schema: agents; Owner: -
 --
 
@@ -26,8 +110,7 @@ CREATE FUNCTION agents.apply_deployment_event(event_id text, target_deployment u
     AS $$
 declare
   d agents.deployments;
-  agent_status text;
-  -- lint: a typed literal (was an untyped one, converted from text at every call).
+  agent_status agents.agent_status;
   allowed constant jsonb := '{"pending": ["pending", "deploying", "failed", "cancelled"], "deploying": ["deploying", "success", "failed", "cancelled"]}'::jsonb;
 begin
   if target_deployment is not null then
@@ -46,7 +129,8 @@ begin
     return jsonb_build_object('outcome', 'duplicate', 'deployment_id', d.id, 'status', d.status);
   end if;
 
-  if not coalesce((allowed -> d.status) ? new_status, false) then
+  -- Only a known, allowed value gets past this point (so the cast below cannot fail).
+  if not coalesce((allowed -> d.status::text) ? new_status, false) then
     raise exception 'a deployment cannot move from % to %', d.status, new_status using errcode = 'P0001', hint = 'invalid_transition';
   end if;
   if target_job_id is not null and d.job_id is not null and d.job_id <> target_job_id then
@@ -57,7 +141,7 @@ begin
   end if;
 
   update agents.deployments set
-    status = new_status,
+    status = new_status::agents.deployment_status,
     job_id = coalesce(d.job_id, target_job_id),
     build_logs = case when log_lines is null then build_logs else concat_ws(E'\n', build_logs, log_lines) end,
     deployment_summary = coalesce(summary, deployment_summary),
@@ -393,9 +477,9 @@ CREATE TABLE agents.agents (
     app_id bigint,
     agent_token character varying(64),
     price_microalgo bigint DEFAULT 1000000 NOT NULL,
-    status character varying(50) DEFAULT 'pending'::character varying NOT NULL,
-    runtime_status character varying(50) DEFAULT 'pending'::character varying NOT NULL,
-    category character varying(100) DEFAULT 'General'::character varying NOT NULL,
+    status agents.agent_status DEFAULT 'pending'::agents.agent_status NOT NULL,
+    runtime_status agents.agent_runtime_status DEFAULT 'pending'::agents.agent_runtime_status NOT NULL,
+    category agents.agent_category DEFAULT 'General'::agents.agent_category NOT NULL,
     tags text[],
     data_input text,
     example_input text,
@@ -405,12 +489,9 @@ CREATE TABLE agents.agents (
     CONSTRAINT agents_agent_address_check CHECK (private.is_algorand_address((agent_address)::text)),
     CONSTRAINT agents_agent_token_check CHECK (((agent_token)::text ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT agents_app_id_check CHECK ((app_id > 0)),
-    CONSTRAINT agents_category_check CHECK (((category)::text = ANY ((ARRAY['Data Analysis'::character varying, 'Content Creation'::character varying, 'Development'::character varying, 'Finance'::character varying, 'Social Media'::character varying, 'Media'::character varying, 'Language'::character varying, 'Marketing'::character varying, 'General'::character varying])::text[]))),
     CONSTRAINT agents_github_url_check CHECK ((github_url ~ '^https://github\.com/[^/\s]+/[^/\s]+/?$'::text)),
     CONSTRAINT agents_name_check CHECK ((length(btrim((name)::text)) > 0)),
-    CONSTRAINT agents_runtime_status_check CHECK (((runtime_status)::text = ANY ((ARRAY['pending'::character varying, 'active'::character varying, 'unhealthy'::character varying, 'stopped'::character varying])::text[]))),
     CONSTRAINT agents_tags_check CHECK ((cardinality(tags) <= 20)),
-    CONSTRAINT check_agent_status CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'deploying'::character varying, 'active'::character varying, 'inactive'::character varying, 'failed'::character varying, 'deleted'::character varying])::text[]))),
     CONSTRAINT check_price_positive CHECK ((price_microalgo >= 0)),
     CONSTRAINT check_subdomain_format CHECK ((((subdomain)::text ~ '^[a-z0-9-]+$'::text) AND ((length((subdomain)::text) >= 1) AND (length((subdomain)::text) <= 63))))
 );
@@ -506,7 +587,7 @@ CREATE VIEW agents.active_agents_view WITH (security_invoker='true') AS
     example_input,
     example_output
    FROM agents.agents
-  WHERE (((status)::text = 'active'::text) AND ((runtime_status)::text = 'active'::text));
+  WHERE ((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status));
 
 
 --
@@ -524,14 +605,13 @@ CREATE TABLE agents.deployments (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     agent_id uuid NOT NULL,
     job_id character varying(255),
-    status character varying(50) DEFAULT 'pending'::character varying NOT NULL,
+    status agents.deployment_status DEFAULT 'pending'::agents.deployment_status NOT NULL,
     build_logs text,
     deployment_summary text,
     started_at timestamp with time zone DEFAULT now() NOT NULL,
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT deployments_check CHECK (((completed_at IS NOT NULL) = ((status)::text = ANY ((ARRAY['success'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])))),
-    CONSTRAINT deployments_status_check CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'deploying'::character varying, 'success'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])))
+    CONSTRAINT deployments_check CHECK (((completed_at IS NOT NULL) = (status = ANY (ARRAY['success'::agents.deployment_status, 'failed'::agents.deployment_status, 'cancelled'::agents.deployment_status]))))
 );
 
 
@@ -646,21 +726,21 @@ ALTER TABLE ONLY agents.agents
 -- Name: deployments_one_open_per_agent; Type: INDEX; Schema: agents; Owner: -
 --
 
-CREATE UNIQUE INDEX deployments_one_open_per_agent ON agents.deployments USING btree (agent_id) WHERE ((status)::text = ANY ((ARRAY['pending'::character varying, 'deploying'::character varying])::text[]));
+CREATE UNIQUE INDEX deployments_one_open_per_agent ON agents.deployments USING btree (agent_id) WHERE (status = ANY (ARRAY['pending'::agents.deployment_status, 'deploying'::agents.deployment_status]));
 
 
 --
 -- Name: idx_agents_active_category; Type: INDEX; Schema: agents; Owner: -
 --
 
-CREATE INDEX idx_agents_active_category ON agents.agents USING btree (category, created_at DESC) WHERE (((status)::text = 'active'::text) AND ((runtime_status)::text = 'active'::text));
+CREATE INDEX idx_agents_active_category ON agents.agents USING btree (category, created_at DESC) WHERE ((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status));
 
 
 --
 -- Name: idx_agents_active_tags; Type: INDEX; Schema: agents; Owner: -
 --
 
-CREATE INDEX idx_agents_active_tags ON agents.agents USING gin (tags) WHERE (((status)::text = 'active'::text) AND ((runtime_status)::text = 'active'::text));
+CREATE INDEX idx_agents_active_tags ON agents.agents USING gin (tags) WHERE ((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status));
 
 
 --
@@ -814,7 +894,7 @@ ALTER TABLE ONLY agents.payments
 -- Name: agents Anyone can view active agents; Type: POLICY; Schema: agents; Owner: -
 --
 
-CREATE POLICY "Anyone can view active agents" ON agents.agents FOR SELECT TO anon USING ((((status)::text = 'active'::text) AND ((runtime_status)::text = 'active'::text)));
+CREATE POLICY "Anyone can view active agents" ON agents.agents FOR SELECT TO anon USING (((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status)));
 
 
 --
@@ -839,7 +919,7 @@ CREATE POLICY "Users can delete own agents" ON agents.agents FOR DELETE TO authe
 
 CREATE POLICY "Users can insert deployments for own agents" ON agents.deployments FOR INSERT TO authenticated WITH CHECK ((EXISTS ( SELECT 1
    FROM agents.agents a
-  WHERE ((a.id = deployments.agent_id) AND (a.user_id = ( SELECT auth.uid() AS uid)) AND ((a.status)::text <> 'deleted'::text)))));
+  WHERE ((a.id = deployments.agent_id) AND (a.user_id = ( SELECT auth.uid() AS uid)) AND (a.status <> 'deleted'::agents.agent_status)))));
 
 
 --
@@ -860,7 +940,7 @@ CREATE POLICY "Users can update own agents" ON agents.agents FOR UPDATE TO authe
 -- Name: agents Users can view own agents and active agents; Type: POLICY; Schema: agents; Owner: -
 --
 
-CREATE POLICY "Users can view own agents and active agents" ON agents.agents FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (((status)::text = 'active'::text) AND ((runtime_status)::text = 'active'::text))));
+CREATE POLICY "Users can view own agents and active agents" ON agents.agents FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR ((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status))));
 
 
 --

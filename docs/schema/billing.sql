@@ -17,6 +17,63 @@ COMMENT ON SCHEMA billing IS 'Billing domain: clusters, usage metering, prepaid 
 
 
 --
+-- Name: cluster_status; Type: TYPE; Schema: billing; Owner: -
+--
+
+CREATE TYPE billing.cluster_status AS ENUM (
+    'active',
+    'draining',
+    'inactive'
+);
+
+
+--
+-- Name: TYPE cluster_status; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TYPE billing.cluster_status IS 'A Hopsworks cluster takes new users only when active; draining keeps its users, inactive serves none.';
+
+
+--
+-- Name: credit_entry_kind; Type: TYPE; Schema: billing; Owner: -
+--
+
+CREATE TYPE billing.credit_entry_kind AS ENUM (
+    'adjustment',
+    'purchase',
+    'refund',
+    'usage'
+);
+
+
+--
+-- Name: TYPE credit_entry_kind; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TYPE billing.credit_entry_kind IS 'Kind of a credit ledger entry: purchase (> 0), usage (< 0), refund, adjustment.';
+
+
+--
+-- Name: invoice_status; Type: TYPE; Schema: billing; Owner: -
+--
+
+CREATE TYPE billing.invoice_status AS ENUM (
+    'failed',
+    'paid',
+    'pending',
+    'refunded',
+    'void'
+);
+
+
+--
+-- Name: TYPE invoice_status; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TYPE billing.invoice_status IS 'State of an invoice in billing_history (from Stripe): a paid invoice stays paid.';
+
+
+--
 -- Name: add_credit_entry(uuid, text, bigint, text, text, jsonb, character); Type: FUNCTION; Schema: billing; Owner: -
 --
 
@@ -28,7 +85,7 @@ declare
   entry_id bigint;
 begin
   insert into billing.credit_ledger (user_id, kind, amount_cents, currency, idempotency_key, source, reference)
-  values (target_user, entry_kind, amount, entry_currency, key, entry_source, coalesce(entry_reference, '{}'))
+  values (target_user, entry_kind::billing.credit_entry_kind, amount, entry_currency, key, entry_source, coalesce(entry_reference, '{}'))
   on conflict (idempotency_key) do nothing
   returning id into entry_id;
   if entry_id is null then
@@ -93,7 +150,7 @@ begin
       insert into billing.billing_history as h (user_id, amount, currency, description, stripe_invoice_id, status)
       values (owner, coalesce((obj ->> 'amount_paid')::bigint, (obj ->> 'amount_due')::bigint, 0), upper(coalesce(obj ->> 'currency', 'usd')),
               coalesce(obj ->> 'description', 'Stripe invoice ' || (obj ->> 'number')),
-              obj ->> 'id', case when event_type = 'invoice.paid' then 'paid' else 'failed' end)
+              obj ->> 'id', (case when event_type = 'invoice.paid' then 'paid' else 'failed' end)::billing.invoice_status)
       on conflict (stripe_invoice_id) do update
         set status = case when h.status = 'paid' then 'paid' else excluded.status end,
             amount = excluded.amount;
@@ -263,7 +320,7 @@ declare
   available bigint;
   delta bigint;
   covered bigint := 0;
-  entry_kind text;
+  entry_kind billing.credit_entry_kind;
   entry_amount bigint;
 begin
   if cpu < 0 or gpu < 0 or storage < 0 or calls < 0 then
@@ -345,11 +402,10 @@ CREATE TABLE billing.billing_history (
     currency character(3) DEFAULT 'USD'::bpchar NOT NULL,
     description text,
     stripe_invoice_id text,
-    status text DEFAULT 'pending'::text NOT NULL,
+    status billing.invoice_status DEFAULT 'pending'::billing.invoice_status NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT billing_history_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT billing_history_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'paid'::text, 'failed'::text, 'void'::text, 'refunded'::text])))
+    CONSTRAINT billing_history_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text))
 );
 
 
@@ -367,7 +423,7 @@ COMMENT ON TABLE billing.billing_history IS 'Invoices and payments per user (ups
 CREATE TABLE billing.credit_ledger (
     id bigint NOT NULL,
     user_id uuid NOT NULL,
-    kind text NOT NULL,
+    kind billing.credit_entry_kind NOT NULL,
     amount_cents bigint NOT NULL,
     currency character(3) DEFAULT 'USD'::bpchar NOT NULL,
     idempotency_key text NOT NULL,
@@ -375,10 +431,9 @@ CREATE TABLE billing.credit_ledger (
     reference jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT credit_ledger_amount_cents_check CHECK ((amount_cents <> 0)),
-    CONSTRAINT credit_ledger_check CHECK (((kind <> 'purchase'::text) OR (amount_cents > 0))),
-    CONSTRAINT credit_ledger_check1 CHECK (((kind <> 'usage'::text) OR (amount_cents < 0))),
-    CONSTRAINT credit_ledger_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT credit_ledger_kind_check CHECK ((kind = ANY (ARRAY['purchase'::text, 'usage'::text, 'refund'::text, 'adjustment'::text])))
+    CONSTRAINT credit_ledger_check CHECK (((kind <> 'purchase'::billing.credit_entry_kind) OR (amount_cents > 0))),
+    CONSTRAINT credit_ledger_check1 CHECK (((kind <> 'usage'::billing.credit_entry_kind) OR (amount_cents < 0))),
+    CONSTRAINT credit_ledger_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text))
 );
 
 
@@ -488,13 +543,12 @@ CREATE TABLE billing.hopsworks_clusters (
     api_key text NOT NULL,
     max_users integer DEFAULT 100 NOT NULL,
     current_users integer DEFAULT 0 NOT NULL,
-    status text DEFAULT 'active'::text NOT NULL,
+    status billing.cluster_status DEFAULT 'active'::billing.cluster_status NOT NULL,
     kubeconfig text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     usage_key_sha256 text,
     CONSTRAINT hopsworks_clusters_check CHECK (((current_users >= 0) AND (current_users <= max_users))),
-    CONSTRAINT hopsworks_clusters_max_users_check CHECK ((max_users > 0)),
-    CONSTRAINT hopsworks_clusters_status_check CHECK ((status = ANY (ARRAY['active'::text, 'draining'::text, 'inactive'::text])))
+    CONSTRAINT hopsworks_clusters_max_users_check CHECK ((max_users > 0))
 );
 
 

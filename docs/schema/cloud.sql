@@ -17,6 +17,24 @@ COMMENT ON SCHEMA cloud IS 'Catalog domain: cloud compute and GPU pricing across
 
 
 --
+-- Name: message_role; Type: TYPE; Schema: cloud; Owner: -
+--
+
+CREATE TYPE cloud.message_role AS ENUM (
+    'assistant',
+    'system',
+    'user'
+);
+
+
+--
+-- Name: TYPE message_role; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON TYPE cloud.message_role IS 'Author of a catalog assistant message: users write user; assistant and system come from the catalog function.';
+
+
+--
 -- Name: compare_prices(text, integer, integer, numeric, character, integer); Type: FUNCTION; Schema: cloud; Owner: -
 --
 
@@ -984,11 +1002,10 @@ COMMENT ON VIEW cloud.instances_with_country IS 'One row per (instance, region w
 CREATE TABLE cloud.messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     conversation_id uuid NOT NULL,
-    role text NOT NULL,
+    role cloud.message_role NOT NULL,
     content text NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text, 'system'::text])))
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 
@@ -1490,7 +1507,7 @@ ALTER TABLE ONLY cloud.regions
 -- Name: messages assistant: users add their own messages; Type: POLICY; Schema: cloud; Owner: -
 --
 
-CREATE POLICY "assistant: users add their own messages" ON cloud.messages FOR INSERT TO authenticated WITH CHECK (((role = 'user'::text) AND (EXISTS ( SELECT 1
+CREATE POLICY "assistant: users add their own messages" ON cloud.messages FOR INSERT TO authenticated WITH CHECK (((role = 'user'::cloud.message_role) AND (EXISTS ( SELECT 1
    FROM cloud.conversations c
   WHERE ((c.id = messages.conversation_id) AND (c.user_id = ( SELECT auth.uid() AS uid)))))));
 

@@ -1384,7 +1384,7 @@ begin
   end if;
   ip := btrim(split_part(coalesce(headers ->> 'x-forwarded-for', headers ->> 'x-real-ip', ''), ',', 1));
   insert into studio.audit_logs (user_id, action, resource_type, resource_id, details, ip_address, user_agent)
-  values (owner, audit_action, audit_resource, audit_resource_id,
+  values (owner, audit_action::studio.audit_action, audit_resource::studio.audit_resource_type, audit_resource_id,
           coalesce(audit_details, '{}'::jsonb) || jsonb_build_object('actor', auth.uid(), 'role', coalesce(auth.role(), session_user)),
           case when ip <> '' and private.text_parses_as(ip, 'inet') then ip::inet end,
           left(headers ->> 'user-agent', 1000));

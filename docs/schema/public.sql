@@ -17,6 +17,24 @@ COMMENT ON SCHEMA public IS 'standard public schema';
 
 
 --
+-- Name: profile_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.profile_status AS ENUM (
+    'active',
+    'deleted',
+    'suspended'
+);
+
+
+--
+-- Name: TYPE profile_status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TYPE public.profile_status IS 'Account state: active, suspended (no access), deleted. Set by the service role only.';
+
+
+--
 -- Name: get_stale_content(text, interval); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -59,15 +77,14 @@ CREATE TABLE public.profiles (
     email text,
     display_name text,
     is_admin boolean DEFAULT false NOT NULL,
-    status text DEFAULT 'active'::text NOT NULL,
+    status public.profile_status DEFAULT 'active'::public.profile_status NOT NULL,
     last_login_at timestamp with time zone,
     login_count integer DEFAULT 0 NOT NULL,
     external_id text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT profiles_display_name_check CHECK ((char_length(display_name) <= 200)),
-    CONSTRAINT profiles_login_count_check CHECK ((login_count >= 0)),
-    CONSTRAINT profiles_status_check CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text, 'deleted'::text])))
+    CONSTRAINT profiles_login_count_check CHECK ((login_count >= 0))
 );
 
 

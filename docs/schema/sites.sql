@@ -17,6 +17,301 @@ COMMENT ON SCHEMA sites IS 'Sites domain: website crawling, embeddings, RAG chat
 
 
 --
+-- Name: business_plan; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.business_plan AS ENUM (
+    'enterprise',
+    'free',
+    'pro'
+);
+
+
+--
+-- Name: TYPE business_plan; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.business_plan IS 'Plan of a business (its usage limits).';
+
+
+--
+-- Name: domain_pattern_type; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.domain_pattern_type AS ENUM (
+    'platform',
+    'robots',
+    'sitemap'
+);
+
+
+--
+-- Name: TYPE domain_pattern_type; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.domain_pattern_type IS 'What a domain pattern records: the detected platform, the robots.txt rules, the sitemaps.';
+
+
+--
+-- Name: extract_type; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.extract_type AS ENUM (
+    'article',
+    'breadcrumb',
+    'contact',
+    'faq',
+    'organization',
+    'other',
+    'product'
+);
+
+
+--
+-- Name: TYPE extract_type; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.extract_type IS 'Kind of structured data extracted from a page.';
+
+
+--
+-- Name: message_role; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.message_role AS ENUM (
+    'assistant',
+    'system',
+    'user'
+);
+
+
+--
+-- Name: TYPE message_role; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.message_role IS 'Author of a chat widget message.';
+
+
+--
+-- Name: privacy_regulation; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.privacy_regulation AS ENUM (
+    'ccpa',
+    'gdpr'
+);
+
+
+--
+-- Name: TYPE privacy_regulation; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.privacy_regulation IS 'Regulation a privacy request is made under (GDPR: 30 days; CCPA: 45 days).';
+
+
+--
+-- Name: privacy_request_status; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.privacy_request_status AS ENUM (
+    'completed',
+    'pending_verification',
+    'processing',
+    'rejected',
+    'verified'
+);
+
+
+--
+-- Name: TYPE privacy_request_status; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.privacy_request_status IS 'pending_verification -> verified -> processing -> completed, or rejected.';
+
+
+--
+-- Name: privacy_request_type; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.privacy_request_type AS ENUM (
+    'access',
+    'delete',
+    'rectify'
+);
+
+
+--
+-- Name: TYPE privacy_request_type; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.privacy_request_type IS 'GDPR/CCPA request kind: access (export), delete (erase), rectify.';
+
+
+--
+-- Name: refresh_job_status; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.refresh_job_status AS ENUM (
+    'cancelled',
+    'completed',
+    'failed',
+    'pending',
+    'running'
+);
+
+
+--
+-- Name: TYPE refresh_job_status; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.refresh_job_status IS 'pending -> running -> completed | failed | cancelled; one pending or running job per domain.';
+
+
+--
+-- Name: refresh_job_type; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.refresh_job_type AS ENUM (
+    'crawl',
+    'refresh'
+);
+
+
+--
+-- Name: TYPE refresh_job_type; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.refresh_job_type IS 'A full crawl of a domain, or a refresh of known pages.';
+
+
+--
+-- Name: scrape_frequency; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.scrape_frequency AS ENUM (
+    'daily',
+    'monthly',
+    'weekly'
+);
+
+
+--
+-- Name: TYPE scrape_frequency; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.scrape_frequency IS 'How often a domain is re-crawled.';
+
+
+--
+-- Name: scraped_page_status; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.scraped_page_status AS ENUM (
+    'failed',
+    'pending',
+    'scraped',
+    'skipped'
+);
+
+
+--
+-- Name: TYPE scraped_page_status; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.scraped_page_status IS 'Outcome of crawling a page.';
+
+
+--
+-- Name: site_platform; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.site_platform AS ENUM (
+    'generic',
+    'shopify',
+    'woocommerce',
+    'wordpress'
+);
+
+
+--
+-- Name: TYPE site_platform; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.site_platform IS 'Platform detected for a site.';
+
+
+--
+-- Name: training_data_status; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.training_data_status AS ENUM (
+    'approved',
+    'pending',
+    'rejected'
+);
+
+
+--
+-- Name: TYPE training_data_status; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.training_data_status IS 'Review state of a training entry; only approved entries are used.';
+
+
+--
+-- Name: training_data_type; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.training_data_type AS ENUM (
+    'correction',
+    'instruction',
+    'qa',
+    'snippet'
+);
+
+
+--
+-- Name: TYPE training_data_type; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.training_data_type IS 'Kind of a training entry for the chat.';
+
+
+--
+-- Name: verification_method; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.verification_method AS ENUM (
+    'email_code',
+    'order_number'
+);
+
+
+--
+-- Name: TYPE verification_method; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.verification_method IS 'How a visitor proves who they are.';
+
+
+--
+-- Name: verification_purpose; Type: TYPE; Schema: sites; Owner: -
+--
+
+CREATE TYPE sites.verification_purpose AS ENUM (
+    'order_access',
+    'privacy_request'
+);
+
+
+--
+-- Name: TYPE verification_purpose; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TYPE sites.verification_purpose IS 'What a visitor verification unlocks.';
+
+
+--
 -- Name: chat_usage_check(uuid); Type: FUNCTION; Schema: sites; Owner: -
 --
 
@@ -148,7 +443,7 @@ begin
   if final_status not in ('failed', 'cancelled') then
     raise exception 'end_crawl ends a job as failed or cancelled' using errcode = '22023';
   end if;
-  update sites.content_refresh_jobs set status = final_status, completed_at = now(), lease_until = null, error_message = message
+  update sites.content_refresh_jobs set status = final_status::sites.refresh_job_status, completed_at = now(), lease_until = null, error_message = message
   where id = job and status in ('pending', 'running');
   if not found then
     return (select status from sites.content_refresh_jobs where id = job);
@@ -283,17 +578,15 @@ COMMENT ON FUNCTION sites.hit_chat_rate_limit(config uuid, buckets text[], max_p
 CREATE TABLE sites.content_refresh_jobs (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     domain_id uuid NOT NULL,
-    job_type text NOT NULL,
-    status text DEFAULT 'pending'::text NOT NULL,
+    job_type sites.refresh_job_type NOT NULL,
+    status sites.refresh_job_status DEFAULT 'pending'::sites.refresh_job_status NOT NULL,
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     error_message text,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     lease_until timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT content_refresh_jobs_job_type_check CHECK ((job_type = ANY (ARRAY['crawl'::text, 'refresh'::text]))),
-    CONSTRAINT content_refresh_jobs_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'completed'::text, 'failed'::text, 'cancelled'::text])))
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 
@@ -556,7 +849,7 @@ begin
 
       delete from sites.structured_extractions where domain_id = j.domain_id and url = page_url;
       insert into sites.structured_extractions (domain_id, url, extract_type, extracted_data, schema_used, confidence_score, extracted_at)
-      select j.domain_id, page_url, s ->> 'type', s -> 'data', jsonb_build_object('source', s ->> 'source', 'type', s ->> 'schemaType'),
+      select j.domain_id, page_url, (s ->> 'type')::sites.extract_type, s -> 'data', jsonb_build_object('source', s ->> 'source', 'type', s ->> 'schemaType'),
              (s ->> 'confidence')::double precision, now()
       from jsonb_array_elements(coalesce(result -> 'structured', '[]')) s;
 
@@ -578,7 +871,7 @@ begin
 
       if coalesce((result -> 'platform' ->> 'platform'), 'generic') <> 'generic' then
         insert into sites.domain_patterns as dp (domain_id, pattern_type, platform, pattern, confidence, sample_count)
-        values (j.domain_id, 'platform', result -> 'platform' ->> 'platform', jsonb_build_object('evidence', result -> 'platform' -> 'evidence'),
+        values (j.domain_id, 'platform', (result -> 'platform' ->> 'platform')::sites.site_platform, jsonb_build_object('evidence', result -> 'platform' -> 'evidence'),
                 (result -> 'platform' ->> 'confidence')::double precision, 1)
         on conflict (domain_id, pattern_type) do update set
           platform = case when excluded.confidence >= dp.confidence then excluded.platform else dp.platform end,
@@ -986,11 +1279,10 @@ CREATE TABLE sites.businesses (
     owner_user_id uuid DEFAULT auth.uid() NOT NULL,
     name text NOT NULL,
     slug text NOT NULL,
-    plan text DEFAULT 'free'::text NOT NULL,
+    plan sites.business_plan DEFAULT 'free'::sites.business_plan NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT businesses_name_check CHECK ((length(btrim(name)) > 0)),
-    CONSTRAINT businesses_plan_check CHECK ((plan = ANY (ARRAY['free'::text, 'pro'::text, 'enterprise'::text]))),
     CONSTRAINT businesses_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text))
 );
 
@@ -1048,11 +1340,10 @@ COMMENT ON COLUMN sites.conversations.visitor_email IS 'Lowercased email, once t
 CREATE TABLE sites.messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     conversation_id uuid NOT NULL,
-    role text NOT NULL,
+    role sites.message_role NOT NULL,
     content text NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text, 'system'::text])))
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 
@@ -1274,8 +1565,8 @@ CREATE TABLE sites.customer_verifications (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     domain_id uuid NOT NULL,
     email text NOT NULL,
-    purpose text NOT NULL,
-    method text NOT NULL,
+    purpose sites.verification_purpose NOT NULL,
+    method sites.verification_method NOT NULL,
     code_hash text,
     order_number text,
     session_id text,
@@ -1285,9 +1576,7 @@ CREATE TABLE sites.customer_verifications (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT customer_verifications_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT customer_verifications_code_hash_check CHECK ((code_hash ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT customer_verifications_email_check CHECK ((email = lower(email))),
-    CONSTRAINT customer_verifications_method_check CHECK ((method = ANY (ARRAY['email_code'::text, 'order_number'::text]))),
-    CONSTRAINT customer_verifications_purpose_check CHECK ((purpose = ANY (ARRAY['order_access'::text, 'privacy_request'::text])))
+    CONSTRAINT customer_verifications_email_check CHECK ((email = lower(email)))
 );
 
 
@@ -1335,16 +1624,14 @@ COMMENT ON TABLE sites.customers IS 'Customer (site owner) records, linked to th
 CREATE TABLE sites.domain_patterns (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     domain_id uuid NOT NULL,
-    pattern_type text NOT NULL,
-    platform text,
+    pattern_type sites.domain_pattern_type NOT NULL,
+    platform sites.site_platform,
     pattern jsonb DEFAULT '{}'::jsonb NOT NULL,
     confidence double precision DEFAULT 0 NOT NULL,
     sample_count integer DEFAULT 0 NOT NULL,
     learned_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT domain_patterns_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision))),
-    CONSTRAINT domain_patterns_pattern_type_check CHECK ((pattern_type = ANY (ARRAY['platform'::text, 'robots'::text, 'sitemap'::text]))),
-    CONSTRAINT domain_patterns_platform_check CHECK ((platform = ANY (ARRAY['woocommerce'::text, 'shopify'::text, 'wordpress'::text, 'generic'::text])))
+    CONSTRAINT domain_patterns_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision)))
 );
 
 
@@ -1368,12 +1655,11 @@ CREATE TABLE sites.domains (
     description text,
     last_scraped_at timestamp with time zone,
     last_content_refresh timestamp with time zone,
-    scrape_frequency text DEFAULT 'weekly'::text NOT NULL,
+    scrape_frequency sites.scrape_frequency DEFAULT 'weekly'::sites.scrape_frequency NOT NULL,
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
-    CONSTRAINT domains_scrape_frequency_check CHECK ((scrape_frequency = ANY (ARRAY['daily'::text, 'weekly'::text, 'monthly'::text])))
+    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text))
 );
 
 
@@ -1476,9 +1762,9 @@ CREATE TABLE sites.privacy_requests (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     domain_id uuid NOT NULL,
     email text NOT NULL,
-    request_type text NOT NULL,
-    regulation text DEFAULT 'gdpr'::text NOT NULL,
-    status text DEFAULT 'pending_verification'::text NOT NULL,
+    request_type sites.privacy_request_type NOT NULL,
+    regulation sites.privacy_regulation DEFAULT 'gdpr'::sites.privacy_regulation NOT NULL,
+    status sites.privacy_request_status DEFAULT 'pending_verification'::sites.privacy_request_status NOT NULL,
     verification_id uuid,
     details jsonb DEFAULT '{}'::jsonb NOT NULL,
     result jsonb,
@@ -1487,10 +1773,7 @@ CREATE TABLE sites.privacy_requests (
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT privacy_requests_email_check CHECK ((email = lower(email))),
-    CONSTRAINT privacy_requests_regulation_check CHECK ((regulation = ANY (ARRAY['gdpr'::text, 'ccpa'::text]))),
-    CONSTRAINT privacy_requests_request_type_check CHECK ((request_type = ANY (ARRAY['access'::text, 'delete'::text, 'rectify'::text]))),
-    CONSTRAINT privacy_requests_status_check CHECK ((status = ANY (ARRAY['pending_verification'::text, 'verified'::text, 'processing'::text, 'completed'::text, 'rejected'::text])))
+    CONSTRAINT privacy_requests_email_check CHECK ((email = lower(email)))
 );
 
 
@@ -1513,12 +1796,11 @@ CREATE TABLE sites.scraped_pages (
     content text,
     html text,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    status text DEFAULT 'pending'::text NOT NULL,
+    status sites.scraped_page_status DEFAULT 'pending'::sites.scraped_page_status NOT NULL,
     error_message text,
     scraped_at timestamp with time zone,
     last_modified timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT scraped_pages_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'scraped'::text, 'failed'::text, 'skipped'::text])))
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 
@@ -1558,14 +1840,13 @@ CREATE TABLE sites.structured_extractions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     domain_id uuid NOT NULL,
     url text NOT NULL,
-    extract_type text NOT NULL,
+    extract_type sites.extract_type NOT NULL,
     extracted_data jsonb NOT NULL,
     schema_used jsonb,
     confidence_score double precision,
     extracted_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT structured_extractions_confidence_score_check CHECK (((confidence_score >= (0)::double precision) AND (confidence_score <= (1)::double precision))),
-    CONSTRAINT structured_extractions_extract_type_check CHECK ((extract_type = ANY (ARRAY['faq'::text, 'product'::text, 'organization'::text, 'contact'::text, 'article'::text, 'breadcrumb'::text, 'other'::text])))
+    CONSTRAINT structured_extractions_confidence_score_check CHECK (((confidence_score >= (0)::double precision) AND (confidence_score <= (1)::double precision)))
 );
 
 
@@ -1591,15 +1872,13 @@ CREATE TABLE sites.training_data (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid DEFAULT auth.uid() NOT NULL,
     domain_id uuid NOT NULL,
-    type text NOT NULL,
+    type sites.training_data_type NOT NULL,
     input_text text NOT NULL,
     output_text text NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    status text DEFAULT 'pending'::text NOT NULL,
+    status sites.training_data_status DEFAULT 'pending'::sites.training_data_status NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT training_data_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text]))),
-    CONSTRAINT training_data_type_check CHECK ((type = ANY (ARRAY['qa'::text, 'instruction'::text, 'correction'::text, 'snippet'::text])))
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 
@@ -1955,7 +2234,7 @@ CREATE INDEX content_refresh_jobs_domain_idx ON sites.content_refresh_jobs USING
 -- Name: content_refresh_jobs_one_open; Type: INDEX; Schema: sites; Owner: -
 --
 
-CREATE UNIQUE INDEX content_refresh_jobs_one_open ON sites.content_refresh_jobs USING btree (domain_id) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]));
+CREATE UNIQUE INDEX content_refresh_jobs_one_open ON sites.content_refresh_jobs USING btree (domain_id) WHERE (status = ANY (ARRAY['pending'::sites.refresh_job_status, 'running'::sites.refresh_job_status]));
 
 
 --
@@ -2095,7 +2374,7 @@ CREATE INDEX idx_page_embeddings_vector ON sites.page_embeddings USING hnsw (emb
 -- Name: idx_scraped_pages_active; Type: INDEX; Schema: sites; Owner: -
 --
 
-CREATE INDEX idx_scraped_pages_active ON sites.scraped_pages USING btree (domain_id, scraped_at DESC) WHERE (status = 'scraped'::text);
+CREATE INDEX idx_scraped_pages_active ON sites.scraped_pages USING btree (domain_id, scraped_at DESC) WHERE (status = 'scraped'::sites.scraped_page_status);
 
 
 --

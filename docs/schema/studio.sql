@@ -17,6 +17,98 @@ COMMENT ON SCHEMA studio IS 'Studio domain: AI architecture-design projects, gra
 
 
 --
+-- Name: audit_action; Type: TYPE; Schema: studio; Owner: -
+--
+
+CREATE TYPE studio.audit_action AS ENUM (
+    'create',
+    'delete',
+    'tier_change',
+    'update'
+);
+
+
+--
+-- Name: TYPE audit_action; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TYPE studio.audit_action IS 'What an audit entry records.';
+
+
+--
+-- Name: audit_resource_type; Type: TYPE; Schema: studio; Owner: -
+--
+
+CREATE TYPE studio.audit_resource_type AS ENUM (
+    'api_key',
+    'graph',
+    'project',
+    'subscription_tier'
+);
+
+
+--
+-- Name: TYPE audit_resource_type; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TYPE studio.audit_resource_type IS 'Kind of resource an audit entry is about.';
+
+
+--
+-- Name: context_type; Type: TYPE; Schema: studio; Owner: -
+--
+
+CREATE TYPE studio.context_type AS ENUM (
+    'json',
+    'text',
+    'yaml'
+);
+
+
+--
+-- Name: TYPE context_type; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TYPE studio.context_type IS 'Format of a context''s content; json content must parse.';
+
+
+--
+-- Name: message_role; Type: TYPE; Schema: studio; Owner: -
+--
+
+CREATE TYPE studio.message_role AS ENUM (
+    'assistant',
+    'system',
+    'user'
+);
+
+
+--
+-- Name: TYPE message_role; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TYPE studio.message_role IS 'Author of a chat message: users write user; assistant and system come from the studio function.';
+
+
+--
+-- Name: project_status; Type: TYPE; Schema: studio; Owner: -
+--
+
+CREATE TYPE studio.project_status AS ENUM (
+    'active',
+    'archived',
+    'draft'
+);
+
+
+--
+-- Name: TYPE project_status; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TYPE studio.project_status IS 'State of a project.';
+
+
+--
 -- Name: clone_template(uuid, text); Type: FUNCTION; Schema: studio; Owner: -
 --
 
@@ -523,16 +615,14 @@ COMMENT ON COLUMN studio.api_keys.last_used_at IS 'Last use by /studio/generate.
 CREATE TABLE studio.audit_logs (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
-    action text NOT NULL,
-    resource_type text NOT NULL,
+    action studio.audit_action NOT NULL,
+    resource_type studio.audit_resource_type NOT NULL,
     resource_id text NOT NULL,
     details jsonb DEFAULT '{}'::jsonb NOT NULL,
     ip_address inet,
     user_agent text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT audit_logs_action_check CHECK ((action = ANY (ARRAY['create'::text, 'update'::text, 'delete'::text, 'tier_change'::text]))),
-    CONSTRAINT audit_logs_details_check CHECK ((jsonb_typeof(details) = 'object'::text)),
-    CONSTRAINT audit_logs_resource_type_check CHECK ((resource_type = ANY (ARRAY['project'::text, 'graph'::text, 'api_key'::text, 'subscription_tier'::text])))
+    CONSTRAINT audit_logs_details_check CHECK ((jsonb_typeof(details) = 'object'::text))
 );
 
 
@@ -605,17 +695,16 @@ CREATE TABLE studio.contexts (
     name text NOT NULL,
     description text,
     content text DEFAULT ''::text NOT NULL,
-    type text DEFAULT 'text'::text NOT NULL,
+    type studio.context_type DEFAULT 'text'::studio.context_type NOT NULL,
     tags text[] DEFAULT '{}'::text[] NOT NULL,
     is_public boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT contexts_content_check CHECK ((char_length(content) <= 500000)),
     CONSTRAINT contexts_description_check CHECK ((char_length(description) <= 10000)),
-    CONSTRAINT contexts_json_parses CHECK (((type <> 'json'::text) OR private.text_parses_as(content, 'jsonb'::regtype))),
+    CONSTRAINT contexts_json_parses CHECK (((type <> 'json'::studio.context_type) OR private.text_parses_as(content, 'jsonb'::regtype))),
     CONSTRAINT contexts_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200))),
-    CONSTRAINT contexts_tags_check CHECK ((cardinality(tags) <= 50)),
-    CONSTRAINT contexts_type_check CHECK ((type = ANY (ARRAY['text'::text, 'json'::text, 'yaml'::text])))
+    CONSTRAINT contexts_tags_check CHECK ((cardinality(tags) <= 50))
 );
 
 
@@ -710,14 +799,13 @@ COMMENT ON VIEW studio.graph_documents IS 'The seed''s graphs with nodes and edg
 CREATE TABLE studio.messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     chat_id uuid NOT NULL,
-    role text NOT NULL,
+    role studio.message_role NOT NULL,
     content text NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     tokens integer,
     created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT messages_content_check CHECK ((char_length(content) <= 200000)),
     CONSTRAINT messages_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text, 'system'::text]))),
     CONSTRAINT messages_tokens_check CHECK ((tokens >= 0))
 );
 
@@ -816,7 +904,7 @@ CREATE TABLE studio.projects (
     user_id uuid DEFAULT auth.uid() NOT NULL,
     name text NOT NULL,
     description text,
-    status text DEFAULT 'draft'::text NOT NULL,
+    status studio.project_status DEFAULT 'draft'::studio.project_status NOT NULL,
     settings jsonb DEFAULT '{}'::jsonb NOT NULL,
     is_public boolean DEFAULT false NOT NULL,
     version integer DEFAULT 1 NOT NULL,
@@ -825,7 +913,6 @@ CREATE TABLE studio.projects (
     CONSTRAINT projects_description_check CHECK ((char_length(description) <= 10000)),
     CONSTRAINT projects_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200))),
     CONSTRAINT projects_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text)),
-    CONSTRAINT projects_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'active'::text, 'archived'::text]))),
     CONSTRAINT projects_version_check CHECK ((version > 0))
 );
 
@@ -1020,7 +1107,7 @@ CREATE VIEW studio.users WITH (security_invoker='true') AS
     p.created_at,
     GREATEST(p.updated_at, s.updated_at, c.updated_at) AS updated_at,
     p.last_login_at AS last_sign_in_at,
-    (COALESCE(s.is_active, true) AND (p.status = 'active'::text)) AS is_active
+    (COALESCE(s.is_active, true) AND (p.status = 'active'::public.profile_status)) AS is_active
    FROM ((public.profiles p
      LEFT JOIN billing.customers c ON ((c.user_id = p.id)))
      LEFT JOIN studio.user_settings s ON ((s.user_id = p.id)));
@@ -1846,7 +1933,7 @@ ALTER TABLE studio.messages ENABLE ROW LEVEL SECURITY;
 -- Name: messages messages: users add their own prompts; Type: POLICY; Schema: studio; Owner: -
 --
 
-CREATE POLICY "messages: users add their own prompts" ON studio.messages FOR INSERT TO authenticated WITH CHECK (((role = 'user'::text) AND private.studio_owns_chat(chat_id)));
+CREATE POLICY "messages: users add their own prompts" ON studio.messages FOR INSERT TO authenticated WITH CHECK (((role = 'user'::studio.message_role) AND private.studio_owns_chat(chat_id)));
 
 
 --

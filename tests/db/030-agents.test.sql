@@ -37,7 +37,7 @@ select throws_ok($$insert into agents.agents (name, subdomain, repo_owner, repo_
 select throws_ok($$insert into agents.agents (name, subdomain, repo_owner, repo_name, github_url, price_microalgo) values ('x', 'neg', 'ann', 'neg', 'https://github.com/ann/neg', -1)$$,
   '23514', null, 'a negative price is refused');
 select throws_ok($$insert into agents.agents (name, subdomain, repo_owner, repo_name, github_url, category) values ('x', 'cat', 'ann', 'cat', 'https://github.com/ann/cat', 'Gambling')$$,
-  '23514', null, 'an undocumented category is refused');
+  '22P02', null, 'an undocumented category is refused (not a value of agents.agent_category)');
 select throws_ok($$insert into agents.agents (name, subdomain, repo_owner, repo_name, github_url) values ('x', 'ann-summarizer', 'ann', 'other', 'https://github.com/ann/other')$$,
   '23505', null, 'subdomains are unique');
 select throws_ok($$insert into agents.agents (name, subdomain, repo_owner, repo_name, github_url) values ('x', 'again', 'ann', 'summarizer', 'https://github.com/ann/summarizer')$$,

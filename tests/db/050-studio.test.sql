@@ -325,7 +325,7 @@ delete from studio.api_keys;
 select set_config('request.headers', '', true);
 select results_eq($$select action, resource_type, details #>> '{changed,description,to}', host(ip_address), user_agent, details ->> 'actor'
                     from studio.audit_logs where resource_type = 'project' and action = 'update' and details ? 'changed' and details -> 'changed' ? 'description'$$,
-  $$values ('update', 'project', 'new description', '203.0.113.9', 'studio-pgtap/1.0', auth.uid()::text)$$,
+  $$values ('update'::studio.audit_action, 'project'::studio.audit_resource_type, 'new description', '203.0.113.9', 'studio-pgtap/1.0', auth.uid()::text)$$,
   'a project update is logged with the changed column, the client IP, the user agent and the actor');
 select is((select count(*)::int from studio.audit_logs where action = 'delete' and resource_type = 'project' and ip_address = '203.0.113.9'), 1,
   'a project deletion is logged');
@@ -334,7 +334,7 @@ select is((select count(*)::int from studio.audit_logs where resource_type = 'gr
 select ok((select count(*) from studio.audit_logs where resource_type = 'graph' and action = 'update' and details #> '{changed,version}' is not null) >= 3,
   'graph saves are logged as updates with the version change');
 select results_eq($$select action from studio.audit_logs where resource_type = 'api_key' order by action$$,
-  $$values ('create'), ('delete'), ('update'), ('update')$$, 'api key create, updates and delete are logged');
+  $$values ('create'::studio.audit_action), ('delete'), ('update'), ('update')$$, 'api key create, updates and delete are logged');
 select is((select count(*)::int from studio.audit_logs where details::text like '%A256GCM%' or details::text like '%Y3Q=%'), 0,
   'no audit row carries the sealed key');
 select is((select count(*)::int from studio.audit_logs where user_id <> auth.uid()), 0, 'ann reads only her own audit rows');
