@@ -1,5 +1,5 @@
 // The functions' direct database client (postgres.js over SUPABASE_DB_URL, which the hosted
-// runtime and the local gateway both provide). Use it for one RPC or one transaction per request;
+// runtime and the local gateway both provide; unset: 503 database_not_configured). Use it for one RPC or one transaction per request;
 // data that users read goes through RLS via supabase-js instead.
 import postgres from 'postgres'
 import { requireEnv } from './env.ts'
@@ -8,7 +8,7 @@ let client: postgres.Sql | undefined
 let clientUrl: string | undefined
 
 export function db(): postgres.Sql {
-  const url = requireEnv('SUPABASE_DB_URL')
+  const url = requireEnv('SUPABASE_DB_URL', 'database_not_configured')
   if (!client || clientUrl !== url) {
     client = postgres(url, {
       max: 5,

@@ -1,8 +1,9 @@
 // Sealing of stored credentials (provider API tokens, store keys, BYOK keys): AES-256-GCM with a
 // 32-byte key from CREDENTIALS_ENCRYPTION_KEY (base64). Stored as {alg, iv, ct} so the database can
 // refuse plaintext with a CHECK; only functions holding the key can open it. Web Crypto, so it runs
-// under Deno and Node alike.
-import { requireEnv } from './env.ts'
+// under Deno and Node alike. Unset or not 32 bytes of base64: 503 credentials_key_not_configured
+// (nothing is sealed, opened or sent on).
+import { notConfigured, requireEnv } from './env.ts'
 
 export interface SealedSecret {
   alg: 'A256GCM'
@@ -15,9 +16,17 @@ const b64 = {
   decode: (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)),
 }
 
+const KEY_CODE = 'credentials_key_not_configured'
+
 async function key(): Promise<CryptoKey> {
-  const raw = b64.decode(requireEnv('CREDENTIALS_ENCRYPTION_KEY'))
-  if (raw.length !== 32) throw new Error('CREDENTIALS_ENCRYPTION_KEY must be 32 bytes, base64-encoded')
+  const encoded = requireEnv('CREDENTIALS_ENCRYPTION_KEY', KEY_CODE)
+  let raw: Uint8Array<ArrayBuffer>
+  try {
+    raw = b64.decode(encoded)
+  } catch {
+    raw = new Uint8Array()
+  }
+  if (raw.length !== 32) throw notConfigured(KEY_CODE, 'CREDENTIALS_ENCRYPTION_KEY must be 32 bytes, base64-encoded')
   return await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
 }
 

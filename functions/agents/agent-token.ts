@@ -1,13 +1,14 @@
 // The agent token: the credential the platform presents to an agent runtime, and the runtime to
 // the platform. It is derived, never stored: HMAC-SHA256(AGENT_TOKEN_SECRET, agent id + a per-agent
 // salt). The database keeps the salt and the token's SHA-256 (agents.agent_token), so neither a
-// database dump nor the secret alone yields a token; rotating means a new salt.
+// database dump nor the secret alone yields a token; rotating means a new salt. Without the secret:
+// 503 agent_tokens_not_configured (no token issued, no call sold).
 import { db } from '../_shared/db.ts'
 import { requireEnv } from '../_shared/env.ts'
 import { sha256Hex, toHex } from '../_shared/hash.ts'
 
 async function deriveToken(agentId: string, salt: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(requireEnv('AGENT_TOKEN_SECRET')),
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(requireEnv('AGENT_TOKEN_SECRET', 'agent_tokens_not_configured')),
     { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
   return toHex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`agent-token:${agentId}:${salt}`)))
 }

@@ -13,7 +13,7 @@ import { agentIdForToken, issueAgentToken } from './agent-token.ts'
 import { findAgent, requireCallable } from './agents.ts'
 import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
 import { acceptPayment, challenge } from './payments.ts'
-import { forwardCall, requireAgentToken } from './runtime.ts'
+import { forwardCall, requireAgentToken, requireCallConfig } from './runtime.ts'
 import { RuntimeStatus } from './schemas.ts'
 import { paymentResponseHeader } from './x402.ts'
 
@@ -52,6 +52,7 @@ async function callingUser(authorization: string | undefined): Promise<string | 
 app.post('/:ref/invoke', async (c) => {
   const agent = await findAgent(c.req.param('ref'))
   requireCallable(agent)
+  requireCallConfig(agent)
   const agentToken = await requireAgentToken(agent)
   const user = await callingUser(c.req.header('authorization'))
   const header = c.req.header('x-payment')

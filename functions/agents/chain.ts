@@ -22,9 +22,12 @@ function algodMessage(error: unknown): string {
   return body?.message ?? (error as Error).message
 }
 
+// Each client is made before its try: a missing or bad setting is a 503 (see network.ts), not an
+// unreachable service.
 export async function currentRound(): Promise<bigint> {
+  const algod = algodClient()
   try {
-    return (await algodClient().status().do()).lastRound
+    return (await algod.status().do()).lastRound
   } catch (error) {
     throw unavailable('algod', error)
   }
@@ -32,8 +35,9 @@ export async function currentRound(): Promise<bigint> {
 
 /** The address whose key must sign for `account`: its auth-addr when rekeyed, else itself. */
 export async function authorizedSigner(account: string): Promise<string> {
+  const algod = algodClient()
   try {
-    const info = await algodClient().accountInformation(account).exclude('all').do()
+    const info = await algod.accountInformation(account).exclude('all').do()
     return info.authAddr?.toString() ?? account
   } catch (error) {
     throw unavailable('algod', error)
@@ -75,9 +79,10 @@ export interface IndexedPayment extends PaymentView {
 
 /** A transaction the wallet submitted itself, as the indexer saw it confirmed. */
 export async function indexedTransaction(txid: string): Promise<IndexedPayment> {
+  const indexer = indexerClient()
   let response
   try {
-    response = await indexerClient().lookupTransactionByID(txid).do()
+    response = await indexer.lookupTransactionByID(txid).do()
   } catch (error) {
     if (httpStatus(error) === 404) throw paymentError('unknown_transaction', `The indexer does not know transaction ${txid} (yet)`)
     throw unavailable('indexer', error)

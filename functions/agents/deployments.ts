@@ -1,9 +1,10 @@
 // The deploy backend's webhook. Deliveries are signed per the Standard Webhooks spec (webhook-id,
 // webhook-timestamp, webhook-signature: HMAC-SHA256 with DEPLOY_WEBHOOK_SECRET, 5 minute tolerance);
 // webhook-id makes a redelivery a no-op. The transition rules live in agents.apply_deployment_event.
+// Without the secret: 503 deploy_webhook_not_configured (the backend redelivers later).
 import { Webhook } from 'standardwebhooks'
 import { db } from '../_shared/db.ts'
-import { requireEnv } from '../_shared/env.ts'
+import { notConfigured, requireEnv } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { parse } from '../_shared/validation.ts'
 import { DeploymentEvent } from './schemas.ts'
@@ -15,8 +16,15 @@ export function verifyDelivery(payload: string, headers: Record<string, string>)
   if (!eventId || !headers['webhook-signature'] || !headers['webhook-timestamp']) {
     throw new ApiError(400, 'missing_signature', 'webhook-id, webhook-timestamp and webhook-signature are required')
   }
+  const secret = requireEnv('DEPLOY_WEBHOOK_SECRET', 'deploy_webhook_not_configured')
+  let webhook: Webhook
   try {
-    return { eventId, body: new Webhook(requireEnv('DEPLOY_WEBHOOK_SECRET')).verify(payload, headers) }
+    webhook = new Webhook(secret)
+  } catch (error) {
+    throw notConfigured('deploy_webhook_not_configured', `DEPLOY_WEBHOOK_SECRET is not a Standard Webhooks secret: ${(error as Error).message}`)
+  }
+  try {
+    return { eventId, body: webhook.verify(payload, headers) }
   } catch (error) {
     throw new ApiError(400, 'invalid_signature', (error as Error).message)
   }

@@ -1,7 +1,12 @@
 // Which Algorand network payments must be on (ALGORAND_NETWORK: mainnet, testnet, or a genesis hash
 // in base64 for any other network, e.g. a private localnet), and the algod / indexer clients.
+// Unset or unusable: 503 algorand_not_configured (ALGORAND_NETWORK, ALGOD_SERVER) or
+// algorand_indexer_not_configured (INDEXER_SERVER), before any nonce is issued or payment submitted.
 import algosdk from 'algosdk'
-import { env, requireEnv } from '../_shared/env.ts'
+import { env, notConfigured, requireEnv } from '../_shared/env.ts'
+
+const ALGORAND = 'algorand_not_configured'
+const INDEXER = 'algorand_indexer_not_configured'
 
 const KNOWN_NETWORKS: Record<string, string> = {
   mainnet: 'wGHE2Pwdvd7S12BL5FaOP20EGYesN73ktiC1qzkkit8=',
@@ -16,28 +21,33 @@ export interface AlgorandNetwork {
 }
 
 export function algorandNetwork(): AlgorandNetwork {
-  const configured = requireEnv('ALGORAND_NETWORK')
+  const configured = requireEnv('ALGORAND_NETWORK', ALGORAND)
   const known = KNOWN_NETWORKS[configured]
   if (known) return { genesisHash: known, name: `algorand-${configured}` }
   if (!/^[A-Za-z0-9+/]{43}=$/.test(configured)) {
-    throw new Error('ALGORAND_NETWORK must be mainnet, testnet or a base64 genesis hash')
+    throw notConfigured(ALGORAND, 'ALGORAND_NETWORK must be mainnet, testnet or a base64 genesis hash')
   }
   return { genesisHash: configured, name: `algorand:${configured}` }
 }
 
 // algosdk's clients take the port separately and default it to 4180 when absent, so a plain URL
 // like https://testnet-api.example.com would go to port 4180: pass the URL's effective port.
-function clientArgs(server: string): [string, number] {
-  const url = new URL(server)
+function clientArgs(name: string, server: string, code: string): [string, number] {
+  let url: URL
+  try {
+    url = new URL(server)
+  } catch {
+    throw notConfigured(code, `${name} is not a URL`)
+  }
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
   url.port = ''
   return [url.toString().replace(/\/$/, ''), port]
 }
 
 export function algodClient(): algosdk.Algodv2 {
-  return new algosdk.Algodv2(env('ALGOD_TOKEN') ?? '', ...clientArgs(requireEnv('ALGOD_SERVER')))
+  return new algosdk.Algodv2(env('ALGOD_TOKEN') ?? '', ...clientArgs('ALGOD_SERVER', requireEnv('ALGOD_SERVER', ALGORAND), ALGORAND))
 }
 
 export function indexerClient(): algosdk.Indexer {
-  return new algosdk.Indexer(env('INDEXER_TOKEN') ?? '', ...clientArgs(requireEnv('INDEXER_SERVER')))
+  return new algosdk.Indexer(env('INDEXER_TOKEN') ?? '', ...clientArgs('INDEXER_SERVER', requireEnv('INDEXER_SERVER', INDEXER), INDEXER))
 }

@@ -1,20 +1,24 @@
 // Stripe calls made for a signed-in user: the customer (created once per user, Stripe idempotency
 // key = user id), checkout sessions for credit packs and tier subscriptions, the billing portal.
+// Each checks its configuration before anything else (STRIPE_SECRET_KEY: 503 stripe_not_configured;
+// SITE_URL, where Stripe sends the customer back: 503 site_url_not_configured), so an unconfigured
+// deployment neither calls Stripe nor writes a row.
+import type Stripe from 'stripe'
 import type { z } from 'zod'
 import { db } from '../_shared/db.ts'
-import { env } from '../_shared/env.ts'
+import { requireEnv } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { stripeClient } from '../_shared/stripe.ts'
 import type { CheckoutBody } from './schemas.ts'
 
-const siteUrl = () => env('SITE_URL') ?? 'http://127.0.0.1:3000'
+const siteUrl = () => requireEnv('SITE_URL', 'site_url_not_configured').replace(/\/$/, '')
 
-export async function ensureCustomer(userId: string, email: string | undefined): Promise<string> {
+export async function ensureCustomer(stripe: Stripe, userId: string, email: string | undefined): Promise<string> {
   const sql = db()
   const [existing] = await sql<{ stripe_customer_id: string | null }[]>`
     select stripe_customer_id from billing.customers where user_id = ${userId}`
   if (existing?.stripe_customer_id) return existing.stripe_customer_id
-  const customer = await stripeClient().customers.create(
+  const customer = await stripe.customers.create(
     { email, metadata: { user_id: userId } },
     { idempotencyKey: `customer:${userId}` },
   )
@@ -26,13 +30,14 @@ export async function ensureCustomer(userId: string, email: string | undefined):
 }
 
 export async function createCheckout(userId: string, email: string | undefined, body: z.infer<typeof CheckoutBody>) {
-  const customer = await ensureCustomer(userId, email)
   const stripe = stripeClient()
+  const site = siteUrl()
+  const customer = await ensureCustomer(stripe, userId, email)
   const common = {
     customer,
     client_reference_id: userId,
-    success_url: `${siteUrl()}/billing?checkout=success`,
-    cancel_url: `${siteUrl()}/billing?checkout=cancel`,
+    success_url: `${site}/billing?checkout=success`,
+    cancel_url: `${site}/billing?checkout=cancel`,
   }
   if (body.kind === 'credits') {
     const purchaseId = crypto.randomUUID()
@@ -63,19 +68,22 @@ export async function createCheckout(userId: string, email: string | undefined, 
 }
 
 export async function createPortal(userId: string): Promise<{ url: string }> {
+  const stripe = stripeClient()
+  const site = siteUrl()
   const [row] = await db()<{ stripe_customer_id: string | null }[]>`select stripe_customer_id from billing.customers where user_id = ${userId}`
   if (!row?.stripe_customer_id) throw new ApiError(409, 'no_customer', 'No Stripe customer yet: start a checkout first')
-  const session = await stripeClient().billingPortal.sessions.create({ customer: row.stripe_customer_id, return_url: `${siteUrl()}/billing` })
+  const session = await stripe.billingPortal.sessions.create({ customer: row.stripe_customer_id, return_url: `${site}/billing` })
   return { url: session.url }
 }
 
 /** Applies every event Stripe reports for the last `days` days; already-applied ones are no-ops. */
 export async function reconcile(days: number): Promise<{ seen: number; applied: number }> {
+  const stripe = stripeClient()
   const sql = db()
   let seen = 0
   let applied = 0
   const since = Math.floor(Date.now() / 1000) - days * 86400
-  for await (const event of stripeClient().events.list({ created: { gte: since }, limit: 100 })) {
+  for await (const event of stripe.events.list({ created: { gte: since }, limit: 100 })) {
     seen++
     const [{ result }] = await sql<{ result: { outcome: string } }[]>`select billing.apply_stripe_event(${sql.json(event as never)}) as result`
     if (result.outcome !== 'duplicate') applied++

@@ -2,14 +2,28 @@
 // hand each snapshot to its upsert RPC. Sources are independent: one failing is reported in the
 // result and does not stop the others.
 import { db } from '../_shared/db.ts'
-import { env } from '../_shared/env.ts'
+import { env, notConfigured } from '../_shared/env.ts'
+import { ApiError } from '../_shared/errors.ts'
 import { open, type SealedSecret } from '../_shared/secrets.ts'
 import { fetchPackages } from './providers/artifacthub.ts'
 import { PROVIDER_ADAPTERS } from './providers/index.ts'
 import { type ProviderAdapter, UpstreamError } from './providers/types.ts'
 
-/** Environment variable prefix per provider: DIGITALOCEAN_TOKEN, DIGITALOCEAN_API_URL, ... */
-const ENV_PREFIX: Record<string, string> = { digitalocean: 'DIGITALOCEAN', hetzner: 'HETZNER', vultr: 'VULTR', linode: 'LINODE' }
+interface ProviderSettings {
+  token?: string
+  apiUrl?: string
+  tokenName: string
+  tokenRequired: boolean
+}
+
+/** Each provider's settings, read by literal name: its API token (DigitalOcean, Hetzner and Vultr
+ * need one; Linode's lists are public) and its API endpoint. */
+const PROVIDER_ENV: Record<string, () => ProviderSettings> = {
+  digitalocean: () => ({ token: env('DIGITALOCEAN_TOKEN'), apiUrl: env('DIGITALOCEAN_API_URL'), tokenName: 'DIGITALOCEAN_TOKEN', tokenRequired: true }),
+  hetzner: () => ({ token: env('HETZNER_TOKEN'), apiUrl: env('HETZNER_API_URL'), tokenName: 'HETZNER_TOKEN', tokenRequired: true }),
+  vultr: () => ({ token: env('VULTR_TOKEN'), apiUrl: env('VULTR_API_URL'), tokenName: 'VULTR_TOKEN', tokenRequired: true }),
+  linode: () => ({ token: env('LINODE_TOKEN'), apiUrl: env('LINODE_API_URL'), tokenName: 'LINODE_TOKEN', tokenRequired: false }),
+}
 
 export interface SourceResult {
   source: string
@@ -18,18 +32,26 @@ export interface SourceResult {
   error?: { code: string; message: string; status?: number }
 }
 
-/** A provider's API token: its env variable, else the sealed credentials stored in cloud.providers. */
-async function providerToken(provider: string): Promise<string | undefined> {
-  const fromEnv = env(`${ENV_PREFIX[provider]}_TOKEN`)
-  if (fromEnv) return fromEnv
+/**
+ * A provider's API token: its env variable, else the sealed credentials stored in cloud.providers.
+ * A provider that needs one and has neither is not configured: it is reported, and its API is not
+ * called (an unauthenticated call would only be refused).
+ */
+async function providerToken(provider: string, settings: ProviderSettings): Promise<string | undefined> {
+  if (settings.token) return settings.token
   const [row] = await db()<{ provider_credentials: SealedSecret | null }[]>`
     select provider_credentials from cloud.providers where provider = ${provider}`
-  if (!row?.provider_credentials) return undefined
-  return (await open<{ token?: string }>(row.provider_credentials)).token
+  const sealed = row?.provider_credentials ? (await open<{ token?: string }>(row.provider_credentials)).token : undefined
+  if (!sealed && settings.tokenRequired) {
+    throw notConfigured(`${provider}_not_configured`, `${settings.tokenName} is not set and cloud.providers has no sealed token for ${provider}`)
+  }
+  return sealed
 }
 
 function failure(source: string, error: unknown): SourceResult {
   const e = error as Error
+  // Missing configuration keeps its stable code (e.g. hetzner_not_configured).
+  if (error instanceof ApiError) return { source, ok: false, error: { code: error.code, message: error.message } }
   const status = error instanceof UpstreamError ? error.status : undefined
   console.error(JSON.stringify({ level: 'error', source, message: e.message, status }))
   return { source, ok: false, error: { code: status ? 'upstream_error' : 'sync_failed', message: e.message, status } }
@@ -37,9 +59,10 @@ function failure(source: string, error: unknown): SourceResult {
 
 async function syncProvider(adapter: ProviderAdapter): Promise<SourceResult> {
   try {
+    const settings = PROVIDER_ENV[adapter.provider]()
     const snapshot = await adapter.fetchSnapshot({
-      baseUrl: env(`${ENV_PREFIX[adapter.provider]}_API_URL`) ?? adapter.defaultBaseUrl,
-      token: await providerToken(adapter.provider),
+      baseUrl: settings.apiUrl ?? adapter.defaultBaseUrl,
+      token: await providerToken(adapter.provider, settings),
       fetch,
     })
     const sql = db()

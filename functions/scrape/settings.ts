@@ -22,25 +22,26 @@ export interface CrawlSettings {
   clock: Clock
 }
 
-const number = (name: string, fallback: number) => {
-  const value = Number(env(name) ?? fallback)
-  return Number.isFinite(value) && value >= 0 ? value : fallback
+/** A non-negative number from a variable's value, else the default. */
+const number = (value: string | undefined, fallback: number) => {
+  const parsed = Number(value ?? fallback)
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback
 }
 
 export function crawlSettings(): CrawlSettings {
   return {
     userAgent: env('SCRAPE_USER_AGENT') ?? 'FiveDomainsCrawler/1.0 (+https://github.com/five-domains/crawler)',
-    concurrency: Math.min(4, Math.max(1, number('SCRAPE_CONCURRENCY', 4))),
-    timeoutMs: number('SCRAPE_TIMEOUT_MS', 15_000),
-    maxBytes: number('SCRAPE_MAX_BYTES', 5 * 1024 * 1024),
+    concurrency: Math.min(4, Math.max(1, number(env('SCRAPE_CONCURRENCY'), 4))),
+    timeoutMs: number(env('SCRAPE_TIMEOUT_MS'), 15_000),
+    maxBytes: number(env('SCRAPE_MAX_BYTES'), 5 * 1024 * 1024),
     maxRetries: 3,
-    maxRetryWaitMs: number('SCRAPE_MAX_RETRY_WAIT_MS', 10_000),
+    maxRetryWaitMs: number(env('SCRAPE_MAX_RETRY_WAIT_MS'), 10_000),
     maxRedirects: 5,
-    budgetMs: number('SCRAPE_BUDGET_SECONDS', 120) * 1000,
-    maxPages: number('SCRAPE_MAX_PAGES', 500),
-    maxDepth: number('SCRAPE_MAX_DEPTH', 5),
-    chunkTokens: number('SCRAPE_CHUNK_TOKENS', 400),
-    chunkOverlap: number('SCRAPE_CHUNK_OVERLAP', 50),
+    budgetMs: number(env('SCRAPE_BUDGET_SECONDS'), 120) * 1000,
+    maxPages: number(env('SCRAPE_MAX_PAGES'), 500),
+    maxDepth: number(env('SCRAPE_MAX_DEPTH'), 5),
+    chunkTokens: number(env('SCRAPE_CHUNK_TOKENS'), 400),
+    chunkOverlap: number(env('SCRAPE_CHUNK_OVERLAP'), 50),
     allowPrivateHosts: env('SCRAPE_ALLOW_PRIVATE_HOSTS') === 'true',
     clock: systemClock,
   }

@@ -1,12 +1,13 @@
 // POST /stripe-webhook: Stripe's event deliveries. The signature is checked on the raw body
 // (a re-serialized payload fails), with a 300 s tolerance and no timestamps from the future; then the
 // event is applied exactly once in one transaction (billing.apply_stripe_event). A failure commits
-// nothing and answers 500 so Stripe retries; a redelivery answers 200 without effects.
+// nothing and answers 500 so Stripe retries; a redelivery answers 200 without effects. Without
+// STRIPE_WEBHOOK_SECRET: 503 stripe_webhook_not_configured (Stripe retries for up to three days).
 import { createApp } from '../_shared/app.ts'
 import { db } from '../_shared/db.ts'
 import { requireEnv } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
-import { stripeClient, stripeCrypto } from '../_shared/stripe.ts'
+import { stripeCrypto, stripeWebhooks } from '../_shared/stripe.ts'
 
 export const TOLERANCE_SECONDS = 300
 const FUTURE_SKEW_SECONDS = 5
@@ -20,11 +21,11 @@ app.post('/', async (c) => {
   if (timestamp > Date.now() / 1000 + FUTURE_SKEW_SECONDS) {
     throw new ApiError(400, 'invalid_signature', 'Signature timestamp is in the future')
   }
+  const secret = requireEnv('STRIPE_WEBHOOK_SECRET', 'stripe_webhook_not_configured')
   const payload = await c.req.text()
   let event
   try {
-    event = await stripeClient().webhooks.constructEventAsync(
-      payload, signature, requireEnv('STRIPE_WEBHOOK_SECRET'), TOLERANCE_SECONDS, stripeCrypto)
+    event = await stripeWebhooks.constructEventAsync(payload, signature, secret, TOLERANCE_SECONDS, stripeCrypto)
   } catch (error) {
     throw new ApiError(400, 'invalid_signature', (error as Error).message)
   }

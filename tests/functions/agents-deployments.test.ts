@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../functions/agents/app.ts'
 import { closeDb } from '../../functions/_shared/db.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { withoutEnv } from './unset-env.ts'
 
 const SECRET = `whsec_${Buffer.from('deploy-backend-shared-secret-for-tests').toString('base64')}`
 const APP_ADDRESS = algosdk.getApplicationAddress(77n).toString()
@@ -53,6 +54,14 @@ describe('signature', () => {
     expect((await deliver(body, { secret: `whsec_${Buffer.from('someone-else').toString('base64')}` })).body.error.code).toBe('invalid_signature')
     expect((await deliver(body, { at: new Date(Date.now() - 10 * 60_000) })).body.error.code).toBe('invalid_signature')
     expect((await deliver(body, { tamper: (p) => p.replace('deploying', 'success') })).body.error.code).toBe('invalid_signature')
+    expect(await state()).toMatchObject({ deployment: 'pending', agent: 'pending' })
+  })
+})
+
+describe('missing configuration', () => {
+  it('without DEPLOY_WEBHOOK_SECRET: 503 deploy_webhook_not_configured (the backend retries), changing nothing', async () => {
+    const res = await withoutEnv(['DEPLOY_WEBHOOK_SECRET'], () => deliver({ deployment_id: deploymentId, status: 'deploying' }))
+    expect(res).toMatchObject({ status: 503, body: { error: { code: 'deploy_webhook_not_configured', message: expect.stringContaining('DEPLOY_WEBHOOK_SECRET') } } })
     expect(await state()).toMatchObject({ deployment: 'pending', agent: 'pending' })
   })
 })

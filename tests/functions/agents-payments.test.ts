@@ -11,6 +11,7 @@ import { signUserToken } from '../../stack/keys.ts'
 import { listenOnLoopback } from '../support/listen.ts'
 import { startAlgorandLoopback, TESTNET_GENESIS_HASH, type AlgorandLoopback } from '../support/algorand-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { withEnv, withoutEnv } from './unset-env.ts'
 
 const JWT_SECRET = 'agents-payments-test-jwt-secret-at-least-32-chars'
 const MAINNET_GENESIS_HASH = 'wGHE2Pwdvd7S12BL5FaOP20EGYesN73ktiC1qzkkit8='
@@ -325,6 +326,59 @@ describe('replays', () => {
     expect(runtime.calls.length).toBe(before.calls + 1)
     expect(chain.submissions.length).toBe(before.submissions + 1)
     expect(await query(`select count(*)::int as n from agents.payments where txid = $1`, [txn.txID()])).toEqual([{ n: 1 }])
+  })
+})
+
+describe('missing configuration: 503 with the missing piece named, before anything is sold, paid or forwarded', () => {
+  const nonces = () => count('agents.payment_nonces')
+  const expectUnconfigured = (res: { status: number; body: { error?: { code: string; message: string } } }, code: string, variable: string) =>
+    expect(res).toMatchObject({ status: 503, body: { error: { code, message: expect.stringContaining(variable) } } })
+
+  for (const [variable, code] of [
+    ['AGENT_RUNTIME_URL', 'agent_runtime_not_configured'],
+    ['ALGOD_SERVER', 'algorand_not_configured'],
+    ['ALGORAND_NETWORK', 'algorand_not_configured'],
+    ['AGENT_TOKEN_SECRET', 'agent_tokens_not_configured'],
+  ] as const) {
+    it(`without ${variable}: no 402 challenge is offered (${code}), no nonce issued`, async () => {
+      const issued = await nonces()
+      await withoutEnv([variable], async () => expectUnconfigured(await invoke(), code, variable))
+      expect(await nonces()).toBe(issued)
+      await expectNothingHappened()
+    })
+  }
+
+  it('a payment made against a challenge is neither submitted nor settled when the runtime URL is gone', async () => {
+    const nonce = await newNonce()
+    const signed = sign(payment({ nonce }))
+    await withoutEnv(['AGENT_RUNTIME_URL'], async () => expectUnconfigured(await invoke({ payment: header([signed]) }), 'agent_runtime_not_configured', 'AGENT_RUNTIME_URL'))
+    await expectNothingHappened()
+    expect(await query(`select txid, consumed_at from agents.payment_nonces where nonce = $1`, [nonce])).toEqual([{ txid: null, consumed_at: null }])
+    // Configured again, the same signed payment goes through.
+    expect((await invoke({ payment: header([signed]) })).status).toBe(200)
+  })
+
+  it('without INDEXER_SERVER: a self-submitted txid gets 503 algorand_indexer_not_configured, the nonce stays open', async () => {
+    const nonce = await newNonce()
+    const txid = chain.submitExternally(sign(payment({ nonce })))
+    await withoutEnv(['INDEXER_SERVER'], async () => expectUnconfigured(await invoke({ payment: txidHeader(txid) }), 'algorand_indexer_not_configured', 'INDEXER_SERVER'))
+    expect(await count('agents.payments')).toBe(before.payments)
+    expect(runtime.calls.length).toBe(before.calls)
+    expect((await invoke({ payment: txidHeader(txid) })).status).toBe(200)
+  })
+
+  it('an ALGORAND_NETWORK that is no network is a 503, not a 500', async () => {
+    await withEnv({ ALGORAND_NETWORK: 'devnet' }, async () => expectUnconfigured(await invoke(), 'algorand_not_configured', 'ALGORAND_NETWORK'))
+    await expectNothingHappened()
+  })
+
+  it('without AGENT_TOKEN_SECRET: the owner cannot issue a token (503), and the current one stays valid', async () => {
+    const [current] = await query<{ agent_token: string }>(`select agent_token from agents.agents where subdomain = 'oracle'`)
+    await withoutEnv(['AGENT_TOKEN_SECRET'], async () => {
+      const res = await app.request('/agents/oracle/token', { method: 'POST', headers: { authorization: `Bearer ${ownerJwt}` } })
+      expectUnconfigured({ status: res.status, body: await res.json() }, 'agent_tokens_not_configured', 'AGENT_TOKEN_SECRET')
+    })
+    expect(await query(`select agent_token from agents.agents where subdomain = 'oracle'`)).toEqual([current])
   })
 })
 

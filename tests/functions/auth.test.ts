@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../functions/_shared/app.ts'
 import { requireRole } from '../../functions/_shared/auth.ts'
 import { signRoleKey, signUserToken } from '../../stack/keys.ts'
+import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'test-secret-with-at-least-32-characters-xx'
 const app = createApp('guarded')
@@ -60,6 +61,15 @@ describe('requireRole', () => {
   it('refuses a token without a role claim', async () => {
     const token = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET))
     expect((await call('/guarded/me', token)).status).toBe(401)
+  })
+})
+
+describe('missing configuration', () => {
+  it('with neither JWT_SECRET nor SUPABASE_URL: 503 auth_not_configured, not a 401 blaming the caller\'s token', async () => {
+    const token = await signRoleKey('service_role', SECRET)
+    const res = await withoutEnv(['JWT_SECRET', 'SUPABASE_URL'], async () => await call('/guarded/admin', token, 'POST'))
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual({ error: { code: 'auth_not_configured', message: expect.stringContaining('SUPABASE_URL') } })
   })
 })
 

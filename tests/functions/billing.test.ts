@@ -7,6 +7,7 @@ import { closeDb } from '../../functions/_shared/db.ts'
 import { signRoleKey, signUserToken } from '../../stack/keys.ts'
 import { startStripeLoopback, type StripeLoopback } from '../support/stripe-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'billing-test-secret-with-at-least-32-characters'
 let db: TestDatabase
@@ -32,7 +33,7 @@ async function user(name: string) {
 beforeAll(async () => {
   db = await startTestDatabase()
   stripe = await startStripeLoopback()
-  Object.assign(process.env, { SUPABASE_DB_URL: db.url, JWT_SECRET: SECRET, STRIPE_API_URL: stripe.url, STRIPE_SECRET_KEY: 'sk_test_loopback' })
+  Object.assign(process.env, { SUPABASE_DB_URL: db.url, JWT_SECRET: SECRET, STRIPE_API_URL: stripe.url, STRIPE_SECRET_KEY: 'sk_test_loopback', SITE_URL: 'https://app.example.test' })
   service = await signRoleKey('service_role', SECRET)
   ann = await user('ann')
   ben = await user('ben')
@@ -132,5 +133,48 @@ describe('POST /billing/reconcile', () => {
     expect((await call('POST', '/billing/reconcile', undefined, bearer(service))).body).toEqual({ seen: 1, applied: 1 })
     expect((await call('POST', '/billing/reconcile', undefined, bearer(service))).body).toEqual({ seen: 1, applied: 0 })
     expect(await query(`select balance::int from billing.user_credits where user_id = $1`, [ben.id])).toEqual([{ balance: 1000 }])
+  })
+})
+
+describe('missing configuration', () => {
+  const customers = async (userId: string) => (await query(`select 1 from billing.customers where user_id = $1`, [userId])).length
+
+  it('without STRIPE_SECRET_KEY: checkout, portal and reconcile answer 503 stripe_not_configured and Stripe hears nothing', async () => {
+    const cleo = await user('cleo')
+    const callsBefore = stripe.calls.length
+    await withoutEnv(['STRIPE_SECRET_KEY'], async () => {
+      for (const [path, body, token] of [
+        ['/billing/checkout', { kind: 'credits', pack_cents: 1000 }, cleo.token],
+        ['/billing/portal', undefined, cleo.token],
+        ['/billing/reconcile', undefined, service],
+      ] as const) {
+        const res = await call('POST', path, body, bearer(token))
+        expect(res).toMatchObject({ status: 503, body: { error: { code: 'stripe_not_configured', message: expect.stringContaining('STRIPE_SECRET_KEY') } } })
+      }
+    })
+    expect(stripe.calls.length).toBe(callsBefore)
+    expect(await customers(cleo.id)).toBe(0)
+  })
+
+  it('without SITE_URL: checkout and portal answer 503 site_url_not_configured (no redirect to a placeholder host)', async () => {
+    const dora = await user('dora')
+    const callsBefore = stripe.calls.length
+    await withoutEnv(['SITE_URL'], async () => {
+      const checkout = await call('POST', '/billing/checkout', { kind: 'credits', pack_cents: 1000 }, bearer(dora.token))
+      expect(checkout).toMatchObject({ status: 503, body: { error: { code: 'site_url_not_configured', message: expect.stringContaining('SITE_URL') } } })
+      expect((await call('POST', '/billing/portal', undefined, bearer(ben.token))).body.error.code).toBe('site_url_not_configured')
+    })
+    expect(stripe.calls.length).toBe(callsBefore)
+    expect(await customers(dora.id)).toBe(0)
+    // Configured again, the redirect goes to the configured site.
+    expect((await call('POST', '/billing/checkout', { kind: 'credits', pack_cents: 1000 }, bearer(dora.token))).status).toBe(200)
+    expect(stripe.calls.at(-1)!.form.success_url).toBe('https://app.example.test/billing?checkout=success')
+  })
+
+  it('without SUPABASE_DB_URL: 503 database_not_configured, not a 500', async () => {
+    await withoutEnv(['SUPABASE_DB_URL'], async () => {
+      const res = await call('GET', '/billing/summary', undefined, bearer(ann.token))
+      expect(res).toMatchObject({ status: 503, body: { error: { code: 'database_not_configured', message: expect.stringContaining('SUPABASE_DB_URL') } } })
+    })
   })
 })

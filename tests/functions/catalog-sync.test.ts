@@ -7,6 +7,7 @@ import { seal } from '../../functions/_shared/secrets.ts'
 import { signRoleKey } from '../../stack/keys.ts'
 import { startProviderApis, TEST_TOKEN, type ProviderApis } from '../support/provider-apis.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'sync-test-secret-with-at-least-32-characters'
 let db: TestDatabase
@@ -131,14 +132,27 @@ describe('POST /catalog/sync', () => {
   it('uses the sealed credentials stored for a provider when no token is in the environment', async () => {
     delete process.env.HETZNER_TOKEN
     try {
+      // With neither, the provider is reported as not configured and its API is not called at all.
+      const asked = apis.requests.length
       const missing = await sync({ providers: ['hetzner'], packages: false })
-      expect(missing.sources.hetzner.error?.status).toBe(401)
+      expect(missing.sources.hetzner).toMatchObject({ ok: false, error: { code: 'hetzner_not_configured', message: expect.stringContaining('HETZNER_TOKEN') } })
+      expect(apis.requests.length).toBe(asked)
       await db.sql.query(`update cloud.providers set provider_credentials = $1 where provider = 'hetzner'`, [await seal({ token: TEST_TOKEN })])
       expect((await sync({ providers: ['hetzner'], packages: false })).sources.hetzner.ok).toBe(true)
       expect(apis.requests.filter((r) => r.provider === 'hetzner').at(-1)!.auth).toBe(`Bearer ${TEST_TOKEN}`)
     } finally {
       process.env.HETZNER_TOKEN = TEST_TOKEN
     }
+  })
+
+  it('sealed credentials without CREDENTIALS_ENCRYPTION_KEY: credentials_key_not_configured for that source, its API not called', async () => {
+    await db.sql.query(`update cloud.providers set provider_credentials = $1 where provider = 'digitalocean'`, [await seal({ token: TEST_TOKEN })])
+    const asked = apis.requests.length
+    const run = await withoutEnv(['DIGITALOCEAN_TOKEN', 'CREDENTIALS_ENCRYPTION_KEY'], () => sync({ providers: ['digitalocean', 'linode'], packages: false }))
+    expect(run.sources.digitalocean).toMatchObject({ ok: false, error: { code: 'credentials_key_not_configured', message: expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY') } })
+    expect(run.sources.linode.ok).toBe(true) // public API, no token needed
+    expect(apis.requests.slice(asked).filter((r) => r.provider === 'digitalocean')).toEqual([])
+    await db.sql.query(`update cloud.providers set provider_credentials = null where provider = 'digitalocean'`)
   })
 
   it('is for the service role only, and validates its body', async () => {

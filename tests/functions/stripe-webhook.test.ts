@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb } from '../../functions/_shared/db.ts'
 import { app } from '../../functions/stripe-webhook/app.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'whsec_test_secret_for_the_loopback_suite'
 const stripe = new Stripe('sk_test_unused')
@@ -56,6 +57,23 @@ describe('signature', () => {
     expect(reserialized).toMatchObject({ status: 400, body: { error: { code: 'invalid_signature' } } })
     expect(await query(`select count(*)::int as n from billing.stripe_events`)).toEqual([{ n: 0 }])
     expect(await balance()).toBe(0)
+  })
+})
+
+describe('missing configuration', () => {
+  it('without STRIPE_WEBHOOK_SECRET: 503 stripe_webhook_not_configured (Stripe retries later), writing nothing', async () => {
+    const evt = event('checkout.session.completed', checkout('unconfigured'))
+    const res = await withoutEnv(['STRIPE_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY'], () => deliver(evt))
+    expect(res).toMatchObject({ status: 503, body: { error: { code: 'stripe_webhook_not_configured', message: expect.stringContaining('STRIPE_WEBHOOK_SECRET') } } })
+    expect(await query(`select count(*)::int as n from billing.stripe_events`)).toEqual([{ n: 0 }])
+    expect(await balance()).toBe(0)
+  })
+
+  it('verifies and applies deliveries without STRIPE_SECRET_KEY (the webhook needs only its signing secret)', async () => {
+    const evt = event('customer.created', { id: 'cus_test_no_api_key', object: 'customer' })
+    const res = await withoutEnv(['STRIPE_SECRET_KEY'], () => deliver(evt))
+    expect(res.status).toBe(200)
+    await query(`delete from billing.stripe_events where id = $1`, [evt.id])
   })
 })
 

@@ -10,6 +10,7 @@ import { type ChatRequest, type OpenAILoopback, startOpenAILoopback } from '../s
 import { failures, race } from '../support/concurrency.ts'
 import { onRealPostgres } from '../support/engine.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'studio-test-secret-with-at-least-32-characters'
 let db: TestDatabase
@@ -464,5 +465,25 @@ describe('POST /studio/analyze', () => {
     expect((await call('POST', '/studio/analyze', { graph_id: sound }, anonKey)).status).toBe(404)
     expect((await call('POST', '/studio/analyze', { graph_id: reviewed })).status).toBe(401)
     expect((await call('POST', '/studio/analyze', { graph_id: 'not-a-uuid' }, ann.token)).status).toBe(400)
+  })
+})
+
+describe('missing configuration', () => {
+  it('without CREDENTIALS_ENCRYPTION_KEY: a key cannot be stored (503 credentials_key_not_configured), nothing is written', async () => {
+    const before = (await query(`select id from studio.api_keys`)).length
+    const res = await withoutEnv(['CREDENTIALS_ENCRYPTION_KEY'], () => call('POST', '/studio/api-keys', { name: 'unsealable', api_key: openai.apiKey }, bob.token))
+    expect(res).toMatchObject({ status: 503, body: { error: { code: 'credentials_key_not_configured', message: expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY') } } })
+    expect((await query(`select id from studio.api_keys`)).length).toBe(before)
+  })
+
+  it('without CREDENTIALS_ENCRYPTION_KEY: a user with an own key gets 503 (never the platform key), the model hears nothing', async () => {
+    process.env.OPENAI_API_KEY = openai.apiKey
+    const bobsProject = await project(bob.id, 'Own key')
+    expect((await call('POST', '/studio/api-keys', { name: 'bob key', api_key: openai.apiKey }, bob.token)).status).toBe(201)
+    const before = { generations: await usage(bob.id, 'ai_generations'), chats: openai.chats.length }
+    const res = await withoutEnv(['CREDENTIALS_ENCRYPTION_KEY'], () => call('POST', '/studio/generate', { project_id: bobsProject, prompt: 'A blog' }, bob.token))
+    expect(res).toMatchObject({ status: 503, body: { error: { code: 'credentials_key_not_configured' } } })
+    expect(openai.chats.length).toBe(before.chats)
+    expect(await usage(bob.id, 'ai_generations')).toBe(before.generations)
   })
 })
