@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Hono } from 'hono'
 import type { FunctionConfig } from './config.ts'
+import { defaultFunctionsEnvFile, readFunctionSecrets } from './function-env.ts'
 
 export interface LoadedFunction extends FunctionConfig {
   app: Hono
@@ -19,7 +20,11 @@ export async function loadFunctions(configs: FunctionConfig[]): Promise<LoadedFu
   )
 }
 
-/** The environment the hosted runtime gives every function, pointed at the local stack. */
+/**
+ * The environment the functions get locally: the project's function secrets from
+ * supabase/functions/.env (see function-env.ts: the process environment wins, SUPABASE_* skipped),
+ * then what the hosted runtime gives every function, pointed at the local stack (always wins).
+ */
 export function functionEnv(values: {
   apiUrl: string
   dbUrl: string
@@ -28,8 +33,9 @@ export function functionEnv(values: {
   jwtSecret: string
   publishableKey: string
   secretKey: string
-}): Record<string, string> {
+}, envFile: string | undefined = defaultFunctionsEnvFile()): Record<string, string> {
   return {
+    ...readFunctionSecrets(envFile).values,
     SUPABASE_URL: values.apiUrl,
     SUPABASE_DB_URL: values.dbUrl,
     SUPABASE_ANON_KEY: values.anonKey,
