@@ -4,6 +4,8 @@
 //   GET  /chat/conversation?domain=&session_id=      the visitor's own conversation
 //   POST /chat/verify {domain, session_id, email, order_number?} verify for order questions (order number, or a mailed code)
 //   POST /chat/verify/confirm {domain, session_id, verification_id, code}
+// Browsers are checked by Origin (the site's allowed_origins); native apps, which send no Origin, by
+// the site's public app key in X-App-Key (site.ts). Both are rate limited the same way.
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { createApp } from '../_shared/app.ts'
@@ -16,15 +18,16 @@ import { type Answer, extractiveAnswer, modelAnswer, modelConfigured, streamMode
 import { allowOrigin, widgetPreflight } from './cors.ts'
 import { retrieve, type Source } from './retrieval.ts'
 import { ChatBody, ConfigQuery, ConfirmBody, ConversationQuery, VerifyBody } from './schemas.ts'
-import { loadSite, requireOrigin, type Site } from './site.ts'
+import { loadSite, requireCaller, type Site } from './site.ts'
 import { isOrderQuestion, logAccess, orderMatches, orderSources, productSources } from './store.ts'
 
 const VERIFICATION_PROMPT = 'To look up your orders I need to verify your email first: use "Verify my email" (email and order number, or a code we send you).'
 
 async function openSite(c: Context, domain: string): Promise<Site> {
   const site = await loadSite(domain)
-  requireOrigin(site, c.req.header('origin'))
-  allowOrigin(c, site)
+  const origin = c.req.header('origin')
+  requireCaller(site, origin, c.req.header('x-app-key'))
+  if (origin !== undefined) allowOrigin(c, site)
   return site
 }
 
@@ -164,7 +167,7 @@ export function createChatApp() {
       select id, started_at from sites.conversations where domain_id = ${site.domain_id} and session_id = ${session_id} order by created_at desc limit 1`
     if (!conversation) throw new ApiError(404, 'conversation_not_found', 'No conversation for this session')
     const messages = await sql`
-      select role, content, metadata -> 'sources' as sources, created_at from sites.messages where conversation_id = ${conversation.id} order by created_at, role desc`
+      select role, content, metadata -> 'sources' as sources, created_at from sites.messages where conversation_id = ${conversation.id} order by created_at, role::text desc`
     return c.json({ conversation_id: conversation.id, started_at: conversation.started_at, messages })
   })
 

@@ -1,4 +1,7 @@
-// The site a widget request names: its active config, domain row and business; and the Origin rule.
+// The site a widget request names: its active config, domain row and business; and who may use it.
+// A browser names its page in the Origin header: the config's allowed_origins decide. A native app
+// sends no Origin: it is let in with the site's public app key (X-App-Key, customer_configs.
+// native_app_key), and refused when the site has none, exactly as before.
 import { db } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
 
@@ -14,6 +17,7 @@ export interface Site {
   suggested_questions: string[]
   rate_limit: number
   allowed_origins: string[]
+  native_app_key: string | null
   woocommerce_url: string | null
   has_store_credentials: boolean
 }
@@ -21,7 +25,7 @@ export interface Site {
 export async function loadSite(domain: string): Promise<Site> {
   const [site] = await db()<Site[]>`
     select c.id as config_id, c.customer_id, d.id as domain_id, d.domain, c.business_name, c.business_description, c.primary_color,
-           c.welcome_message, c.suggested_questions, c.rate_limit, c.allowed_origins, c.woocommerce_url,
+           c.welcome_message, c.suggested_questions, c.rate_limit, c.allowed_origins, c.native_app_key, c.woocommerce_url,
            (c.woocommerce_consumer_key is not null and c.woocommerce_consumer_secret is not null) as has_store_credentials
     from sites.customer_configs c
     join sites.domains d on d.domain = c.domain and d.active
@@ -37,6 +41,19 @@ export function originAllowed(site: Site, origin: string | undefined): boolean {
   return site.allowed_origins.some((allowed) => allowed.replace(/\/$/, '').toLowerCase() === origin.toLowerCase())
 }
 
-export function requireOrigin(site: Site, origin: string | undefined): void {
-  if (!originAllowed(site, origin)) throw new ApiError(403, 'origin_not_allowed', `Origin ${origin ?? '(none)'} may not use the widget of ${site.domain}`)
+/**
+ * The caller may use the widget. A browser (Origin present), or a caller that sends neither Origin
+ * nor app key: allowed_origins decide, as before ('*' = any caller). A native app (no Origin, an
+ * X-App-Key): the site must have an app key and this must be it.
+ */
+export function requireCaller(site: Site, origin: string | undefined, appKey: string | undefined): void {
+  if (origin !== undefined || appKey === undefined) {
+    if (!originAllowed(site, origin)) throw new ApiError(403, 'origin_not_allowed', `Origin ${origin ?? '(none)'} may not use the widget of ${site.domain}`)
+    return
+  }
+  if (site.native_app_key === null) {
+    if (originAllowed(site, undefined)) return
+    throw new ApiError(403, 'origin_not_allowed', `${site.domain} does not let native apps use its widget`)
+  }
+  if (appKey !== site.native_app_key) throw new ApiError(403, 'invalid_app_key', `That is not the app key of ${site.domain}`)
 }

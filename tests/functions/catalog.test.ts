@@ -110,7 +110,7 @@ describe('POST /catalog/assistant', () => {
     expect(follow.body.conversation_id).toBe(first.body.conversation_id)
     const { rows } = await db.sql.query<{ role: string; user_id: string }>(
       `select m.role, c.user_id from cloud.messages m join cloud.conversations c on c.id = m.conversation_id
-       where c.id = $1 order by m.created_at, m.role desc`, [first.body.conversation_id])
+       where c.id = $1 order by m.created_at, m.role::text desc`, [first.body.conversation_id])
     expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
     expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([alice.id]))
   })

@@ -11,6 +11,7 @@ import { startMailLoopback } from '../support/mail-loopback.ts'
 import { startOpenAILoopback, type OpenAILoopback } from '../support/openai-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { startWooLoopback, WOO_KEY, WOO_SECRET, type WooLoopback } from '../support/woocommerce-loopback.ts'
+import { withoutEnv } from './unset-env.ts'
 
 const JWT_SECRET = 'chat-test-secret-with-at-least-32-characters'
 const ORIGIN = 'https://shop.ann.test'
@@ -25,9 +26,10 @@ let session = 0
 const query = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.sql.query<T>(sql, params)).rows
 const newSession = () => `session-${Date.now()}-${++session}`
 
-async function chat(body: Record<string, unknown>, options: { origin?: string | null; accept?: string; instance?: typeof app; ip?: string } = {}) {
+async function chat(body: Record<string, unknown>, options: { origin?: string | null; accept?: string; instance?: typeof app; ip?: string; appKey?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-forwarded-for': options.ip ?? '198.51.100.7' }
   if (options.origin !== null) headers.origin = options.origin ?? ORIGIN
+  if (options.appKey !== undefined) headers['x-app-key'] = options.appKey
   if (options.accept) headers.accept = options.accept
   const res = await (options.instance ?? app).request('/chat', { method: 'POST', body: JSON.stringify({ domain: 'shop.ann.test', ...body }), headers })
   const text = await res.text()
@@ -129,7 +131,7 @@ describe('answers', () => {
     expect(prompt).toContain('two year warranty')
     expect(prompt).not.toContain('BEN-SECRET')
     const stored = await query<{ role: string; tokens: number | null }>(`select m.role, (m.metadata ->> 'tokens')::int as tokens from sites.messages m
-      join sites.conversations c on c.id = m.conversation_id where c.session_id = $1 order by m.role`, [sessionId])
+      join sites.conversations c on c.id = m.conversation_id where c.session_id = $1 order by m.role::text`, [sessionId])
     expect(stored.map((m) => m.role)).toEqual(['assistant', 'user'])
     expect(stored[0].tokens).toBeGreaterThan(0)
   })
@@ -279,5 +281,92 @@ describe('store', () => {
     expect((await post('/verify/confirm', { session_id: sessionId, verification_id: started.body.verification_id, code: wrong })).body.error.code).toBe('wrong_code')
     expect((await post('/verify/confirm', { session_id: newSession(), verification_id: started.body.verification_id, code })).status).toBe(404)
     expect((await post('/verify/confirm', { session_id: sessionId, verification_id: started.body.verification_id, code })).body).toEqual({ verification_id: started.body.verification_id, verified: true })
+  })
+})
+
+describe('missing configuration', () => {
+  it('a store question without CREDENTIALS_ENCRYPTION_KEY: 503 credentials_key_not_configured, the store hears nothing, nothing stored', async () => {
+    const asked = woo.requests.length
+    const sessionId = newSession()
+    const res = await withoutEnv(['CREDENTIALS_ENCRYPTION_KEY'], () => chat({ session_id: sessionId, message: 'What is the price of the gizmo?' }))
+    expect(res).toMatchObject({ status: 503, body: { error: { code: 'credentials_key_not_configured', message: expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY') } } })
+    expect(woo.requests.length).toBe(asked)
+    expect(await query(`select 1 from sites.conversations where session_id = $1`, [sessionId])).toEqual([])
+  })
+})
+
+describe('native apps (no Origin header)', () => {
+  const rotate = async (caller: string, domain: string) => {
+    const [{ id }] = await query<{ id: string }>(`select id from sites.customer_configs where domain = $1`, [domain])
+    const [row] = await withRole('authenticated', { sub: caller }, (tx) => tx<{ key: string }[]>`select sites.rotate_native_app_key(${id}) as key`)
+    return row.key
+  }
+  const config = (domain: string, headers: Record<string, string>) => app.request(`/chat/config?domain=${domain}`, { headers })
+  let annKey: string
+
+  beforeAll(async () => {
+    annKey = await rotate(ann, 'shop.ann.test')
+  })
+  beforeEach(() => {
+    delete process.env.OPENAI_API_KEY // extractive answers: the site's own words
+  })
+
+  it('a site that allows apps answers an app that sends its app key and no Origin', async () => {
+    expect(annKey).toMatch(/^wk_[0-9a-f]{64}$/)
+    const cfg = await config('shop.ann.test', { 'x-app-key': annKey })
+    expect(cfg.status).toBe(200)
+    expect(await cfg.json()).toMatchObject({ business_name: 'shop.ann.test shop' })
+    const res = await chat({ session_id: newSession(), message: 'How long is the warranty?' }, { origin: null, appKey: annKey })
+    expect(res.status).toBe(200)
+    expect(res.body.answer).toContain('two year warranty')
+    // Not a browser: no CORS grant in the answer.
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('refuses apps without the key, with a wrong or rotated key, on sites that do not allow apps, storing nothing', async () => {
+    const before = await query<{ n: number }>(`select count(*)::int as n from sites.messages`)
+    const ask = (domain: string, appKey?: string) => chat({ domain, session_id: newSession(), message: 'warranty?' }, { origin: null, appKey })
+    expect(await ask('shop.ann.test')).toMatchObject({ status: 403, body: { error: { code: 'origin_not_allowed' } } })
+    expect(await ask('shop.ann.test', 'wk_' + '0'.repeat(64))).toMatchObject({ status: 403, body: { error: { code: 'invalid_app_key' } } })
+    // ben.test never turned apps on: his visitors' apps are refused as before, whatever key they send.
+    expect(await ask('ben.test')).toMatchObject({ status: 403, body: { error: { code: 'origin_not_allowed' } } })
+    expect((await ask('ben.test', annKey)).status).toBe(403)
+    expect((await config('ben.test', { 'x-app-key': annKey })).status).toBe(403)
+    // A rotated key stops working; the new one works.
+    const fresh = await rotate(ann, 'shop.ann.test')
+    expect(fresh).not.toBe(annKey)
+    expect(await ask('shop.ann.test', annKey)).toMatchObject({ status: 403, body: { error: { code: 'invalid_app_key' } } })
+    annKey = fresh
+    expect(await query(`select count(*)::int as n from sites.messages`)).toEqual(before)
+  })
+
+  it('the key does not open the widget to a browser on a disallowed Origin', async () => {
+    const res = await chat({ session_id: newSession(), message: 'warranty?' }, { origin: 'https://evil.test', appKey: annKey })
+    expect(res).toMatchObject({ status: 403, body: { error: { code: 'origin_not_allowed' } } })
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('only the owner sets the key; turning it off (null) refuses apps again', async () => {
+    await expect(rotate(ben, 'shop.ann.test')).rejects.toMatchObject({ code: 'P0002' })
+    await withRole('authenticated', { sub: ann }, (tx) => tx`update sites.customer_configs set native_app_key = null where domain = 'shop.ann.test'`)
+    expect((await chat({ session_id: newSession(), message: 'warranty?' }, { origin: null, appKey: annKey })).status).toBe(403)
+    annKey = await rotate(ann, 'shop.ann.test')
+  })
+
+  it('app requests are rate limited like browser visitors, per session and per IP', async () => {
+    await query(`update sites.customer_configs set rate_limit = 3 where domain = 'shop.ann.test'`)
+    try {
+      const sessionId = newSession()
+      const ask = (session: string) => chat({ session_id: session, message: 'warranty?' }, { origin: null, appKey: annKey, ip: '203.0.113.77' })
+      const results = []
+      for (let i = 0; i < 5; i++) results.push(await ask(sessionId))
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 429, 429])
+      expect(results[3].body.error.code).toBe('rate_limited')
+      expect(Number(results[3].headers.get('retry-after'))).toBeGreaterThan(0)
+      // A fresh session from the same IP is limited too.
+      expect((await ask(newSession())).status).toBe(429)
+    } finally {
+      await query(`update sites.customer_configs set rate_limit = 100 where domain = 'shop.ann.test'`)
+    }
   })
 })
