@@ -12,6 +12,7 @@ import { migrate, type MigrateResult } from './migrator.ts'
 import { bootstrapPlatform } from './platform.ts'
 import { assertPortsFree, listenError, stackPorts } from './port-check.ts'
 import { Scheduler } from './scheduler.ts'
+import { StartupError } from './startup-error.ts'
 import { stackStatus, type StackStatus } from './stack-status.ts'
 import { pgliteRunner, postgresRunner, type SqlRunner } from './sql-runner.ts'
 
@@ -36,6 +37,19 @@ export interface RunningStack {
   scheduler?: Scheduler
   db: SqlRunner
   stop(): Promise<void>
+}
+
+/** The one-line StartupError for an external database (--db-url / DATABASE_URL) that cannot be used. */
+function unreachableDatabase(url: string, error: unknown): StartupError {
+  let shown = url
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    shown = u.toString()
+  } catch {
+    shown = '(not a valid postgresql:// URL)'
+  }
+  return new StartupError(`cannot use the database ${shown} (--db-url / DATABASE_URL): ${(error as Error).message}`)
 }
 
 export async function startStack(options: StartOptions = {}): Promise<RunningStack> {
@@ -70,7 +84,18 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
     let pglite: PGlite | undefined
     let db: SqlRunner
     if (settings.databaseUrl) {
-      db = postgresRunner(settings.databaseUrl)
+      const url = settings.databaseUrl
+      let external: SqlRunner
+      try {
+        external = postgresRunner(url)
+      } catch (error) {
+        throw unreachableDatabase(url, error)
+      }
+      releases.push(() => external.close())
+      await external.query('select 1').catch((error: unknown) => {
+        throw unreachableDatabase(url, error)
+      })
+      db = external
     } else if (options.pglite) {
       pglite = options.pglite
       db = pgliteRunner(pglite)
@@ -81,7 +106,7 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       pglite = own
       db = pgliteRunner(pglite)
     }
-    releases.push(() => db.close())
+    if (!settings.databaseUrl) releases.push(() => db.close())
     const bootstrap = await bootstrapPlatform(db, project.exposedSchemas)
     const migrations = await migrate(db, project.seedPaths, ROOT, log)
     log(`platform bootstrap ${bootstrap}; migrations applied: ${migrations.applied.length}; seed files: ${migrations.seeded.length}`)

@@ -95,6 +95,22 @@ describe('a port in use', () => {
   })
 })
 
+describe('an external database (--db-url) that cannot be used', () => {
+  it('one line naming the URL without its password, and what went wrong', async () => {
+    // A port nobody listens on: taken from the system, then released.
+    const probe = createServer()
+    await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, () => resolve()))
+    const closedPort = (probe.address() as { port: number }).port
+    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const run = await runNode('stack/start.ts', { SUPABASE_LOCAL_API_PORT: '0' }, process.execPath, [
+      '--db-url',
+      `postgresql://postgres:hunter2@127.0.0.1:${closedPort}/postgres`,
+    ])
+    expectOneLineRefusal(run, new RegExp(`^\\[stack\\] cannot start: cannot use the database postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:${closedPort}/postgres \\(--db-url / DATABASE_URL\\): .*ECONNREFUSED`))
+    expect(run.stderr).not.toContain('hunter2')
+  })
+})
+
 describe('the data directory in use by another stack', () => {
   it('one line naming the holder pid; its lock is left as it was and no database is opened', async () => {
     const { parent, dataDir } = freshDataDir('locked')
