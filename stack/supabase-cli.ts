@@ -17,7 +17,9 @@ export async function supabaseCli(args: string[]): Promise<{ stdout: string; std
 
 /** The CLI asks for TLS first; PGlite has none, so say so up front (no warning in the output). */
 export function cliDbUrl(url: string): string {
-  return `${url}?sslmode=disable`
+  const u = new URL(url)
+  u.searchParams.set('sslmode', 'disable')
+  return u.toString()
 }
 
 /** `supabase gen types typescript` for every exposed schema: the content of types/database.ts. */
