@@ -2354,7 +2354,6 @@ export type Database = {
           domain: string
           encrypted_credentials: Json | null
           id: string
-          native_app_key: string | null
           owned_domains: string[]
           primary_color: string
           rate_limit: number
@@ -2376,7 +2375,6 @@ export type Database = {
           domain: string
           encrypted_credentials?: Json | null
           id?: string
-          native_app_key?: string | null
           owned_domains?: string[]
           primary_color?: string
           rate_limit?: number
@@ -2397,7 +2395,6 @@ export type Database = {
           domain?: string
           encrypted_credentials?: Json | null
           id?: string
-          native_app_key?: string | null
           owned_domains?: string[]
           primary_color?: string
           rate_limit?: number
@@ -3256,7 +3253,6 @@ export type Database = {
           used: number
         }[]
       }
-      rotate_native_app_key: { Args: { config_id: string }; Returns: string }
       search_embeddings:
         | {
             Args: { domain: string; k?: number; query: string }
@@ -3805,20 +3801,19 @@ export type Database = {
           category: string
           created_at: string
           description: string | null
-          graph_data: NonNullable<Json>
           id: string
           is_premium: boolean
           name: string
           thumbnail_url: string | null
           updated_at: string
           usage_count: number
+          graph_data: Json | null
         }
-        ComputedFields: never
+        ComputedFields: 'graph_data'
         Insert: {
           category?: string
           created_at?: string
           description?: string | null
-          graph_data?: NonNullable<Json>
           id?: string
           is_premium?: boolean
           name: string
@@ -3830,7 +3825,6 @@ export type Database = {
           category?: string
           created_at?: string
           description?: string | null
-          graph_data?: NonNullable<Json>
           id?: string
           is_premium?: boolean
           name?: string
@@ -4087,6 +4081,15 @@ export type Database = {
           graph: Omit<
             Database['studio']['Tables']['graphs']['Row'],
             Database['studio']['Tables']['graphs']['ComputedFields']
+          >
+        }
+        Returns: Json
+      }
+      graph_data: {
+        Args: {
+          template: Omit<
+            Database['studio']['Tables']['templates']['Row'],
+            Database['studio']['Tables']['templates']['ComputedFields']
           >
         }
         Returns: Json

@@ -501,7 +501,7 @@ CREATE TABLE agents.agents (
 -- Name: TABLE agents; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON TABLE agents.agents IS 'AI agents on the marketplace: owner, GitHub source, Algorand payee, per-call price and status.';
+COMMENT ON TABLE agents.agents IS 'AI agents on the marketplace: owner, GitHub source, Algorand payee, per-call price and status. agent_token (the token''s hash) is readable by no client, so clients name the columns (select(''*'') is refused with 42501, also as .insert(row).select()). Owners: select(''id, user_id, name, description, subdomain, repo_owner, repo_name, github_url, agent_address, app_id, price_microalgo, status, runtime_status, category, tags, data_input, example_input, example_output, created_at, updated_at''), e.g. .insert(agent).select(''<those>'').single(). anon: the listing agents.active_agents_view (select(''*'') works there), or those columns but user_id, repo_name, github_url and updated_at, of active agents.';
 
 
 --

@@ -1042,7 +1042,7 @@ CREATE TABLE cloud.providers (
 -- Name: TABLE providers; Type: COMMENT; Schema: cloud; Owner: -
 --
 
-COMMENT ON TABLE cloud.providers IS 'Cloud providers whose offers the catalog lists (digitalocean, hetzner, vultr, linode, aws, ...).';
+COMMENT ON TABLE cloud.providers IS 'Cloud providers whose offers the catalog lists (digitalocean, hetzner, vultr, linode, aws, ...). provider_credentials (sealed) is readable by the service role only, so clients name the columns (select(''*'') is refused with 42501): select(''id, provider, logo_url, created_at'').';
 
 
 --

@@ -1301,7 +1301,9 @@ begin
     update studio.templates tp set usage_count = tp.usage_count + 1 where tp.id = t.id;
     perform studio.record_usage(auth.uid(), 'templates_cloned', 1);
   end if;
-  return query select t.name, t.description, t.graph_data;
+  return query
+    select t.name, t.description,
+           coalesce((select g.graph_data from private.studio_template_graphs g where g.template_id = t.id), '{"nodes": [], "edges": []}'::jsonb);
 end;
 $$;
 
@@ -1311,6 +1313,31 @@ $$;
 --
 
 COMMENT ON FUNCTION private.studio_template_for(target_template uuid, take boolean) IS 'A template''s graph for the caller (premium_required unless their tier includes premium templates); take = true also counts the use.';
+
+
+--
+-- Name: studio_template_graph_for_caller(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.studio_template_graph_for_caller(target_template uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(g.graph_data, '{"nodes": [], "edges": []}'::jsonb)
+  from studio.templates t
+  left join private.studio_template_graphs g on g.template_id = t.id
+  where t.id = target_template
+    and (not t.is_premium
+         or coalesce((select auth.role()), '') = 'service_role'
+         or coalesce((private.studio_tier((select auth.uid())) -> 'limits' ->> 'premium_templates')::boolean, false));
+$$;
+
+
+--
+-- Name: FUNCTION studio_template_graph_for_caller(target_template uuid); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.studio_template_graph_for_caller(target_template uuid) IS 'A template''s graph document for the caller: null when it is premium and the caller''s tier has no premium_templates (the service role reads all).';
 
 
 --
@@ -1754,6 +1781,24 @@ COMMENT ON COLUMN private.scheduled_functions.body IS 'JSON body sent with each 
 
 
 --
+-- Name: studio_template_graphs; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.studio_template_graphs (
+    template_id uuid NOT NULL,
+    graph_data jsonb DEFAULT '{"edges": [], "nodes": []}'::jsonb NOT NULL,
+    CONSTRAINT studio_template_graphs_graph_data_check CHECK (COALESCE(((jsonb_typeof((graph_data -> 'nodes'::text)) = 'array'::text) AND (jsonb_typeof((graph_data -> 'edges'::text)) = 'array'::text)), false))
+);
+
+
+--
+-- Name: TABLE studio_template_graphs; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.studio_template_graphs IS 'The graph document {nodes, edges, viewport} of each studio template (studio.templates.graph_data, served per tier by the computed field studio.graph_data). Service role only.';
+
+
+--
 -- Name: agent_token_salts agent_token_salts_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -1823,6 +1868,14 @@ ALTER TABLE ONLY private.embedding_targets
 
 ALTER TABLE ONLY private.scheduled_functions
     ADD CONSTRAINT scheduled_functions_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: studio_template_graphs studio_template_graphs_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.studio_template_graphs
+    ADD CONSTRAINT studio_template_graphs_pkey PRIMARY KEY (template_id);
 
 
 --
@@ -1948,6 +2001,14 @@ ALTER TABLE ONLY private.embedding_jobs
 
 ALTER TABLE ONLY private.embedding_state
     ADD CONSTRAINT embedding_state_target_schema_target_table_vector_column_fkey FOREIGN KEY (target_schema, target_table, vector_column) REFERENCES private.embedding_targets(target_schema, target_table, vector_column) ON DELETE CASCADE;
+
+
+--
+-- Name: studio_template_graphs studio_template_graphs_template_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.studio_template_graphs
+    ADD CONSTRAINT studio_template_graphs_template_id_fkey FOREIGN KEY (template_id) REFERENCES studio.templates(id) ON DELETE CASCADE;
 
 
 --
@@ -2285,6 +2346,16 @@ GRANT ALL ON FUNCTION private.studio_template_for(target_template uuid, take boo
 
 
 --
+-- Name: FUNCTION studio_template_graph_for_caller(target_template uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.studio_template_graph_for_caller(target_template uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.studio_template_graph_for_caller(target_template uuid) TO anon;
+GRANT ALL ON FUNCTION private.studio_template_graph_for_caller(target_template uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.studio_template_graph_for_caller(target_template uuid) TO service_role;
+
+
+--
 -- Name: FUNCTION studio_tier(target_user uuid); Type: ACL; Schema: private; Owner: -
 --
 
@@ -2363,3 +2434,10 @@ GRANT SELECT ON TABLE private.embedding_targets TO service_role;
 --
 
 GRANT SELECT ON TABLE private.scheduled_functions TO service_role;
+
+
+--
+-- Name: TABLE studio_template_graphs; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT ALL ON TABLE private.studio_template_graphs TO service_role;

@@ -259,6 +259,60 @@ COMMENT ON FUNCTION studio.edges(graph studio.graphs) IS 'graphs.edges, a comput
 
 
 --
+-- Name: templates; Type: TABLE; Schema: studio; Owner: -
+--
+
+CREATE TABLE studio.templates (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    description text,
+    category text DEFAULT 'general'::text NOT NULL,
+    thumbnail_url text,
+    is_premium boolean DEFAULT false NOT NULL,
+    usage_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT templates_category_check CHECK ((category ~ '^[a-z][a-z0-9_-]*$'::text)),
+    CONSTRAINT templates_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200))),
+    CONSTRAINT templates_thumbnail_url_check CHECK ((thumbnail_url ~ '^https://'::text)),
+    CONSTRAINT templates_usage_count_check CHECK ((usage_count >= 0))
+);
+
+
+--
+-- Name: TABLE templates; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON TABLE studio.templates IS 'Project templates. Everyone lists them (select(''*'')); graph_data is a computed field (studio.graph_data: the document, or null for a premium template on a tier without premium templates), previewed by studio.template_graph and cloned by studio.clone_template. Written by the service role (the document in private.studio_template_graphs).';
+
+
+--
+-- Name: COLUMN templates.usage_count; Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON COLUMN studio.templates.usage_count IS 'Times cloned; incremented atomically by studio.clone_template.';
+
+
+--
+-- Name: graph_data(studio.templates); Type: FUNCTION; Schema: studio; Owner: -
+--
+
+CREATE FUNCTION studio.graph_data(template studio.templates) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select private.studio_template_graph_for_caller(template.id);
+$$;
+
+
+--
+-- Name: FUNCTION graph_data(template studio.templates); Type: COMMENT; Schema: studio; Owner: -
+--
+
+COMMENT ON FUNCTION studio.graph_data(template studio.templates) IS 'templates.graph_data, a computed field: the template''s graph document {nodes, edges, viewport}, or null when it is premium and the caller''s tier does not include premium templates. select(''id, name, graph_data'').';
+
+
+--
 -- Name: chats; Type: TABLE; Schema: studio; Owner: -
 --
 
@@ -577,7 +631,7 @@ CREATE TABLE studio.api_keys (
 -- Name: TABLE api_keys; Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON TABLE studio.api_keys IS 'Users'' own AI provider keys (BYOK). Created by POST /studio/api-keys (sealed there); clients read name, provider, key_last4, dates; never the key.';
+COMMENT ON TABLE studio.api_keys IS 'Users'' own AI provider keys (BYOK). Created by POST /studio/api-keys (sealed there); api_key_encrypted is readable by no client, so owners name the columns (select(''*'') is refused with 42501): select(''id, user_id, name, provider, key_last4, is_active, last_used_at, expires_at, created_at'').';
 
 
 --
@@ -981,50 +1035,6 @@ CREATE VIEW studio.subscription_tiers WITH (security_invoker='true') AS
 --
 
 COMMENT ON VIEW studio.subscription_tiers IS 'The seed''s subscription_tiers: billing.subscription_tiers (owned by billing). limits: projects, graphs_per_project, ai_generations_per_month (null = unlimited), premium_templates (true = included).';
-
-
---
--- Name: templates; Type: TABLE; Schema: studio; Owner: -
---
-
-CREATE TABLE studio.templates (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    name text NOT NULL,
-    description text,
-    category text DEFAULT 'general'::text NOT NULL,
-    graph_data jsonb DEFAULT '{"edges": [], "nodes": []}'::jsonb NOT NULL,
-    thumbnail_url text,
-    is_premium boolean DEFAULT false NOT NULL,
-    usage_count integer DEFAULT 0 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT templates_category_check CHECK ((category ~ '^[a-z][a-z0-9_-]*$'::text)),
-    CONSTRAINT templates_graph_data_check CHECK (COALESCE(((jsonb_typeof((graph_data -> 'nodes'::text)) = 'array'::text) AND (jsonb_typeof((graph_data -> 'edges'::text)) = 'array'::text)), false)),
-    CONSTRAINT templates_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200))),
-    CONSTRAINT templates_thumbnail_url_check CHECK ((thumbnail_url ~ '^https://'::text)),
-    CONSTRAINT templates_usage_count_check CHECK ((usage_count >= 0))
-);
-
-
---
--- Name: TABLE templates; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON TABLE studio.templates IS 'Project templates. Everyone lists them; graph_data is served by studio.template_graph and cloned by studio.clone_template, premium ones only on a tier with premium_templates. Written by the service role.';
-
-
---
--- Name: COLUMN templates.graph_data; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON COLUMN studio.templates.graph_data IS 'The template''s graph document {nodes, edges, viewport}. Not selectable by clients (see studio.template_graph).';
-
-
---
--- Name: COLUMN templates.usage_count; Type: COMMENT; Schema: studio; Owner: -
---
-
-COMMENT ON COLUMN studio.templates.usage_count IS 'Times cloned; incremented atomically by studio.clone_template.';
 
 
 --
@@ -2159,6 +2169,25 @@ GRANT ALL ON FUNCTION studio.edges(graph studio.graphs) TO authenticated;
 
 
 --
+-- Name: TABLE templates; Type: ACL; Schema: studio; Owner: -
+--
+
+GRANT ALL ON TABLE studio.templates TO service_role;
+GRANT SELECT ON TABLE studio.templates TO anon;
+GRANT SELECT ON TABLE studio.templates TO authenticated;
+
+
+--
+-- Name: FUNCTION graph_data(template studio.templates); Type: ACL; Schema: studio; Owner: -
+--
+
+REVOKE ALL ON FUNCTION studio.graph_data(template studio.templates) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.graph_data(template studio.templates) TO service_role;
+GRANT ALL ON FUNCTION studio.graph_data(template studio.templates) TO anon;
+GRANT ALL ON FUNCTION studio.graph_data(template studio.templates) TO authenticated;
+
+
+--
 -- Name: TABLE chats; Type: ACL; Schema: studio; Owner: -
 --
 
@@ -2751,85 +2780,6 @@ GRANT SELECT(updated_at) ON TABLE studio.projects TO anon;
 GRANT ALL ON TABLE studio.subscription_tiers TO service_role;
 GRANT SELECT ON TABLE studio.subscription_tiers TO anon;
 GRANT SELECT ON TABLE studio.subscription_tiers TO authenticated;
-
-
---
--- Name: TABLE templates; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT ALL ON TABLE studio.templates TO service_role;
-
-
---
--- Name: COLUMN templates.id; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(id) ON TABLE studio.templates TO anon;
-GRANT SELECT(id) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.name; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(name) ON TABLE studio.templates TO anon;
-GRANT SELECT(name) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.description; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(description) ON TABLE studio.templates TO anon;
-GRANT SELECT(description) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.category; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(category) ON TABLE studio.templates TO anon;
-GRANT SELECT(category) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.thumbnail_url; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(thumbnail_url) ON TABLE studio.templates TO anon;
-GRANT SELECT(thumbnail_url) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.is_premium; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(is_premium) ON TABLE studio.templates TO anon;
-GRANT SELECT(is_premium) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.usage_count; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(usage_count) ON TABLE studio.templates TO anon;
-GRANT SELECT(usage_count) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.created_at; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(created_at) ON TABLE studio.templates TO anon;
-GRANT SELECT(created_at) ON TABLE studio.templates TO authenticated;
-
-
---
--- Name: COLUMN templates.updated_at; Type: ACL; Schema: studio; Owner: -
---
-
-GRANT SELECT(updated_at) ON TABLE studio.templates TO anon;
-GRANT SELECT(updated_at) ON TABLE studio.templates TO authenticated;
 
 
 --

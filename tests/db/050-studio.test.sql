@@ -2,7 +2,7 @@
 -- documents, isolation between users on every table, public read-only access, premium gating, tier
 -- limits, BYOK keys that clients never read, and the audit rows the database writes.
 begin;
-select plan(116);
+select plan(117);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -43,12 +43,12 @@ select is(
     ('projects', 'id'), ('projects', 'user_id'), ('projects', 'name'), ('projects', 'description'), ('projects', 'status'), ('projects', 'settings'),
     ('projects', 'is_public'), ('projects', 'version'), ('projects', 'created_at'), ('projects', 'updated_at'),
     ('graphs', 'id'), ('graphs', 'project_id'), ('graphs', 'name'), ('graphs', 'viewport'), ('graphs', 'is_valid'), ('graphs', 'version'),
-    ('graphs', 'created_at'), ('graphs', 'updated_at'), ('graph_documents', 'nodes'), ('graph_documents', 'edges'),
+    ('graphs', 'created_at'), ('graphs', 'updated_at'), ('graphs', 'nodes'), ('graphs', 'edges'),
     ('nodes', 'id'), ('nodes', 'graph_id'), ('nodes', 'type'), ('nodes', 'label'), ('nodes', 'position'), ('nodes', 'data'), ('nodes', 'style'),
     ('nodes', 'width'), ('nodes', 'height'), ('nodes', 'created_at'), ('nodes', 'updated_at'),
     ('edges', 'id'), ('edges', 'graph_id'), ('edges', 'source_node_id'), ('edges', 'target_node_id'), ('edges', 'source_handle'),
     ('edges', 'target_handle'), ('edges', 'type'), ('edges', 'data'), ('edges', 'label'), ('edges', 'created_at'),
-    ('chats', 'id'), ('chats', 'project_id'), ('chats', 'user_id'), ('chats', 'title'), ('chats', 'context'), ('chat_documents', 'messages'),
+    ('chats', 'id'), ('chats', 'project_id'), ('chats', 'user_id'), ('chats', 'title'), ('chats', 'context'), ('chats', 'messages'),
     ('chats', 'is_archived'), ('chats', 'created_at'), ('chats', 'updated_at'),
     ('messages', 'id'), ('messages', 'chat_id'), ('messages', 'role'), ('messages', 'content'), ('messages', 'metadata'), ('messages', 'tokens'),
     ('messages', 'created_at'),
@@ -62,9 +62,11 @@ select is(
     ('audit_logs', 'details'), ('audit_logs', 'ip_address'), ('audit_logs', 'user_agent'), ('audit_logs', 'created_at'),
     ('usage_analytics', 'id'), ('usage_analytics', 'user_id'), ('usage_analytics', 'metric_type'), ('usage_analytics', 'count'),
     ('usage_analytics', 'period_start'), ('usage_analytics', 'period_end'), ('usage_analytics', 'created_at')) d(t, c)
-   where not exists (select 1 from information_schema.columns ic where ic.table_schema = 'studio' and ic.table_name = d.t and ic.column_name = d.c)),
+   where not exists (select 1 from information_schema.columns ic where ic.table_schema = 'studio' and ic.table_name = d.t and ic.column_name = d.c)
+     and not exists (select 1 from pg_proc p where p.pronamespace = 'studio'::regnamespace and p.proname = d.c
+                     and p.pronargs = 1 and p.proargtypes[0] = to_regtype('studio.' || d.t))),
   null::text[],
-  'every documented column exists in schema studio (graphs.nodes/edges and chats.messages in their document views)'
+  'every documented column exists in schema studio, as a column or as a computed field of its table (graphs.nodes/edges, chats.messages, templates.graph_data)'
 );
 select is(
   (select array_agg(i order by i) from unnest(array[
@@ -256,7 +258,9 @@ insert into ids select 'free_tpl', id from studio.templates where name = 'Three-
 insert into ids select 'premium_tpl', id from studio.templates where name = 'LLM inference platform';
 select tests.clear_authentication();
 select is((select count(*)::int from studio.templates where is_premium), 1, 'anon lists templates, premium ones included');
-select throws_ok($$select graph_data from studio.templates$$, '42501', null, 'but cannot read graph_data off the table');
+select is((select array_agg(t.name || ':' || (studio.graph_data(t) is not null)::text order by t.name) from studio.templates t
+            where t.id in (select id from ids where name like '%tpl')),
+  array['LLM inference platform:false', 'Three-tier web application:true'], 'anon selects graph_data of a free template, null for a premium one');
 select is(jsonb_array_length(studio.template_graph((select id from ids where name = 'free_tpl')) -> 'nodes'), 5, 'anon previews a free template''s graph');
 select is(tests.studio_error($$select studio.template_graph((select id from ids where name = 'premium_tpl'))$$), 'PT402 premium_required',
   'anon cannot read a premium template''s graph');
@@ -272,6 +276,8 @@ select results_eq($$select p.name, jsonb_array_length(d.nodes), jsonb_array_leng
 select tests.authenticate_as('pat');
 select ok(studio.clone_template((select id from ids where name = 'premium_tpl')) ? 'graph_id', 'a pro user clones the premium template');
 select is(jsonb_array_length(studio.template_graph((select id from ids where name = 'premium_tpl')) -> 'nodes'), 7, 'and previews its graph');
+select is((select jsonb_array_length(studio.graph_data(t) -> 'nodes') from studio.templates t where t.id = (select id from ids where name = 'premium_tpl')), 7,
+  'and selects its graph_data on the table');
 reset role;
 select results_eq($$select name, usage_count from studio.templates where id in (select id from ids where name like '%tpl') order by name$$,
   $$values ('LLM inference platform', 1), ('Three-tier web application', 1)$$, 'usage_count counts successful clones only');
