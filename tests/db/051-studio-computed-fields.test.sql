@@ -3,7 +3,7 @@
 -- RLS holding through them: another user's graph or chat reads as [] even when its row is forged
 -- into the call, and anon cannot call messages at all.
 begin;
-select plan(22);
+select plan(23);
 
 select tests.create_supabase_user('cf_ann');
 select tests.create_supabase_user('cf_ben');
@@ -37,6 +37,10 @@ select is(
    from pg_proc p where p.pronamespace = 'studio'::regnamespace and p.proname in ('nodes', 'edges', 'messages')),
   array['edges:s:false', 'messages:s:false', 'nodes:s:false'],
   'they are stable and SECURITY INVOKER (RLS of the caller applies)');
+select is(
+  (select array_agg(p.proname::text order by p.proname) from pg_proc p
+   where p.pronamespace = 'studio'::regnamespace and p.proname in ('nodes', 'edges', 'messages') and p.proargnames is not null),
+  null::text[], 'they take the row as an unnamed parameter, so PostgREST serves them as fields only, not as /rpc/ calls');
 select hasnt_column('studio', 'graphs', 'nodes', 'nodes are not stored on graphs (the nodes rows are the data)');
 select hasnt_column('studio', 'chats', 'messages', 'messages are not stored on chats (the messages rows are the data)');
 
@@ -60,6 +64,10 @@ insert into studio.chats (project_id, title) select id, 'CF chat' from cf_ids wh
 insert into cf_ids select 'chat', id from studio.chats where title = 'CF chat';
 insert into studio.messages (chat_id, role, content) select id, 'user', 'first prompt' from cf_ids where name = 'chat';
 insert into studio.messages (chat_id, role, content) select id, 'user', 'second prompt' from cf_ids where name = 'chat';
+-- Two inserts can share a clock_timestamp() on a fast engine: make the first one clearly earlier.
+reset role;
+update studio.messages set created_at = created_at - interval '1 minute' where content = 'first prompt';
+select tests.authenticate_as('cf_ann');
 
 select is((select studio.nodes(g) from studio.graphs g where g.id = (select id from cf_ids where name = 'private_graph')),
   '[{"id": "api", "type": "api", "label": "API", "position": {"x": 0, "y": 0}, "data": {"replicas": 2}},
