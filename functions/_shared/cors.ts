@@ -3,7 +3,7 @@ import { cors } from 'hono/cors'
 
 export const supabaseCors = cors({
   origin: '*',
-  allowHeaders: ['authorization', 'x-client-info', 'apikey', 'content-type', 'x-request-id', 'x-payment'],
+  allowHeaders: ['authorization', 'x-client-info', 'apikey', 'content-type', 'x-region', 'x-supabase-api-version', 'x-request-id', 'x-payment'],
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   exposeHeaders: ['x-request-id', 'x-payment-response'],
 })

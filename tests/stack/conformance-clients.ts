@@ -81,8 +81,9 @@ export class BrowserPage {
     this.origin = origin
   }
 
+  /** The latest preflight the page sent for `METHOD /path`. */
   preflightFor(request: string): Preflight | undefined {
-    return this.preflights.find((p) => p.request === request)
+    return this.preflights.findLast((p) => p.request === request)
   }
 
   readonly fetch: typeof fetch = async (input, init) => {

@@ -109,6 +109,13 @@ describe('supabase-js in a page on http://localhost:3000', () => {
     expectAllowed(page.preflightFor('POST /functions/v1/studio/analyze'), 'POST', ['apikey', 'authorization', 'content-type', 'x-client-info'])
   })
 
+  it('invokes a function with a region (supabase-js then sends x-region): the preflight allows it', async () => {
+    const { data, error } = await signedIn.functions.invoke('studio/analyze', { body: { document: { nodes: [], edges: [] } }, region: 'eu-central-1' as never })
+    expect(error).toBeNull()
+    expect(data).toMatchObject({ is_valid: expect.any(Boolean) })
+    expectAllowed(page.preflightFor('POST /functions/v1/studio/analyze'), 'POST', ['x-region'])
+  })
+
   it("reads the gateway's own answers on /functions/v1: the verify_jwt 401 and the unknown-function 404", async () => {
     // A publishable key is not a JWT: verify_jwt refuses it, and the page must see that 401.
     const refused = await browserClient(stack.status.PUBLISHABLE_KEY).functions.invoke('studio/analyze', { body: { document: { nodes: [], edges: [] } } })
