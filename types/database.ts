@@ -2354,6 +2354,7 @@ export type Database = {
           domain: string
           encrypted_credentials: Json | null
           id: string
+          native_app_key: string | null
           owned_domains: string[]
           primary_color: string
           rate_limit: number
@@ -2375,6 +2376,7 @@ export type Database = {
           domain: string
           encrypted_credentials?: Json | null
           id?: string
+          native_app_key?: string | null
           owned_domains?: string[]
           primary_color?: string
           rate_limit?: number
@@ -2395,6 +2397,7 @@ export type Database = {
           domain?: string
           encrypted_credentials?: Json | null
           id?: string
+          native_app_key?: string | null
           owned_domains?: string[]
           primary_color?: string
           rate_limit?: number
@@ -3253,6 +3256,7 @@ export type Database = {
           used: number
         }[]
       }
+      rotate_native_app_key: { Args: { config_id: string }; Returns: string }
       search_embeddings:
         | {
             Args: { domain: string; k?: number; query: string }

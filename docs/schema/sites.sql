@@ -1014,6 +1014,33 @@ COMMENT ON FUNCTION sites.reserve_chat_message(target_domain uuid) IS 'Takes one
 
 
 --
+-- Name: rotate_native_app_key(uuid); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.rotate_native_app_key(config_id uuid) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  new_key text := 'wk_' || replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '');
+begin
+  update sites.customer_configs c set native_app_key = new_key where c.id = rotate_native_app_key.config_id;
+  if not found then
+    raise exception 'no chat widget config % of yours', config_id using errcode = 'P0002', hint = 'config_not_found';
+  end if;
+  return new_key;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION rotate_native_app_key(config_id uuid); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.rotate_native_app_key(config_id uuid) IS 'Owner: gives the site''s chat widget a new native app key (wk_ + 64 hex) and returns it; the previous key stops working at once. P0002 when the config is not the caller''s.';
+
+
+--
 -- Name: search_embeddings(text, text, integer); Type: FUNCTION; Schema: sites; Owner: -
 --
 
@@ -1480,8 +1507,10 @@ CREATE TABLE sites.customer_configs (
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    native_app_key text,
     CONSTRAINT customer_configs_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
     CONSTRAINT customer_configs_encrypted_credentials_check CHECK (((encrypted_credentials IS NULL) OR (((encrypted_credentials ->> 'alg'::text) = 'A256GCM'::text) AND (encrypted_credentials ? 'iv'::text) AND (encrypted_credentials ? 'ct'::text)))),
+    CONSTRAINT customer_configs_native_app_key_check CHECK ((native_app_key ~ '^wk_[A-Za-z0-9_-]{32,128}$'::text)),
     CONSTRAINT customer_configs_primary_color_check CHECK ((primary_color ~ '^#[0-9a-fA-F]{6}$'::text)),
     CONSTRAINT customer_configs_rate_limit_check CHECK (((rate_limit >= 1) AND (rate_limit <= 10000))),
     CONSTRAINT customer_configs_suggested_questions_check CHECK ((jsonb_typeof(suggested_questions) = 'array'::text)),
@@ -1531,6 +1560,13 @@ COMMENT ON COLUMN sites.customer_configs.rate_limit IS 'Chat requests per minute
 --
 
 COMMENT ON COLUMN sites.customer_configs.allowed_origins IS 'Origins the widget may be embedded on (CORS); ''*'' = any.';
+
+
+--
+-- Name: COLUMN customer_configs.native_app_key; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.customer_configs.native_app_key IS 'Public key a native app sends as X-App-Key (no Origin header) to use this site''s chat widget; null = native apps refused. Set by sites.rotate_native_app_key; owners read it and may clear it.';
 
 
 --
@@ -3291,6 +3327,15 @@ GRANT ALL ON FUNCTION sites.reserve_chat_message(target_domain uuid) TO service_
 
 
 --
+-- Name: FUNCTION rotate_native_app_key(config_id uuid); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.rotate_native_app_key(config_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.rotate_native_app_key(config_id uuid) TO service_role;
+GRANT ALL ON FUNCTION sites.rotate_native_app_key(config_id uuid) TO authenticated;
+
+
+--
 -- Name: FUNCTION search_embeddings(query text, domain text, k integer); Type: ACL; Schema: sites; Owner: -
 --
 
@@ -3515,6 +3560,13 @@ GRANT SELECT(created_at) ON TABLE sites.customer_configs TO authenticated;
 --
 
 GRANT SELECT(updated_at) ON TABLE sites.customer_configs TO authenticated;
+
+
+--
+-- Name: COLUMN customer_configs.native_app_key; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(native_app_key),UPDATE(native_app_key) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
