@@ -1524,7 +1524,7 @@ CREATE TABLE sites.customer_configs (
 -- Name: TABLE customer_configs; Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON TABLE sites.customer_configs IS 'Chat widget settings and store integration of one site (by domain). The sealed woocommerce_consumer_key, woocommerce_consumer_secret and encrypted_credentials are readable by no client, so owners name the columns (select(''*'') is refused with 42501, also as .insert(row).select()): select(''id, customer_id, domain, business_name, business_description, primary_color, welcome_message, suggested_questions, woocommerce_url, owned_domains, rate_limit, allowed_origins, active, created_at, updated_at''), e.g. .insert(config).select(''<those>'').single().';
+COMMENT ON TABLE sites.customer_configs IS 'Chat widget settings and store integration of one site (by domain). The sealed woocommerce_consumer_key, woocommerce_consumer_secret and encrypted_credentials are readable by no client, so owners name the columns (select(''*'') is refused with 42501, also as .insert(row).select()): select(''id, customer_id, domain, business_name, business_description, primary_color, welcome_message, suggested_questions, woocommerce_url, owned_domains, rate_limit, allowed_origins, active, created_at, updated_at, native_app_key''), e.g. .insert(config).select(''<those>'').single().';
 
 
 --

@@ -32,14 +32,18 @@ select is(
     'studio.api_keys authenticated: api_key_encrypted'],
   'only these tables hide columns from a client role (their comments give the select list)');
 
--- Each such table's comment: its select('...') list is readable by signed-in users, and it names
--- every hidden column.
+-- Each such table's comment: its select('...') list is exactly what signed-in users can read, and it
+-- names every hidden column.
 select is(
   (select array_agg(format('%s: %s', x.t, x.problem) order by x.t) from (
      select t, coalesce(
               case when listed is null then 'has no select list' end,
               (select 'cannot read ' || string_agg(col, ', ') from unnest(string_to_array(listed, ', ')) col
                where not has_column_privilege('authenticated', t::regclass, col, 'SELECT')),
+              (select 'does not list ' || string_agg(a.attname, ', ')
+               from pg_attribute a where a.attrelid = t::regclass and a.attnum > 0 and not a.attisdropped
+                 and has_column_privilege('authenticated', t::regclass, a.attnum, 'SELECT')
+                 and not a.attname = any (string_to_array(listed, ', '))),
               (select 'does not name ' || string_agg(a.attname, ', ')
                from pg_attribute a where a.attrelid = t::regclass and a.attnum > 0 and not a.attisdropped
                  and not has_column_privilege('authenticated', t::regclass, a.attnum, 'SELECT')
@@ -48,7 +52,7 @@ select is(
           lateral substring(obj_description(t::regclass, 'pg_class') from 'select\(''([a-z0-9_, ]+)''\)') listed) x
    where x.problem is not null),
   null::text[],
-  'each table comment documents a select list signed-in users can read, and names the hidden columns');
+  'each table comment documents exactly the columns signed-in users can read, and names the hidden ones');
 
 -- Write-then-read as the owner, with the documented columns ----------------------------------------------
 select tests.authenticate_as('cl_ann');
