@@ -4081,28 +4081,40 @@ export type Database = {
       clone_template: { Args: { project_name?: string; template_id: string }; Returns: Json }
       consume_generation: { Args: { target_user: string }; Returns: Json }
       edges: {
-        Args: { '': Database['studio']['Tables']['graphs']['Row'] }
-        Returns: {
-          error: true
-        } & 'the function studio.edges with parameter or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache'
+        Args: {
+          graph: Omit<
+            Database['studio']['Tables']['graphs']['Row'],
+            Database['studio']['Tables']['graphs']['ComputedFields']
+          >
+        }
+        Returns: Json
       }
       graph_data: {
-        Args: { '': Database['studio']['Tables']['templates']['Row'] }
-        Returns: {
-          error: true
-        } & 'the function studio.graph_data with parameter or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache'
+        Args: {
+          template: Omit<
+            Database['studio']['Tables']['templates']['Row'],
+            Database['studio']['Tables']['templates']['ComputedFields']
+          >
+        }
+        Returns: Json
       }
       messages: {
-        Args: { '': Database['studio']['Tables']['chats']['Row'] }
-        Returns: {
-          error: true
-        } & 'the function studio.messages with parameter or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache'
+        Args: {
+          chat: Omit<
+            Database['studio']['Tables']['chats']['Row'],
+            Database['studio']['Tables']['chats']['ComputedFields']
+          >
+        }
+        Returns: Json
       }
       nodes: {
-        Args: { '': Database['studio']['Tables']['graphs']['Row'] }
-        Returns: {
-          error: true
-        } & 'the function studio.nodes with parameter or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache'
+        Args: {
+          graph: Omit<
+            Database['studio']['Tables']['graphs']['Row'],
+            Database['studio']['Tables']['graphs']['ComputedFields']
+          >
+        }
+        Returns: Json
       }
       record_usage: { Args: { amount?: number; metric: string; target_user: string }; Returns: number }
       refund_generation: { Args: { target_user: string }; Returns: number }

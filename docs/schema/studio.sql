@@ -237,25 +237,25 @@ COMMENT ON COLUMN studio.graphs.version IS 'Optimistic-concurrency version: + 1 
 -- Name: edges(studio.graphs); Type: FUNCTION; Schema: studio; Owner: -
 --
 
-CREATE FUNCTION studio.edges(studio.graphs) RETURNS jsonb
+CREATE FUNCTION studio.edges(graph studio.graphs) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
-    AS $_$
+    AS $$
   select coalesce(jsonb_agg(private.studio_strip_top_nulls(jsonb_build_object(
            'id', e.client_id, 'source', s.client_id, 'target', t.client_id, 'sourceHandle', e.source_handle,
            'targetHandle', e.target_handle, 'type', e.type, 'label', e.label, 'data', e.data)) order by e.sort_order, e.client_id), '[]'::jsonb)
   from studio.edges e
   join studio.nodes s on s.id = e.source_node_id
   join studio.nodes t on t.id = e.target_node_id
-  where e.graph_id = $1.id;
-$_$;
+  where e.graph_id = graph.id;
+$$;
 
 
 --
--- Name: FUNCTION edges(studio.graphs); Type: COMMENT; Schema: studio; Owner: -
+-- Name: FUNCTION edges(graph studio.graphs); Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON FUNCTION studio.edges(studio.graphs) IS 'graphs.edges, a computed field: the graph''s edges as the editor''s document array [{id, source, target, sourceHandle, targetHandle, type, label, data}] (ids = the editor''s client ids), in document order, from studio.edges. Runs as the caller: RLS on studio.edges and studio.nodes applies. Read-only; save with studio.save_graph. Not an RPC (unnamed parameter).';
+COMMENT ON FUNCTION studio.edges(graph studio.graphs) IS 'graphs.edges, a computed field: the graph''s edges as the editor''s document array [{id, source, target, sourceHandle, targetHandle, type, label, data}] (ids = the editor''s client ids), in document order, from studio.edges. Runs as the caller: RLS on studio.edges and studio.nodes applies. Read-only; save with studio.save_graph.';
 
 
 --
@@ -297,19 +297,19 @@ COMMENT ON COLUMN studio.templates.usage_count IS 'Times cloned; incremented ato
 -- Name: graph_data(studio.templates); Type: FUNCTION; Schema: studio; Owner: -
 --
 
-CREATE FUNCTION studio.graph_data(studio.templates) RETURNS jsonb
+CREATE FUNCTION studio.graph_data(template studio.templates) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
-    AS $_$
-  select private.studio_template_graph_for_caller($1.id);
-$_$;
+    AS $$
+  select private.studio_template_graph_for_caller(template.id);
+$$;
 
 
 --
--- Name: FUNCTION graph_data(studio.templates); Type: COMMENT; Schema: studio; Owner: -
+-- Name: FUNCTION graph_data(template studio.templates); Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON FUNCTION studio.graph_data(studio.templates) IS 'templates.graph_data, a computed field: the template''s graph document {nodes, edges, viewport}, or null when it is premium and the caller''s tier does not include premium templates. select(''id, name, graph_data''). Not an RPC (unnamed parameter).';
+COMMENT ON FUNCTION studio.graph_data(template studio.templates) IS 'templates.graph_data, a computed field: the template''s graph document {nodes, edges, viewport}, or null when it is premium and the caller''s tier does not include premium templates. select(''id, name, graph_data'').';
 
 
 --
@@ -348,45 +348,45 @@ COMMENT ON COLUMN studio.chats.context IS 'Chat context (JSON object): graph id,
 -- Name: messages(studio.chats); Type: FUNCTION; Schema: studio; Owner: -
 --
 
-CREATE FUNCTION studio.messages(studio.chats) RETURNS jsonb
+CREATE FUNCTION studio.messages(chat studio.chats) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
-    AS $_$
+    AS $$
   select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'role', m.role, 'content', m.content, 'metadata', m.metadata,
                                                'tokens', m.tokens, 'created_at', m.created_at) order by m.created_at, m.id), '[]'::jsonb)
   from studio.messages m
-  where m.chat_id = $1.id;
-$_$;
+  where m.chat_id = chat.id;
+$$;
 
 
 --
--- Name: FUNCTION messages(studio.chats); Type: COMMENT; Schema: studio; Owner: -
+-- Name: FUNCTION messages(chat studio.chats); Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON FUNCTION studio.messages(studio.chats) IS 'chats.messages, a computed field: the chat''s messages [{id, role, content, metadata, tokens, created_at}] in order, from studio.messages. Runs as the caller: RLS on studio.messages applies (a chat''s messages are its user''s only). Read-only; add a prompt by inserting into studio.messages. Not an RPC (unnamed parameter).';
+COMMENT ON FUNCTION studio.messages(chat studio.chats) IS 'chats.messages, a computed field: the chat''s messages [{id, role, content, metadata, tokens, created_at}] in order, from studio.messages. Runs as the caller: RLS on studio.messages applies (a chat''s messages are its user''s only). Read-only; add a prompt by inserting into studio.messages.';
 
 
 --
 -- Name: nodes(studio.graphs); Type: FUNCTION; Schema: studio; Owner: -
 --
 
-CREATE FUNCTION studio.nodes(studio.graphs) RETURNS jsonb
+CREATE FUNCTION studio.nodes(graph studio.graphs) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
-    AS $_$
+    AS $$
   select coalesce(jsonb_agg(private.studio_strip_top_nulls(jsonb_build_object(
            'id', n.client_id, 'type', n.type, 'label', n.label, 'position', n.position, 'data', n.data,
            'style', nullif(n.style, '{}'::jsonb), 'width', n.width, 'height', n.height)) order by n.sort_order, n.client_id), '[]'::jsonb)
   from studio.nodes n
-  where n.graph_id = $1.id;
-$_$;
+  where n.graph_id = graph.id;
+$$;
 
 
 --
--- Name: FUNCTION nodes(studio.graphs); Type: COMMENT; Schema: studio; Owner: -
+-- Name: FUNCTION nodes(graph studio.graphs); Type: COMMENT; Schema: studio; Owner: -
 --
 
-COMMENT ON FUNCTION studio.nodes(studio.graphs) IS 'graphs.nodes, a computed field: the graph''s nodes as the editor''s document array [{id, type, label, position, data, style, width, height}] (id = the editor''s client id), in document order, from studio.nodes. Runs as the caller: RLS on studio.nodes applies. Read-only; save with studio.save_graph. Not an RPC (unnamed parameter).';
+COMMENT ON FUNCTION studio.nodes(graph studio.graphs) IS 'graphs.nodes, a computed field: the graph''s nodes as the editor''s document array [{id, type, label, position, data, style, width, height}] (id = the editor''s client id), in document order, from studio.nodes. Runs as the caller: RLS on studio.nodes applies. Read-only; save with studio.save_graph.';
 
 
 --
@@ -2159,13 +2159,13 @@ GRANT INSERT(viewport),UPDATE(viewport) ON TABLE studio.graphs TO authenticated;
 
 
 --
--- Name: FUNCTION edges(studio.graphs); Type: ACL; Schema: studio; Owner: -
+-- Name: FUNCTION edges(graph studio.graphs); Type: ACL; Schema: studio; Owner: -
 --
 
-REVOKE ALL ON FUNCTION studio.edges(studio.graphs) FROM PUBLIC;
-GRANT ALL ON FUNCTION studio.edges(studio.graphs) TO service_role;
-GRANT ALL ON FUNCTION studio.edges(studio.graphs) TO anon;
-GRANT ALL ON FUNCTION studio.edges(studio.graphs) TO authenticated;
+REVOKE ALL ON FUNCTION studio.edges(graph studio.graphs) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.edges(graph studio.graphs) TO service_role;
+GRANT ALL ON FUNCTION studio.edges(graph studio.graphs) TO anon;
+GRANT ALL ON FUNCTION studio.edges(graph studio.graphs) TO authenticated;
 
 
 --
@@ -2178,13 +2178,13 @@ GRANT SELECT ON TABLE studio.templates TO authenticated;
 
 
 --
--- Name: FUNCTION graph_data(studio.templates); Type: ACL; Schema: studio; Owner: -
+-- Name: FUNCTION graph_data(template studio.templates); Type: ACL; Schema: studio; Owner: -
 --
 
-REVOKE ALL ON FUNCTION studio.graph_data(studio.templates) FROM PUBLIC;
-GRANT ALL ON FUNCTION studio.graph_data(studio.templates) TO service_role;
-GRANT ALL ON FUNCTION studio.graph_data(studio.templates) TO anon;
-GRANT ALL ON FUNCTION studio.graph_data(studio.templates) TO authenticated;
+REVOKE ALL ON FUNCTION studio.graph_data(template studio.templates) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.graph_data(template studio.templates) TO service_role;
+GRANT ALL ON FUNCTION studio.graph_data(template studio.templates) TO anon;
+GRANT ALL ON FUNCTION studio.graph_data(template studio.templates) TO authenticated;
 
 
 --
@@ -2238,22 +2238,22 @@ GRANT INSERT(is_archived),UPDATE(is_archived) ON TABLE studio.chats TO authentic
 
 
 --
--- Name: FUNCTION messages(studio.chats); Type: ACL; Schema: studio; Owner: -
+-- Name: FUNCTION messages(chat studio.chats); Type: ACL; Schema: studio; Owner: -
 --
 
-REVOKE ALL ON FUNCTION studio.messages(studio.chats) FROM PUBLIC;
-GRANT ALL ON FUNCTION studio.messages(studio.chats) TO service_role;
-GRANT ALL ON FUNCTION studio.messages(studio.chats) TO authenticated;
+REVOKE ALL ON FUNCTION studio.messages(chat studio.chats) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.messages(chat studio.chats) TO service_role;
+GRANT ALL ON FUNCTION studio.messages(chat studio.chats) TO authenticated;
 
 
 --
--- Name: FUNCTION nodes(studio.graphs); Type: ACL; Schema: studio; Owner: -
+-- Name: FUNCTION nodes(graph studio.graphs); Type: ACL; Schema: studio; Owner: -
 --
 
-REVOKE ALL ON FUNCTION studio.nodes(studio.graphs) FROM PUBLIC;
-GRANT ALL ON FUNCTION studio.nodes(studio.graphs) TO service_role;
-GRANT ALL ON FUNCTION studio.nodes(studio.graphs) TO anon;
-GRANT ALL ON FUNCTION studio.nodes(studio.graphs) TO authenticated;
+REVOKE ALL ON FUNCTION studio.nodes(graph studio.graphs) FROM PUBLIC;
+GRANT ALL ON FUNCTION studio.nodes(graph studio.graphs) TO service_role;
+GRANT ALL ON FUNCTION studio.nodes(graph studio.graphs) TO anon;
+GRANT ALL ON FUNCTION studio.nodes(graph studio.graphs) TO authenticated;
 
 
 --

@@ -38,9 +38,9 @@ select is(
   array['edges:s:false', 'messages:s:false', 'nodes:s:false'],
   'they are stable and SECURITY INVOKER (RLS of the caller applies)');
 select is(
-  (select array_agg(p.proname::text order by p.proname) from pg_proc p
-   where p.pronamespace = 'studio'::regnamespace and p.proname in ('nodes', 'edges', 'messages') and p.proargnames is not null),
-  null::text[], 'they take the row as an unnamed parameter, so PostgREST serves them as fields only, not as /rpc/ calls');
+  (select array_agg(p.proname || '(' || array_to_string(p.proargnames, ', ') || ')' order by p.proname) from pg_proc p
+   where p.pronamespace = 'studio'::regnamespace and p.proname in ('nodes', 'edges', 'messages')),
+  array['edges(graph)', 'messages(chat)', 'nodes(graph)'], 'they name their row parameter (generated types and the RPC docs check read it)');
 select hasnt_column('studio', 'graphs', 'nodes', 'nodes are not stored on graphs (the nodes rows are the data)');
 select hasnt_column('studio', 'chats', 'messages', 'messages are not stored on chats (the messages rows are the data)');
 
