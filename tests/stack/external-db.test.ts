@@ -49,7 +49,7 @@ afterAll(async () => {
 it('bootstraps, migrates and seeds the external database, and serves it', async () => {
   expect(stack.status.DB_URL).toBe(url)
   expect(stack.migrations.applied).toHaveLength(listMigrations().length)
-  expect(stack.migrations.seeded).toEqual(listSeedFiles(readProjectConfig().seedPaths).map((f) => `../seed/${basename(f)}`))
+  expect(stack.migrations.seeded).toEqual(listSeedFiles(readProjectConfig().seedPaths).map((f) => `seed/${basename(f)}`))
 
   const supabase = createClient(stack.status.API_URL, stack.status.ANON_KEY, { auth: { persistSession: false } })
   const { data, error } = await supabase.auth.signUp({ email: 'ext@example.test', password: 'external-db-password' })
