@@ -6,7 +6,6 @@ export type Database = {
       agents: {
         Row: {
           agent_address: string | null
-          agent_token: string | null
           app_id: number | null
           category: Database['agents']['Enums']['agent_category']
           created_at: string
@@ -30,7 +29,6 @@ export type Database = {
         ComputedFields: never
         Insert: {
           agent_address?: string | null
-          agent_token?: string | null
           app_id?: number | null
           category?: Database['agents']['Enums']['agent_category']
           created_at?: string
@@ -53,7 +51,6 @@ export type Database = {
         }
         Update: {
           agent_address?: string | null
-          agent_token?: string | null
           app_id?: number | null
           category?: Database['agents']['Enums']['agent_category']
           created_at?: string
@@ -2352,7 +2349,6 @@ export type Database = {
           created_at: string
           customer_id: string
           domain: string
-          encrypted_credentials: Json | null
           id: string
           native_app_key: string | null
           owned_domains: string[]
@@ -2361,8 +2357,6 @@ export type Database = {
           suggested_questions: NonNullable<Json>
           updated_at: string
           welcome_message: string | null
-          woocommerce_consumer_key: string | null
-          woocommerce_consumer_secret: string | null
           woocommerce_url: string | null
         }
         ComputedFields: never
@@ -2374,7 +2368,6 @@ export type Database = {
           created_at?: string
           customer_id: string
           domain: string
-          encrypted_credentials?: Json | null
           id?: string
           native_app_key?: string | null
           owned_domains?: string[]
@@ -2383,8 +2376,6 @@ export type Database = {
           suggested_questions?: NonNullable<Json>
           updated_at?: string
           welcome_message?: string | null
-          woocommerce_consumer_key?: string | null
-          woocommerce_consumer_secret?: string | null
           woocommerce_url?: string | null
         }
         Update: {
@@ -2395,7 +2386,6 @@ export type Database = {
           created_at?: string
           customer_id?: string
           domain?: string
-          encrypted_credentials?: Json | null
           id?: string
           native_app_key?: string | null
           owned_domains?: string[]
@@ -2404,8 +2394,6 @@ export type Database = {
           suggested_questions?: NonNullable<Json>
           updated_at?: string
           welcome_message?: string | null
-          woocommerce_consumer_key?: string | null
-          woocommerce_consumer_secret?: string | null
           woocommerce_url?: string | null
         }
         Relationships: [

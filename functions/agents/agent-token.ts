@@ -1,7 +1,7 @@
 // The agent token: the credential the platform presents to an agent runtime, and the runtime to
 // the platform. It is derived, never stored: HMAC-SHA256(AGENT_TOKEN_SECRET, agent id + a per-agent
-// salt). The database keeps the salt and the token's SHA-256 (agents.agent_token), so neither a
-// database dump nor the secret alone yields a token; rotating means a new salt. Without the secret:
+// salt). The database keeps the salt and the token's SHA-256 (private.agent_token_salts, which no
+// client role reaches), so neither a database dump nor the secret alone yields a token; rotating means a new salt. Without the secret:
 // 503 agent_tokens_not_configured (no token issued, no call sold).
 import { db } from '../_shared/db.ts'
 import { requireEnv } from '../_shared/env.ts'
@@ -18,14 +18,10 @@ export async function issueAgentToken(agentId: string): Promise<{ token: string;
   const salt = toHex(crypto.getRandomValues(new Uint8Array(16)))
   const token = await deriveToken(agentId, salt)
   const hash = await sha256Hex(token)
-  const sql = db()
-  const [row] = await sql.begin(async (tx) => {
-    await tx`update agents.agents set agent_token = ${hash} where id = ${agentId}`
-    return await tx<{ issued_at: Date }[]>`
-      insert into private.agent_token_salts (agent_id, salt) values (${agentId}, ${salt})
-      on conflict (agent_id) do update set salt = excluded.salt, issued_at = now()
-      returning issued_at`
-  })
+  const [row] = await db()<{ issued_at: Date }[]>`
+    insert into private.agent_token_salts (agent_id, salt, token_sha256) values (${agentId}, ${salt}, ${hash})
+    on conflict (agent_id) do update set salt = excluded.salt, token_sha256 = excluded.token_sha256, issued_at = now()
+    returning issued_at`
   return { token, issuedAt: row.issued_at }
 }
 
@@ -38,6 +34,6 @@ export async function currentAgentToken(agentId: string): Promise<string | undef
 /** The agent a presented token belongs to (runtime -> platform calls). */
 export async function agentIdForToken(token: string): Promise<string | undefined> {
   if (!/^[0-9a-f]{64}$/.test(token)) return undefined
-  const [row] = await db()<{ id: string }[]>`select id from agents.agents where agent_token = ${await sha256Hex(token)}`
-  return row?.id
+  const [row] = await db()<{ agent_id: string }[]>`select agent_id from private.agent_token_salts where token_sha256 = ${await sha256Hex(token)}`
+  return row?.agent_id
 }

@@ -1,7 +1,8 @@
 // The site a widget request names: its active config, domain row and business; and who may use it.
 // A browser names its page in the Origin header: the config's allowed_origins decide. A native app
 // sends no Origin: it is let in with the site's public app key (X-App-Key, customer_configs.
-// native_app_key), and refused when the site has none, exactly as before.
+// native_app_key), and refused when the site has none, exactly as before. Whether the store is
+// connected comes from private.site_credentials (the sealed keys stay there; store.ts opens them).
 import { db } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
 
@@ -26,9 +27,10 @@ export async function loadSite(domain: string): Promise<Site> {
   const [site] = await db()<Site[]>`
     select c.id as config_id, c.customer_id, d.id as domain_id, d.domain, c.business_name, c.business_description, c.primary_color,
            c.welcome_message, c.suggested_questions, c.rate_limit, c.allowed_origins, c.native_app_key, c.woocommerce_url,
-           (c.woocommerce_consumer_key is not null and c.woocommerce_consumer_secret is not null) as has_store_credentials
+           (k.woocommerce_consumer_key is not null and k.woocommerce_consumer_secret is not null) as has_store_credentials
     from sites.customer_configs c
     join sites.domains d on d.domain = c.domain and d.active
+    left join private.site_credentials k on k.config_id = c.id
     where c.domain = ${domain} and c.active`
   if (!site) throw new ApiError(404, 'site_not_found', `No active chat widget for ${domain}`)
   return site

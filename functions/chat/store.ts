@@ -1,7 +1,8 @@
 // WooCommerce through its REST API (/wp-json/wc/v3, Basic auth with the site's consumer key and
-// secret, opened from their sealed form here and nowhere else). Product searches are cached per
-// query in customer_data_cache (STORE_CACHE_TTL_SECONDS); orders are read only for a verified
-// visitor's email, cached under that email, and every read is written to customer_access_logs.
+// secret, kept sealed in private.site_credentials and opened here and nowhere else). Product
+// searches are cached per query in customer_data_cache (STORE_CACHE_TTL_SECONDS); orders are read
+// only for a verified visitor's email, cached under that email, and every read is written to
+// customer_access_logs.
 import { db } from '../_shared/db.ts'
 import { env } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
@@ -24,7 +25,7 @@ const cacheTtlSeconds = () => Number(env('STORE_CACHE_TTL_SECONDS') ?? 300)
 async function wooGet<T>(site: Site, path: string, params: Record<string, string>): Promise<T> {
   if (!site.woocommerce_url || !site.has_store_credentials) throw new ApiError(409, 'store_not_connected', `${site.domain} has no store connected`)
   const [row] = await db()<{ key: string; secret: string }[]>`
-    select woocommerce_consumer_key as key, woocommerce_consumer_secret as secret from sites.customer_configs where id = ${site.config_id}`
+    select woocommerce_consumer_key as key, woocommerce_consumer_secret as secret from private.site_credentials where config_id = ${site.config_id}`
   const [key, secret] = await Promise.all([open<string>(JSON.parse(row.key) as SealedSecret), open<string>(JSON.parse(row.secret) as SealedSecret)])
   const url = new URL(`${site.woocommerce_url.replace(/\/$/, '')}/wp-json/wc/v3${path}`)
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)

@@ -47,8 +47,9 @@ select throws_ok($$insert into agents.agents (user_id, name, subdomain, repo_own
 select throws_ok($$insert into agents.agents (name, subdomain, repo_owner, repo_name, github_url, agent_address) values ('x', 'payee', 'ann', 'payee', 'https://github.com/ann/payee', (select address from addr where name = 'ann'))$$,
   '42501', null, 'owners cannot set the payee address');
 select throws_ok($$update agents.agents set app_id = 5 where subdomain = 'ann-charts'$$, '42501', null, 'owners cannot set the app id');
-select throws_ok($$update agents.agents set agent_token = repeat('a', 64)$$, '42501', null, 'owners cannot write the token hash');
-select throws_ok($$select agent_token from agents.agents$$, '42501', null, 'owners cannot read the token hash');
+select throws_ok($$insert into private.agent_token_salts (agent_id, salt, token_sha256) select id, repeat('a', 32), repeat('a', 64) from agents.agents where subdomain = 'ann-charts'$$,
+  '42501', null, 'owners cannot write a token hash');
+select throws_ok($$select token_sha256 from private.agent_token_salts$$, '42501', null, 'owners cannot read the token hashes');
 select throws_ok($$update agents.agents set status = 'active' where subdomain = 'ann-charts'$$, '42501', null, 'an owner cannot activate an undeployed agent');
 insert into agents.deployments (agent_id) select id from agents.agents where subdomain = 'ann-summarizer';
 select is((select count(*)::int from agents.deployments), 1, 'an owner requests a deployment of their agent');

@@ -3,7 +3,7 @@
 -- limited to their own rows, the seed's search_embeddings / get_stale_content, and the crawler's
 -- frontier bookkeeping (max_pages, unchanged pages write nothing).
 begin;
-select plan(33);
+select plan(34);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -18,9 +18,11 @@ grant select on ids to anon, authenticated;
 
 insert into sites.business_configs (business_id) select business_id from ids;
 insert into sites.business_usage (business_id, period_start, messages) select business_id, date '2026-11-01', 3 from ids;
-insert into sites.customer_configs (customer_id, domain, woocommerce_url, woocommerce_consumer_key, woocommerce_consumer_secret, encrypted_credentials)
-select customer_id, 'ann.example.com', 'https://ann.example.com', '{"alg":"A256GCM","iv":"aXY=","ct":"Y3Q="}', '{"alg":"A256GCM","iv":"aXY=","ct":"Y3Q="}',
-       '{"alg":"A256GCM","iv":"aXY=","ct":"Y3Q="}' from ids;
+insert into sites.customer_configs (customer_id, domain, woocommerce_url)
+select customer_id, 'ann.example.com', 'https://ann.example.com' from ids;
+insert into private.site_credentials (config_id, woocommerce_consumer_key, woocommerce_consumer_secret, encrypted_credentials)
+select id, '{"alg":"A256GCM","iv":"aXY=","ct":"Y3Q="}', '{"alg":"A256GCM","iv":"aXY=","ct":"Y3Q="}', '{"alg":"A256GCM","iv":"aXY=","ct":"Y3Q="}'
+from sites.customer_configs where domain = 'ann.example.com';
 insert into sites.scraped_pages (domain_id, url, title, content, status, scraped_at) select domain_id, 'https://ann.example.com/warranty', 'Warranty', 'Widgets carry a two year warranty.', 'scraped', now() from ids;
 insert into sites.website_content (domain_id, url, title, content, content_hash, scraped_at) select domain_id, 'https://ann.example.com/warranty', 'Warranty', 'Widgets carry a two year warranty.', repeat('a', 64), now() - interval '30 days' from ids;
 insert into sites.structured_extractions (domain_id, url, extract_type, extracted_data) select domain_id, 'https://ann.example.com/faq', 'faq', '{"questions": []}' from ids;
@@ -75,18 +77,19 @@ select is((select array_agg(x) from unnest(pg_temp.visible_counts()) x where x n
   'anon sees no row in any sites table or view');
 reset role;
 
--- Sealed credentials.
+-- Sealed credentials: kept in private.site_credentials, which no client reaches.
 select tests.authenticate_as('ann');
-select throws_ok($$select woocommerce_consumer_key from sites.customer_configs$$, '42501', null, 'the owner cannot read the WooCommerce key');
-select throws_ok($$select woocommerce_consumer_secret from sites.customer_configs$$, '42501', null, 'nor the WooCommerce secret');
-select throws_ok($$select encrypted_credentials from sites.customer_configs$$, '42501', null, 'nor other credentials');
-select throws_ok($$update sites.customer_configs set woocommerce_consumer_key = 'ck_plain'$$, '42501', null, 'nor write them');
-select is((select count(*)::int from sites.customer_configs), 1, 'but reads the rest of her config');
+select throws_ok($$select woocommerce_consumer_key from private.site_credentials$$, '42501', null, 'the owner cannot read the WooCommerce key');
+select throws_ok($$select woocommerce_consumer_secret from private.site_credentials$$, '42501', null, 'nor the WooCommerce secret');
+select throws_ok($$select encrypted_credentials from private.site_credentials$$, '42501', null, 'nor other credentials');
+select throws_ok($$update private.site_credentials set woocommerce_consumer_key = 'ck_plain'$$, '42501', null, 'nor write them');
+select is((select count(*)::int from (select * from sites.customer_configs) c), 1, 'but reads the rest of her config, select * included');
 select tests.clear_authentication();
-select throws_ok($$select woocommerce_consumer_key from sites.customer_configs$$, '42501', null, 'anon cannot read the key');
+select throws_ok($$select woocommerce_consumer_key from private.site_credentials$$, '42501', null, 'anon cannot read the key');
 reset role;
-select throws_ok($$update sites.customer_configs set woocommerce_consumer_key = 'ck_live_plaintext'$$, null, null, 'a plaintext key is refused even for the service');
-select throws_ok($$update sites.customer_configs set encrypted_credentials = '{"token": "plain"}'$$, '23514', null, 'plaintext credentials are refused');
+select throws_ok($$update private.site_credentials set woocommerce_consumer_key = 'ck_live_plaintext'$$, null, null, 'a plaintext key is refused even for the service');
+select throws_ok($$update private.site_credentials set encrypted_credentials = '{"token": "plain"}'$$, '23514', null, 'plaintext credentials are refused');
+select is((select count(*)::int from private.site_credentials), 1, 'and the sealed ones stay');
 
 -- Owner writes stay inside the tenant.
 select tests.authenticate_as('ben');

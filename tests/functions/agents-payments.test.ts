@@ -373,19 +373,20 @@ describe('missing configuration: 503 with the missing piece named, before anythi
   })
 
   it('without AGENT_TOKEN_SECRET: the owner cannot issue a token (503), and the current one stays valid', async () => {
-    const [current] = await query<{ agent_token: string }>(`select agent_token from agents.agents where subdomain = 'oracle'`)
+    const current = `select s.token_sha256 from private.agent_token_salts s join agents.agents a on a.id = s.agent_id where a.subdomain = 'oracle'`
+    const [before] = await query<{ token_sha256: string }>(current)
     await withoutEnv(['AGENT_TOKEN_SECRET'], async () => {
       const res = await app.request('/agents/oracle/token', { method: 'POST', headers: { authorization: `Bearer ${ownerJwt}` } })
       expectUnconfigured({ status: res.status, body: await res.json() }, 'agent_tokens_not_configured', 'AGENT_TOKEN_SECRET')
     })
-    expect(await query(`select agent_token from agents.agents where subdomain = 'oracle'`)).toEqual([current])
+    expect(await query(current)).toEqual([before])
   })
 })
 
 describe('the agent token', () => {
   it('is stored only as a SHA-256 hash, shown once, and rotated on request by the owner only', async () => {
-    const [row] = await query<{ agent_token: string }>(`select agent_token from agents.agents where subdomain = 'oracle'`)
-    expect(row.agent_token).toBe(createHash('sha256').update(agentToken).digest('hex'))
+    const [row] = await query<{ token_sha256: string }>(`select s.token_sha256 from private.agent_token_salts s join agents.agents a on a.id = s.agent_id where a.subdomain = 'oracle'`)
+    expect(row.token_sha256).toBe(createHash('sha256').update(agentToken).digest('hex'))
     const dump = JSON.stringify(await query(`select to_jsonb(a) as a, (select jsonb_agg(s) from private.agent_token_salts s) as s from agents.agents a`))
     expect(dump).not.toContain(agentToken)
     const other = await signUserToken((await query<{ id: string }>(`select tests.create_supabase_user('not_owner') as id`))[0].id, JWT_SECRET)

@@ -44,10 +44,14 @@ async function post(path: string, body: Record<string, unknown>) {
 async function addSite(owner: string, domain: string, pages: [string, string, string][], config: Record<string, unknown> = {}) {
   const [{ id: customer }] = await query<{ id: string }>(`insert into sites.customers (auth_user_id, email) values ($1, $2) returning id`, [owner, `owner@${domain}`])
   const [{ id: domainId }] = await query<{ id: string }>(`insert into sites.domains (user_id, domain) values ($1, $2) returning id`, [owner, domain])
-  await query(`insert into sites.customer_configs (customer_id, domain, business_name, welcome_message, allowed_origins, rate_limit, woocommerce_url, woocommerce_consumer_key, woocommerce_consumer_secret)
-               values ($1, $2, $3, 'Hi!', $4, $5, $6, $7, $8)`,
-  [customer, domain, `${domain} shop`, config.allowed_origins ?? [`https://${domain}`], config.rate_limit ?? 100, config.woocommerce_url ?? null,
-    config.key ?? null, config.secret ?? null])
+  const [{ id: configId }] = await query<{ id: string }>(`insert into sites.customer_configs (customer_id, domain, business_name, welcome_message, allowed_origins, rate_limit, woocommerce_url)
+               values ($1, $2, $3, 'Hi!', $4, $5, $6) returning id`,
+  [customer, domain, `${domain} shop`, config.allowed_origins ?? [`https://${domain}`], config.rate_limit ?? 100, config.woocommerce_url ?? null])
+  // The service keeps the sealed store keys out of the client table.
+  if (config.key || config.secret) {
+    await query(`insert into private.site_credentials (config_id, woocommerce_consumer_key, woocommerce_consumer_secret) values ($1, $2, $3)`,
+      [configId, config.key ?? null, config.secret ?? null])
+  }
   for (const [path, title, text] of pages) {
     const [{ id: page }] = await query<{ id: string }>(`insert into sites.scraped_pages (domain_id, url, title, content, status, scraped_at) values ($1, $2, $3, $4, 'scraped', now()) returning id`,
       [domainId, `https://${domain}${path}`, title, text])

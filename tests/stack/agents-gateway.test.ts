@@ -43,7 +43,7 @@ describe('agents over REST', () => {
     expect(listing.error).toBeNull()
     expect(listing.data!.map((a) => a.subdomain)).toEqual(['ann-live'])
     expect(Object.keys(listing.data![0])).not.toContain('agent_token')
-    expect((await anon.schema('agents').from('agents').select('agent_token')).error?.code).toBe('42501')
+    expect((await anon.schema('agents').from('agents').select('user_id')).error?.code).toBe('42501')
     expect((await anon.schema('agents').from('deployments').select('*')).error?.code).toBe('42501')
     expect((await anon.schema('agents').from('payments').select('*')).error?.code).toBe('42501')
   })
@@ -53,7 +53,10 @@ describe('agents over REST', () => {
     expect(mine.data!.map((a) => a.subdomain)).toEqual(['ann-draft', 'ann-live'])
     const bens = await ben.schema('agents').from('agents').select('subdomain').order('subdomain')
     expect(bens.data!.map((a) => a.subdomain)).toEqual(['ann-live', 'ben-draft'])
-    expect((await ben.schema('agents').from('agents').select('agent_token')).error?.code).toBe('42501')
+    const everything = await ben.schema('agents').from('agents').select('*').order('subdomain')
+    expect(everything.error).toBeNull()
+    expect(everything.data!.map((a) => a.subdomain)).toEqual(['ann-live', 'ben-draft'])
+    expect(Object.keys(everything.data![0])).not.toContain('agent_token')
   })
 
   it('deployments are the owner\'s only; nobody edits another\'s agent', async () => {

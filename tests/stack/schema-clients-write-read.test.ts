@@ -1,9 +1,9 @@
-// Write-then-read with supabase-js through the local stack, on the tables whose secrets are kept out
-// of clients' reach by column privileges (agents.agents.agent_token, the sealed store credentials of
-// sites.customer_configs): insert(...).select('<the readable columns>') returns the row to its owner,
-// while the hidden values stay unreadable to the owner and everyone else (select('*') included, since
-// it would name them). studio.templates, whose graph_data moved out of the table, reads with select('*')
-// and selects graph_data as the caller's tier allows. And the enums as clients use them over REST.
+// Write-then-read with supabase-js through the local stack. agents.agents and sites.customer_configs
+// keep no secret any more (the agent token's hash is in private.agent_token_salts, the sealed store
+// credentials in private.site_credentials): an owner's .insert(row).select() (select('*')) returns
+// the whole row, and the secrets are in no answer to any client, nor reachable through the private
+// schema. studio.templates, whose graph_data moved out of the table, reads with select('*') and
+// selects graph_data as the caller's tier allows. And the enums as clients use them over REST.
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Constants, type Database } from '../../types/database.ts'
@@ -11,7 +11,7 @@ import type { RunningStack } from '../../stack/stack.ts'
 import { anonClient, signedInClient } from '../support/gateway-clients.ts'
 import { startTestStack } from '../support/test-stack.ts'
 
-// What an owner may read: every column but the secrets (the lists the table comments document).
+// Every column of each table, which is what an owner reads.
 const AGENT_COLUMNS = 'id, user_id, name, description, subdomain, repo_owner, repo_name, github_url, agent_address, app_id, price_microalgo, status, runtime_status, category, tags, data_input, example_input, example_output, created_at, updated_at'
 const CONFIG_COLUMNS = 'id, customer_id, domain, business_name, business_description, primary_color, welcome_message, suggested_questions, woocommerce_url, owned_domains, rate_limit, allowed_origins, active, created_at, updated_at, native_app_key'
 const SEALED = JSON.stringify({ alg: 'A256GCM', iv: 'aXY=', ct: 'c2VjcmV0' })
@@ -31,62 +31,68 @@ afterAll(async () => {
   await stack?.stop()
 })
 
-describe('agents: write, then read what an owner may read', () => {
-  it('insert(...).select(the readable columns) returns the new agent to its owner', async () => {
+describe('agents: write, then read the whole row', () => {
+  it('insert(...).select() returns the new agent, every column, to its owner', async () => {
     const { data, error } = await ann.schema('agents').from('agents')
       .insert({ name: 'Summarizer', subdomain: 'wr-summarizer', repo_owner: 'ann', repo_name: 'summarizer', github_url: 'https://github.com/ann/summarizer', category: 'Language' })
-      .select(AGENT_COLUMNS).single()
+      .select().single()
     expect(error).toBeNull()
     expect(Object.keys(data!).sort()).toEqual(AGENT_COLUMNS.split(', ').sort())
     expect(data).toMatchObject({ name: 'Summarizer', subdomain: 'wr-summarizer', status: 'pending', runtime_status: 'pending', category: 'Language' })
-    const updated = await ann.schema('agents').from('agents').update({ description: 'Short summaries' }).eq('id', data!.id).select(AGENT_COLUMNS).single()
+    const updated = await ann.schema('agents').from('agents').update({ description: 'Short summaries' }).eq('id', data!.id).select().single()
     expect(updated.error).toBeNull()
     expect(updated.data!.description).toBe('Short summaries')
   })
 
-  it('the token hash stays unreadable: by its owner, by another user, by anon, and through select(\'*\')', async () => {
-    const [{ id }] = await stack.db.query<{ id: string }>(`update agents.agents set agent_token = repeat('ab', 32) where subdomain = 'wr-summarizer' returning id`)
+  it('the token hash is in no client\'s answer: not the owner\'s select(\'*\'), not another user\'s, not anon\'s, not through the private schema', async () => {
+    const [{ id }] = await stack.db.query<{ id: string }>(`select id from agents.agents where subdomain = 'wr-summarizer'`)
+    await stack.db.query(`insert into private.agent_token_salts (agent_id, salt, token_sha256) values ($1, repeat('5a', 16), repeat('ab', 32))`, [id])
+    const own = await ann.schema('agents').from('agents').select('*').eq('id', id)
+    expect(own.error).toBeNull()
+    expect(own.data).toHaveLength(1)
+    expect(JSON.stringify(own.data)).not.toContain('abab')
+    // Another user does not see a draft; anon reads a column list, and select('*') names columns it may not read.
+    expect((await ben.schema('agents').from('agents').select('*').eq('id', id)).data).toEqual([])
+    expect((await anon.schema('agents').from('agents').select('*').eq('id', id)).error?.code).toBe('42501')
     for (const client of [ann, ben, anon]) {
-      const token = await client.schema('agents').from('agents').select('agent_token').eq('id', id)
-      expect(token.error?.code).toBe('42501')
-      expect(token.data).toBeNull()
-      const star = await client.schema('agents').from('agents').select('*').eq('id', id)
-      expect(star.error?.code).toBe('42501')
-      expect(JSON.stringify(star.data ?? null)).not.toContain('abab')
+      const salts = await (client as unknown as SupabaseClient).schema('private').from('agent_token_salts').select('*')
+      expect(salts.error?.code).toBe('PGRST106')
+      expect(JSON.stringify(salts.data ?? null)).not.toContain('abab')
     }
-    const inserted = await ann.schema('agents').from('agents')
-      .insert({ name: 'Star', subdomain: 'wr-star', repo_owner: 'ann', repo_name: 'star', github_url: 'https://github.com/ann/star' }).select()
-    expect(inserted.error?.code).toBe('42501')
-    // The statement is refused as a whole: nothing was written.
-    expect(await stack.db.query(`select 1 from agents.agents where subdomain = 'wr-star'`)).toEqual([])
   })
 
-  it('another user reads none of the owner\'s draft agent, whatever columns they name', async () => {
-    expect((await ben.schema('agents').from('agents').select(AGENT_COLUMNS).eq('subdomain', 'wr-summarizer')).data).toEqual([])
+  it('another user reads none of the owner\'s draft agent', async () => {
+    expect((await ben.schema('agents').from('agents').select().eq('subdomain', 'wr-summarizer')).data).toEqual([])
   })
 })
 
-describe('sites.customer_configs: write, then read what an owner may read', () => {
-  it('insert(...).select(the readable columns) returns the new config to its owner; the sealed credentials stay unreadable', async () => {
+describe('sites.customer_configs: write, then read the whole row', () => {
+  it('insert(...).select() returns the new config, every column, to its owner; the sealed credentials are in no answer', async () => {
     const customer = await ann.schema('sites').from('customers').insert({ email: 'ann-write-read@example.test', name: 'Ann' }).select().single()
     expect(customer.error).toBeNull()
     const { data, error } = await ann.schema('sites').from('customer_configs')
       .insert({ customer_id: customer.data!.id, domain: 'shop.wr.test', business_name: 'Ann\'s shop', woocommerce_url: 'https://shop.wr.test' })
-      .select(CONFIG_COLUMNS).single()
+      .select().single()
     expect(error).toBeNull()
     expect(Object.keys(data!).sort()).toEqual(CONFIG_COLUMNS.split(', ').sort())
     expect(data).toMatchObject({ domain: 'shop.wr.test', business_name: 'Ann\'s shop', rate_limit: 10, allowed_origins: ['*'], active: true })
 
     // The store credentials are written sealed by the service side, never by the owner.
     const written = await ann.schema('sites').from('customer_configs').update({ woocommerce_consumer_key: SEALED } as never).eq('id', data!.id)
-    expect(written.error?.code).toBe('42501')
-    await stack.db.query(`update sites.customer_configs set woocommerce_consumer_key = $1, woocommerce_consumer_secret = $1, encrypted_credentials = $2::text::jsonb where id = $3`, [SEALED, SEALED, data!.id])
-    for (const column of ['woocommerce_consumer_key', 'woocommerce_consumer_secret', 'encrypted_credentials', '*']) {
-      const read = await ann.schema('sites').from('customer_configs').select(column).eq('id', data!.id)
-      expect(read.error?.code).toBe('42501')
-      expect(JSON.stringify(read.data ?? null)).not.toContain('c2VjcmV0')
+    expect(written.error).not.toBeNull()
+    await stack.db.query(`insert into private.site_credentials (config_id, woocommerce_consumer_key, woocommerce_consumer_secret, encrypted_credentials) values ($1, $2, $2, $3::text::jsonb)`,
+      [data!.id, SEALED, SEALED])
+    const read = await ann.schema('sites').from('customer_configs').select().eq('id', data!.id)
+    expect(read.error).toBeNull()
+    expect(read.data).toHaveLength(1)
+    expect(JSON.stringify(read.data)).not.toContain('c2VjcmV0')
+    for (const client of [ann, ben, anon]) {
+      const credentials = await (client as unknown as SupabaseClient).schema('private').from('site_credentials').select('*')
+      expect(credentials.error?.code).toBe('PGRST106')
+      expect(JSON.stringify(credentials.data ?? null)).not.toContain('c2VjcmV0')
     }
-    expect((await ben.schema('sites').from('customer_configs').select(CONFIG_COLUMNS).eq('id', data!.id)).data).toEqual([])
+    expect((await ben.schema('sites').from('customer_configs').select().eq('id', data!.id)).data).toEqual([])
+    expect((await anon.schema('sites').from('customer_configs').select().eq('id', data!.id)).error?.code).toBe('42501')
   })
 })
 
