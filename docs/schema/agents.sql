@@ -475,7 +475,6 @@ CREATE TABLE agents.agents (
     github_url text NOT NULL,
     agent_address character varying(58),
     app_id bigint,
-    agent_token character varying(64),
     price_microalgo bigint DEFAULT 1000000 NOT NULL,
     status agents.agent_status DEFAULT 'pending'::agents.agent_status NOT NULL,
     runtime_status agents.agent_runtime_status DEFAULT 'pending'::agents.agent_runtime_status NOT NULL,
@@ -487,7 +486,6 @@ CREATE TABLE agents.agents (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT agents_agent_address_check CHECK (private.is_algorand_address((agent_address)::text)),
-    CONSTRAINT agents_agent_token_check CHECK (((agent_token)::text ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT agents_app_id_check CHECK ((app_id > 0)),
     CONSTRAINT agents_github_url_check CHECK ((github_url ~ '^https://github\.com/[^/\s]+/[^/\s]+/?$'::text)),
     CONSTRAINT agents_name_check CHECK ((length(btrim((name)::text)) > 0)),
@@ -501,7 +499,7 @@ CREATE TABLE agents.agents (
 -- Name: TABLE agents; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON TABLE agents.agents IS 'AI agents on the marketplace: owner, GitHub source, Algorand payee, per-call price and status. agent_token (the token''s hash) is readable by no client, so clients name the columns (select(''*'') is refused with 42501, also as .insert(row).select()). Owners: select(''id, user_id, name, description, subdomain, repo_owner, repo_name, github_url, agent_address, app_id, price_microalgo, status, runtime_status, category, tags, data_input, example_input, example_output, created_at, updated_at''), e.g. .insert(agent).select(''<those>'').single(). anon: the listing agents.active_agents_view (select(''*'') works there), or those columns but user_id, repo_name, github_url and updated_at, of active agents.';
+COMMENT ON TABLE agents.agents IS 'AI agents on the marketplace: owner, GitHub source, Algorand payee, per-call price and status. Signed-in users read every column (select(''*''), also as .insert(agent).select()) of their own agents and of active ones; the agent token''s hash is kept in private.agent_token_salts, which no client reads. anon: the listing agents.active_agents_view (select(''*'') works there), or of active agents these columns, which leave out user_id, repo_name, github_url and updated_at: select(''id, name, description, subdomain, repo_owner, agent_address, app_id, price_microalgo, status, runtime_status, category, tags, data_input, example_input, example_output, created_at'').';
 
 
 --
@@ -530,13 +528,6 @@ COMMENT ON COLUMN agents.agents.agent_address IS 'Algorand address that receives
 --
 
 COMMENT ON COLUMN agents.agents.app_id IS 'Algorand application id of the agent''s contract. Positive; set by the deploy backend.';
-
-
---
--- Name: COLUMN agents.agent_token; Type: COMMENT; Schema: agents; Owner: -
---
-
-COMMENT ON COLUMN agents.agents.agent_token IS 'SHA-256 (hex) of the agent token the platform uses to call the agent runtime. The token itself is shown once, when issued or rotated, and never stored. Not readable by clients.';
 
 
 --
@@ -594,7 +585,7 @@ CREATE VIEW agents.active_agents_view WITH (security_invoker='true') AS
 -- Name: VIEW active_agents_view; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON VIEW agents.active_agents_view IS 'The public marketplace listing: active agents with a healthy runtime. Never exposes agent_token or the owner.';
+COMMENT ON VIEW agents.active_agents_view IS 'The public marketplace listing: active agents with a healthy runtime. Never exposes the owner.';
 
 
 --
@@ -741,13 +732,6 @@ CREATE INDEX idx_agents_active_category ON agents.agents USING btree (category, 
 --
 
 CREATE INDEX idx_agents_active_tags ON agents.agents USING gin (tags) WHERE ((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status));
-
-
---
--- Name: idx_agents_agent_token; Type: INDEX; Schema: agents; Owner: -
---
-
-CREATE UNIQUE INDEX idx_agents_agent_token ON agents.agents USING btree (agent_token) WHERE (agent_token IS NOT NULL);
 
 
 --
@@ -1054,7 +1038,7 @@ GRANT SELECT ON TABLE agents.payments TO authenticated;
 --
 
 GRANT ALL ON TABLE agents.agents TO service_role;
-GRANT DELETE ON TABLE agents.agents TO authenticated;
+GRANT SELECT,DELETE ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1062,14 +1046,13 @@ GRANT DELETE ON TABLE agents.agents TO authenticated;
 --
 
 GRANT SELECT(id) ON TABLE agents.agents TO anon;
-GRANT SELECT(id) ON TABLE agents.agents TO authenticated;
 
 
 --
 -- Name: COLUMN agents.user_id; Type: ACL; Schema: agents; Owner: -
 --
 
-GRANT SELECT(user_id),INSERT(user_id) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(user_id) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1077,7 +1060,7 @@ GRANT SELECT(user_id),INSERT(user_id) ON TABLE agents.agents TO authenticated;
 --
 
 GRANT SELECT(name) ON TABLE agents.agents TO anon;
-GRANT SELECT(name),INSERT(name),UPDATE(name) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(name),UPDATE(name) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1085,7 +1068,7 @@ GRANT SELECT(name),INSERT(name),UPDATE(name) ON TABLE agents.agents TO authentic
 --
 
 GRANT SELECT(description) ON TABLE agents.agents TO anon;
-GRANT SELECT(description),INSERT(description),UPDATE(description) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(description),UPDATE(description) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1093,7 +1076,7 @@ GRANT SELECT(description),INSERT(description),UPDATE(description) ON TABLE agent
 --
 
 GRANT SELECT(subdomain) ON TABLE agents.agents TO anon;
-GRANT SELECT(subdomain),INSERT(subdomain),UPDATE(subdomain) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(subdomain),UPDATE(subdomain) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1101,21 +1084,21 @@ GRANT SELECT(subdomain),INSERT(subdomain),UPDATE(subdomain) ON TABLE agents.agen
 --
 
 GRANT SELECT(repo_owner) ON TABLE agents.agents TO anon;
-GRANT SELECT(repo_owner),INSERT(repo_owner),UPDATE(repo_owner) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(repo_owner),UPDATE(repo_owner) ON TABLE agents.agents TO authenticated;
 
 
 --
 -- Name: COLUMN agents.repo_name; Type: ACL; Schema: agents; Owner: -
 --
 
-GRANT SELECT(repo_name),INSERT(repo_name),UPDATE(repo_name) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(repo_name),UPDATE(repo_name) ON TABLE agents.agents TO authenticated;
 
 
 --
 -- Name: COLUMN agents.github_url; Type: ACL; Schema: agents; Owner: -
 --
 
-GRANT SELECT(github_url),INSERT(github_url),UPDATE(github_url) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(github_url),UPDATE(github_url) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1123,7 +1106,6 @@ GRANT SELECT(github_url),INSERT(github_url),UPDATE(github_url) ON TABLE agents.a
 --
 
 GRANT SELECT(agent_address) ON TABLE agents.agents TO anon;
-GRANT SELECT(agent_address) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1131,7 +1113,6 @@ GRANT SELECT(agent_address) ON TABLE agents.agents TO authenticated;
 --
 
 GRANT SELECT(app_id) ON TABLE agents.agents TO anon;
-GRANT SELECT(app_id) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1139,7 +1120,7 @@ GRANT SELECT(app_id) ON TABLE agents.agents TO authenticated;
 --
 
 GRANT SELECT(price_microalgo) ON TABLE agents.agents TO anon;
-GRANT SELECT(price_microalgo),INSERT(price_microalgo),UPDATE(price_microalgo) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(price_microalgo),UPDATE(price_microalgo) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1147,7 +1128,7 @@ GRANT SELECT(price_microalgo),INSERT(price_microalgo),UPDATE(price_microalgo) ON
 --
 
 GRANT SELECT(status) ON TABLE agents.agents TO anon;
-GRANT SELECT(status),UPDATE(status) ON TABLE agents.agents TO authenticated;
+GRANT UPDATE(status) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1155,7 +1136,6 @@ GRANT SELECT(status),UPDATE(status) ON TABLE agents.agents TO authenticated;
 --
 
 GRANT SELECT(runtime_status) ON TABLE agents.agents TO anon;
-GRANT SELECT(runtime_status) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1163,7 +1143,7 @@ GRANT SELECT(runtime_status) ON TABLE agents.agents TO authenticated;
 --
 
 GRANT SELECT(category) ON TABLE agents.agents TO anon;
-GRANT SELECT(category),INSERT(category),UPDATE(category) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(category),UPDATE(category) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1171,7 +1151,7 @@ GRANT SELECT(category),INSERT(category),UPDATE(category) ON TABLE agents.agents 
 --
 
 GRANT SELECT(tags) ON TABLE agents.agents TO anon;
-GRANT SELECT(tags),INSERT(tags),UPDATE(tags) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(tags),UPDATE(tags) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1179,7 +1159,7 @@ GRANT SELECT(tags),INSERT(tags),UPDATE(tags) ON TABLE agents.agents TO authentic
 --
 
 GRANT SELECT(data_input) ON TABLE agents.agents TO anon;
-GRANT SELECT(data_input),INSERT(data_input),UPDATE(data_input) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(data_input),UPDATE(data_input) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1187,7 +1167,7 @@ GRANT SELECT(data_input),INSERT(data_input),UPDATE(data_input) ON TABLE agents.a
 --
 
 GRANT SELECT(example_input) ON TABLE agents.agents TO anon;
-GRANT SELECT(example_input),INSERT(example_input),UPDATE(example_input) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(example_input),UPDATE(example_input) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1195,7 +1175,7 @@ GRANT SELECT(example_input),INSERT(example_input),UPDATE(example_input) ON TABLE
 --
 
 GRANT SELECT(example_output) ON TABLE agents.agents TO anon;
-GRANT SELECT(example_output),INSERT(example_output),UPDATE(example_output) ON TABLE agents.agents TO authenticated;
+GRANT INSERT(example_output),UPDATE(example_output) ON TABLE agents.agents TO authenticated;
 
 
 --
@@ -1203,14 +1183,6 @@ GRANT SELECT(example_output),INSERT(example_output),UPDATE(example_output) ON TA
 --
 
 GRANT SELECT(created_at) ON TABLE agents.agents TO anon;
-GRANT SELECT(created_at) ON TABLE agents.agents TO authenticated;
-
-
---
--- Name: COLUMN agents.updated_at; Type: ACL; Schema: agents; Owner: -
---
-
-GRANT SELECT(updated_at) ON TABLE agents.agents TO authenticated;
 
 
 --

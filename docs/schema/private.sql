@@ -1505,7 +1505,9 @@ CREATE TABLE private.agent_token_salts (
     agent_id uuid NOT NULL,
     salt text NOT NULL,
     issued_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agent_token_salts_salt_check CHECK ((salt ~ '^[0-9a-f]{32,}$'::text))
+    token_sha256 text NOT NULL,
+    CONSTRAINT agent_token_salts_salt_check CHECK ((salt ~ '^[0-9a-f]{32,}$'::text)),
+    CONSTRAINT agent_token_salts_token_sha256_check CHECK ((token_sha256 ~ '^[0-9a-f]{64}$'::text))
 );
 
 
@@ -1513,7 +1515,14 @@ CREATE TABLE private.agent_token_salts (
 -- Name: TABLE agent_token_salts; Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON TABLE private.agent_token_salts IS 'Per-agent salt for the derived agent token. Service only.';
+COMMENT ON TABLE private.agent_token_salts IS 'The agent token of each agent that has one: the salt it is derived from (HMAC with AGENT_TOKEN_SECRET) and its SHA-256, by which a runtime''s token is looked up. Neither yields the token without the secret. Edge Functions only; no client role has any privilege.';
+
+
+--
+-- Name: COLUMN agent_token_salts.token_sha256; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON COLUMN private.agent_token_salts.token_sha256 IS 'SHA-256 (hex) of the agent token (was agents.agents.agent_token). The token itself is shown once, when issued or rotated, and never stored.';
 
 
 --
@@ -1781,6 +1790,51 @@ COMMENT ON COLUMN private.scheduled_functions.body IS 'JSON body sent with each 
 
 
 --
+-- Name: site_credentials; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.site_credentials (
+    config_id uuid NOT NULL,
+    woocommerce_consumer_key text,
+    woocommerce_consumer_secret text,
+    encrypted_credentials jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT site_credentials_encrypted_credentials_check CHECK (((encrypted_credentials IS NULL) OR (((encrypted_credentials ->> 'alg'::text) = 'A256GCM'::text) AND (encrypted_credentials ? 'iv'::text) AND (encrypted_credentials ? 'ct'::text)))),
+    CONSTRAINT site_credentials_woocommerce_consumer_key_check CHECK (((woocommerce_consumer_key IS NULL) OR ((((woocommerce_consumer_key)::jsonb ->> 'alg'::text) = 'A256GCM'::text) AND ((woocommerce_consumer_key)::jsonb ? 'iv'::text) AND ((woocommerce_consumer_key)::jsonb ? 'ct'::text)))),
+    CONSTRAINT site_credentials_woocommerce_consumer_secret_check CHECK (((woocommerce_consumer_secret IS NULL) OR ((((woocommerce_consumer_secret)::jsonb ->> 'alg'::text) = 'A256GCM'::text) AND ((woocommerce_consumer_secret)::jsonb ? 'iv'::text) AND ((woocommerce_consumer_secret)::jsonb ? 'ct'::text))))
+);
+
+
+--
+-- Name: TABLE site_credentials; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.site_credentials IS 'Store credentials of a site''s chat widget (sites.customer_configs), sealed with AES-256-GCM (functions/_shared/secrets.ts, CREDENTIALS_ENCRYPTION_KEY); plaintext is refused. Written by the service, opened by the chat function only; no client role has any privilege.';
+
+
+--
+-- Name: COLUMN site_credentials.woocommerce_consumer_key; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON COLUMN private.site_credentials.woocommerce_consumer_key IS 'WooCommerce REST consumer key, sealed (JSON {alg, iv, ct}).';
+
+
+--
+-- Name: COLUMN site_credentials.woocommerce_consumer_secret; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON COLUMN private.site_credentials.woocommerce_consumer_secret IS 'WooCommerce REST consumer secret, sealed like the key.';
+
+
+--
+-- Name: COLUMN site_credentials.encrypted_credentials; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON COLUMN private.site_credentials.encrypted_credentials IS 'Other integration credentials, sealed.';
+
+
+--
 -- Name: studio_template_graphs; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -1804,6 +1858,14 @@ COMMENT ON TABLE private.studio_template_graphs IS 'The graph document {nodes, e
 
 ALTER TABLE ONLY private.agent_token_salts
     ADD CONSTRAINT agent_token_salts_pkey PRIMARY KEY (agent_id);
+
+
+--
+-- Name: agent_token_salts agent_token_salts_token_sha256_key; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.agent_token_salts
+    ADD CONSTRAINT agent_token_salts_token_sha256_key UNIQUE (token_sha256);
 
 
 --
@@ -1868,6 +1930,14 @@ ALTER TABLE ONLY private.embedding_targets
 
 ALTER TABLE ONLY private.scheduled_functions
     ADD CONSTRAINT scheduled_functions_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: site_credentials site_credentials_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.site_credentials
+    ADD CONSTRAINT site_credentials_pkey PRIMARY KEY (config_id);
 
 
 --
@@ -1956,6 +2026,13 @@ CREATE TRIGGER scheduled_functions_set_updated_at BEFORE UPDATE ON private.sched
 
 
 --
+-- Name: site_credentials update_site_credentials_updated_at; Type: TRIGGER; Schema: private; Owner: -
+--
+
+CREATE TRIGGER update_site_credentials_updated_at BEFORE UPDATE ON private.site_credentials FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
 -- Name: agent_token_salts agent_token_salts_agent_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -2001,6 +2078,14 @@ ALTER TABLE ONLY private.embedding_jobs
 
 ALTER TABLE ONLY private.embedding_state
     ADD CONSTRAINT embedding_state_target_schema_target_table_vector_column_fkey FOREIGN KEY (target_schema, target_table, vector_column) REFERENCES private.embedding_targets(target_schema, target_table, vector_column) ON DELETE CASCADE;
+
+
+--
+-- Name: site_credentials site_credentials_config_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.site_credentials
+    ADD CONSTRAINT site_credentials_config_id_fkey FOREIGN KEY (config_id) REFERENCES sites.customer_configs(id) ON DELETE CASCADE;
 
 
 --
@@ -2402,6 +2487,13 @@ REVOKE ALL ON FUNCTION private.unschedule_function(job_name text) FROM PUBLIC;
 
 
 --
+-- Name: TABLE agent_token_salts; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT ALL ON TABLE private.agent_token_salts TO service_role;
+
+
+--
 -- Name: TABLE embedding_jobs; Type: ACL; Schema: private; Owner: -
 --
 
@@ -2434,6 +2526,13 @@ GRANT SELECT ON TABLE private.embedding_targets TO service_role;
 --
 
 GRANT SELECT ON TABLE private.scheduled_functions TO service_role;
+
+
+--
+-- Name: TABLE site_credentials; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT ALL ON TABLE private.site_credentials TO service_role;
 
 
 --

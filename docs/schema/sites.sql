@@ -1498,9 +1498,6 @@ CREATE TABLE sites.customer_configs (
     welcome_message text,
     suggested_questions jsonb DEFAULT '[]'::jsonb NOT NULL,
     woocommerce_url text,
-    woocommerce_consumer_key text,
-    woocommerce_consumer_secret text,
-    encrypted_credentials jsonb,
     owned_domains text[] DEFAULT '{}'::text[] NOT NULL,
     rate_limit integer DEFAULT 10 NOT NULL,
     allowed_origins text[] DEFAULT ARRAY['*'::text] NOT NULL,
@@ -1509,13 +1506,10 @@ CREATE TABLE sites.customer_configs (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     native_app_key text,
     CONSTRAINT customer_configs_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
-    CONSTRAINT customer_configs_encrypted_credentials_check CHECK (((encrypted_credentials IS NULL) OR (((encrypted_credentials ->> 'alg'::text) = 'A256GCM'::text) AND (encrypted_credentials ? 'iv'::text) AND (encrypted_credentials ? 'ct'::text)))),
     CONSTRAINT customer_configs_native_app_key_check CHECK ((native_app_key ~ '^wk_[A-Za-z0-9_-]{32,128}$'::text)),
     CONSTRAINT customer_configs_primary_color_check CHECK ((primary_color ~ '^#[0-9a-fA-F]{6}$'::text)),
     CONSTRAINT customer_configs_rate_limit_check CHECK (((rate_limit >= 1) AND (rate_limit <= 10000))),
     CONSTRAINT customer_configs_suggested_questions_check CHECK ((jsonb_typeof(suggested_questions) = 'array'::text)),
-    CONSTRAINT customer_configs_woocommerce_consumer_key_check CHECK (((woocommerce_consumer_key IS NULL) OR ((((woocommerce_consumer_key)::jsonb ->> 'alg'::text) = 'A256GCM'::text) AND ((woocommerce_consumer_key)::jsonb ? 'iv'::text) AND ((woocommerce_consumer_key)::jsonb ? 'ct'::text)))),
-    CONSTRAINT customer_configs_woocommerce_consumer_secret_check CHECK (((woocommerce_consumer_secret IS NULL) OR ((((woocommerce_consumer_secret)::jsonb ->> 'alg'::text) = 'A256GCM'::text) AND ((woocommerce_consumer_secret)::jsonb ? 'iv'::text) AND ((woocommerce_consumer_secret)::jsonb ? 'ct'::text)))),
     CONSTRAINT customer_configs_woocommerce_url_check CHECK ((woocommerce_url ~ '^https?://'::text))
 );
 
@@ -1524,28 +1518,7 @@ CREATE TABLE sites.customer_configs (
 -- Name: TABLE customer_configs; Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON TABLE sites.customer_configs IS 'Chat widget settings and store integration of one site (by domain). The sealed woocommerce_consumer_key, woocommerce_consumer_secret and encrypted_credentials are readable by no client, so owners name the columns (select(''*'') is refused with 42501, also as .insert(row).select()): select(''id, customer_id, domain, business_name, business_description, primary_color, welcome_message, suggested_questions, woocommerce_url, owned_domains, rate_limit, allowed_origins, active, created_at, updated_at, native_app_key''), e.g. .insert(config).select(''<those>'').single().';
-
-
---
--- Name: COLUMN customer_configs.woocommerce_consumer_key; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.customer_configs.woocommerce_consumer_key IS 'Sealed (AES-256-GCM JSON {alg, iv, ct}); plaintext is refused. Service role only.';
-
-
---
--- Name: COLUMN customer_configs.woocommerce_consumer_secret; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.customer_configs.woocommerce_consumer_secret IS 'Sealed like woocommerce_consumer_key. Service role only.';
-
-
---
--- Name: COLUMN customer_configs.encrypted_credentials; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.customer_configs.encrypted_credentials IS 'Other integration credentials, sealed. Service role only.';
+COMMENT ON TABLE sites.customer_configs IS 'Chat widget settings and store integration of one site (by domain). Owners read every column (select(''*''), also as .insert(config).select()); the sealed store credentials (WooCommerce consumer key and secret, other integration credentials) are kept in private.site_credentials, which no client reads.';
 
 
 --
@@ -3454,119 +3427,98 @@ GRANT SELECT ON TABLE sites.customer_access_logs TO authenticated;
 --
 
 GRANT ALL ON TABLE sites.customer_configs TO service_role;
-GRANT DELETE ON TABLE sites.customer_configs TO authenticated;
-
-
---
--- Name: COLUMN customer_configs.id; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(id) ON TABLE sites.customer_configs TO authenticated;
+GRANT SELECT,DELETE ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.customer_id; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(customer_id),INSERT(customer_id) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(customer_id) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.domain; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(domain),INSERT(domain),UPDATE(domain) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(domain),UPDATE(domain) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.business_name; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(business_name),INSERT(business_name),UPDATE(business_name) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(business_name),UPDATE(business_name) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.business_description; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(business_description),INSERT(business_description),UPDATE(business_description) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(business_description),UPDATE(business_description) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.primary_color; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(primary_color),INSERT(primary_color),UPDATE(primary_color) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(primary_color),UPDATE(primary_color) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.welcome_message; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(welcome_message),INSERT(welcome_message),UPDATE(welcome_message) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(welcome_message),UPDATE(welcome_message) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.suggested_questions; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(suggested_questions),INSERT(suggested_questions),UPDATE(suggested_questions) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(suggested_questions),UPDATE(suggested_questions) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.woocommerce_url; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(woocommerce_url),INSERT(woocommerce_url),UPDATE(woocommerce_url) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(woocommerce_url),UPDATE(woocommerce_url) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.owned_domains; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(owned_domains),INSERT(owned_domains),UPDATE(owned_domains) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(owned_domains),UPDATE(owned_domains) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.rate_limit; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(rate_limit),INSERT(rate_limit),UPDATE(rate_limit) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(rate_limit),UPDATE(rate_limit) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.allowed_origins; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(allowed_origins),INSERT(allowed_origins),UPDATE(allowed_origins) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(allowed_origins),UPDATE(allowed_origins) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.active; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(active),INSERT(active),UPDATE(active) ON TABLE sites.customer_configs TO authenticated;
-
-
---
--- Name: COLUMN customer_configs.created_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(created_at) ON TABLE sites.customer_configs TO authenticated;
-
-
---
--- Name: COLUMN customer_configs.updated_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(updated_at) ON TABLE sites.customer_configs TO authenticated;
+GRANT INSERT(active),UPDATE(active) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
 -- Name: COLUMN customer_configs.native_app_key; Type: ACL; Schema: sites; Owner: -
 --
 
-GRANT SELECT(native_app_key),UPDATE(native_app_key) ON TABLE sites.customer_configs TO authenticated;
+GRANT UPDATE(native_app_key) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
