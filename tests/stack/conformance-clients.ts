@@ -7,6 +7,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import type { RunningStack } from '../../stack/stack.ts'
 import type { Database } from '../../types/database.ts'
+import { startTestStack } from '../support/test-stack.ts'
 
 export interface Exchange {
   method: string
@@ -151,4 +152,17 @@ export async function signedUpClient(stack: RunningStack, email: string, fetchIm
   const { data, error } = await client.auth.signUp({ email, password: `${email}-password` })
   if (error || !data.user) throw new Error(`sign-up of ${email} failed: ${error?.message}`)
   return { client, id: data.user.id }
+}
+
+/** A test stack with the three clients a conformance file uses: anon, service role and a new user. */
+export async function startConformanceStack(email: string, fetchImpl: typeof fetch) {
+  const stack = await startTestStack()
+  const { client: user, id: userId } = await signedUpClient(stack, email, fetchImpl)
+  return {
+    stack,
+    anon: conformanceClient(stack, stack.status.ANON_KEY, fetchImpl),
+    service: conformanceClient(stack, stack.status.SERVICE_ROLE_KEY, fetchImpl),
+    user,
+    userId,
+  }
 }

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { postgrestStatus, toPostgrestError } from '../../stack/postgrest-errors.ts'
 import type { RunningStack } from '../../stack/stack.ts'
 import type { Database } from '../../types/database.ts'
-import { startTestStack } from '../support/test-stack.ts'
-import { conformanceClient, Recorder, signedUpClient } from './conformance-clients.ts'
+import { Recorder, startConformanceStack } from './conformance-clients.ts'
 
 let stack: RunningStack
 const recorder = new Recorder()
@@ -21,10 +20,7 @@ let user: SupabaseClient<Database>
 let userId: string
 
 beforeAll(async () => {
-  stack = await startTestStack()
-  anon = conformanceClient(stack, stack.status.ANON_KEY, recorder.fetch)
-  service = conformanceClient(stack, stack.status.SERVICE_ROLE_KEY, recorder.fetch)
-  ;({ client: user, id: userId } = await signedUpClient(stack, 'conformance-rest@example.test', recorder.fetch))
+  ;({ stack, anon, service, user, userId } = await startConformanceStack('conformance-rest@example.test', recorder.fetch))
 })
 afterAll(async () => {
   await stack?.stop()
