@@ -1,5 +1,5 @@
 // POST /stripe-webhook: Stripe's event deliveries. The signature is checked on the raw body
-// (a re-serialized payload fails), with a 300 s tolerance and no timestamps from the future; then the
+// (a re-serialized payload fails), with a 300 s tolerance, exactly one t= in the header and no timestamps from the future; then the
 // event is applied exactly once in one transaction (billing.apply_stripe_event). A failure commits
 // nothing and answers 500 so Stripe retries; a redelivery answers 200 without effects. Without
 // STRIPE_WEBHOOK_SECRET: 503 stripe_webhook_not_configured (Stripe retries for up to three days).
@@ -17,8 +17,10 @@ export const app = createApp('stripe-webhook')
 app.post('/', async (c) => {
   const signature = c.req.header('stripe-signature')
   if (!signature) throw new ApiError(400, 'missing_signature', 'Missing Stripe-Signature header')
-  const timestamp = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1])
-  if (timestamp > Date.now() / 1000 + FUTURE_SKEW_SECONDS) {
+  // Exactly one t=: the library verifies the last one, so a second t= would dodge the future check.
+  const timestamps = [...signature.matchAll(/(?:^|,)\s*t=([^,]*)/g)].map((m) => Number(m[1]))
+  if (timestamps.length !== 1) throw new ApiError(400, 'invalid_signature', 'Stripe-Signature must carry exactly one t=')
+  if (timestamps[0] > Date.now() / 1000 + FUTURE_SKEW_SECONDS) {
     throw new ApiError(400, 'invalid_signature', 'Signature timestamp is in the future')
   }
   const secret = requireEnv('STRIPE_WEBHOOK_SECRET', 'stripe_webhook_not_configured')

@@ -58,6 +58,21 @@ describe('signature', () => {
     expect(await query(`select count(*)::int as n from billing.stripe_events`)).toEqual([{ n: 0 }])
     expect(await balance()).toBe(0)
   })
+
+  it('refuses a header with more than one t= (the library verifies the last one), writing nothing', async () => {
+    const evt = event('checkout.session.completed', checkout('two-t'))
+    const payload = JSON.stringify(evt, null, 2)
+    const future = now() + 3600
+    const signed = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: future })
+    const header = `t=${now()},${signed}`
+    // The library alone accepts it at the future timestamp: the handler must be the one refusing.
+    expect(stripe.webhooks.constructEvent(payload, header, SECRET, 300).id).toBe(evt.id)
+    const res = await app.request('/stripe-webhook', { method: 'POST', body: payload, headers: { 'stripe-signature': header } })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature' } })
+    expect(await query(`select count(*)::int as n from billing.stripe_events`)).toEqual([{ n: 0 }])
+    expect(await balance()).toBe(0)
+  })
 })
 
 describe('missing configuration', () => {
