@@ -9,7 +9,7 @@ import { ApiError } from '../_shared/errors.ts'
 import type { Agent } from './agents.ts'
 import { authorizedSigner, currentRound, indexedTransaction, submitAndConfirm } from './chain.ts'
 import { algorandNetwork, type AlgorandNetwork } from './network.ts'
-import { checkPaymentRules, decodePaymentGroup, noteNonce, paymentError, type PaymentTerms, verifyPaymentGroup } from './verify-payment.ts'
+import { checkPaymentRules, checkRounds, decodePaymentGroup, noteNonce, paymentError, type PaymentTerms, verifyPaymentGroup } from './verify-payment.ts'
 import { decodePaymentHeader, type IssuedNonce, type PaymentGrant, paymentRequired } from './x402.ts'
 
 const IN_PROGRESS_WAIT_MS = 30_000
@@ -104,7 +104,7 @@ export async function acceptPayment(agent: Agent, header: string, payerUser?: st
   const terms = await nonceTerms(noteNonce(txn.note), agent.id, network, payerUser)
   await verifyPaymentGroup(group, terms)
 
-  if (txn.lastValid < (await currentRound())) throw paymentError('payment_expired', `The payment's validity window ended at round ${txn.lastValid}`)
+  checkRounds(group, await currentRound())
   const payer = txn.sender.toString()
   const signer = (group.payment.sgnr ?? txn.sender).toString()
   const authorized = await authorizedSigner(payer)
@@ -112,11 +112,21 @@ export async function acceptPayment(agent: Agent, header: string, payerUser?: st
 
   const replay = await claim(terms.nonce, agent.id, group.txid)
   if (replay) return replay
-  const submission = await submitAndConfirm(group.raw, group.txid)
+  const release = () => db()`select agents.release_payment_nonce(${terms.nonce}, ${group.txid})`
+  let submission
+  try {
+    submission = await submitAndConfirm(group.raw, group.txid)
+  } catch (error) {
+    // algod failed (5xx, unreachable, timed out): free the nonce so the same payment can be retried
+    // at once. The txid is still unique and the nonce is consumed only on settlement, so a retry of a
+    // transaction the node did take finds it in the ledger and settles it once.
+    await release()
+    throw error
+  }
   if (!('confirmedRound' in submission)) {
     // Free the nonce: a rejected payment can be corrected, and an unconfirmed one re-sent as is
     // (if it lands meanwhile, the re-send finds it in the ledger and settles it).
-    await db()`select agents.release_payment_nonce(${terms.nonce}, ${group.txid})`
+    await release()
     if ('rejected' in submission) throw paymentError('payment_rejected', `The network rejected the payment: ${submission.rejected}`)
     throw new ApiError(504, 'payment_unconfirmed', `Not confirmed yet; send the same X-PAYMENT again (${submission.unconfirmed})`)
   }

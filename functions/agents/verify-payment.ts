@@ -5,6 +5,12 @@ import { ApiError } from '../_shared/errors.ts'
 
 export const MAX_GROUP_SIZE = 16
 export const MAX_VALIDITY_ROUNDS = 1000n
+/**
+ * How far ahead of the current round (as our algod sees it) a transaction's firstValid may be: our
+ * node may lag the payer's by a few rounds (about 3 s each). Anything further out cannot be
+ * submitted now, so it is refused before the nonce is claimed.
+ */
+export const MAX_FIRST_VALID_SKEW_ROUNDS = 10n
 
 export interface PaymentTerms {
   payTo: string
@@ -113,6 +119,31 @@ export function checkPaymentRules(p: PaymentView, terms: PaymentTerms): void {
   if (noteNonce(p.note) !== terms.nonce) throw paymentError('missing_nonce', 'The payment note must carry the nonce of this request')
 }
 
+/** Transaction types a payment group may hold: native ALGO payments only. */
+const GROUP_TYPES: ReadonlySet<string> = new Set(['pay'])
+
+/**
+ * What no transaction in the group may do, whoever sends it: close an account or an asset holding,
+ * rekey an account, or be of a type a payment has no use for (an application call could do either).
+ */
+function checkGroupMember(txn: algosdk.Transaction): void {
+  if (txn.payment?.closeRemainderTo) throw paymentError('close_remainder_to', 'A transaction in the group closes an account (closeRemainderTo)')
+  if (txn.assetTransfer?.closeRemainderTo) throw paymentError('asset_close_to', 'A transaction in the group closes an asset holding (assetCloseTo)')
+  if (txn.rekeyTo) throw paymentError('rekey_to', 'A transaction in the group rekeys an account')
+  if (!GROUP_TYPES.has(txn.type)) throw paymentError('unexpected_transaction_type', `A payment group holds only ${[...GROUP_TYPES].join(', ')} transactions, not ${txn.type}`)
+}
+
+/** The rounds of every transaction against algod's current round: not expired, not far in the future. */
+export function checkRounds(group: DecodedGroup, round: bigint): void {
+  const payment = group.payment.txn
+  if (payment.lastValid < round) throw paymentError('payment_expired', `The payment's validity window ended at round ${payment.lastValid}`)
+  for (const { txn } of group.signed) {
+    if (txn.firstValid > round + MAX_FIRST_VALID_SKEW_ROUNDS) {
+      throw paymentError('payment_not_yet_valid', `A transaction is valid from round ${txn.firstValid}; the current round is ${round} (at most ${MAX_FIRST_VALID_SKEW_ROUNDS} rounds ahead are accepted)`)
+    }
+  }
+}
+
 /** Every offline rule for a submitted group; throws the first broken one. */
 export async function verifyPaymentGroup(group: DecodedGroup, terms: PaymentTerms): Promise<void> {
   const expectedGenesis = algosdk.base64ToBytes(terms.genesisHash)
@@ -134,6 +165,7 @@ export async function verifyPaymentGroup(group: DecodedGroup, terms: PaymentTerm
   }
 
   checkPaymentRules(paymentView(group.payment.txn), terms)
+  for (const stxn of group.signed) checkGroupMember(stxn.txn)
 
   for (const stxn of group.signed) {
     if (!(await signatureValid(stxn))) throw paymentError('invalid_signature', 'A transaction signature does not verify')

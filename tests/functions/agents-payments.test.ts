@@ -10,6 +10,7 @@ import { closeDb } from '../../functions/_shared/db.ts'
 import { signUserToken } from '../../stack/keys.ts'
 import { listenOnLoopback } from '../support/listen.ts'
 import { startAlgorandLoopback, TESTNET_GENESIS_HASH, type AlgorandLoopback } from '../support/algorand-loopback.ts'
+import { MAX_FIRST_VALID_SKEW_ROUNDS } from '../../functions/agents/verify-payment.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { withEnv, withoutEnv } from './unset-env.ts'
 
@@ -95,6 +96,13 @@ const sign = (txn: algosdk.Transaction, key: algosdk.Account = payer) => txn.sig
 function header(signed: Uint8Array[], paymentIndex = 0, network = 'algorand-testnet'): string {
   const json = { x402Version: 1, scheme: 'exact', network, payload: { paymentGroup: signed.map((s) => algosdk.bytesToBase64(s)), paymentIndex } }
   return Buffer.from(JSON.stringify(json)).toString('base64')
+}
+
+/** [other, payment] as one signed group, both signed by the payer. */
+function groupWithPayment(nonce: string, other: algosdk.Transaction): Uint8Array[] {
+  const pay = payment({ nonce })
+  algosdk.assignGroupID([other, pay])
+  return [sign(other), sign(pay)]
 }
 
 const txidHeader = (txid: string) => Buffer.from(JSON.stringify({ x402Version: 1, scheme: 'exact', network: 'algorand-testnet', payload: { txid } })).toString('base64')
@@ -227,6 +235,24 @@ describe('a paid call', () => {
     expect(await count('agents.payments')).toBe(before.payments)
   })
 
+  it('frees the nonce when algod fails (500) on submit, so an immediate retry of the same payment is served once', async () => {
+    const nonce = await newNonce()
+    const paid = header([sign(payment({ nonce }))])
+    chain.failNextSubmissions(1)
+    const failed = await invoke({ payment: paid })
+    expect({ status: failed.status, code: failed.body.error.code }).toEqual({ status: 502, code: 'algod_unavailable' })
+    await expectNothingHappened()
+    expect(await query(`select txid, consumed_at from agents.payment_nonces where nonce = $1`, [nonce])).toEqual([{ txid: null, consumed_at: null }])
+    const retry = await invoke({ payment: paid })
+    expect(retry.status).toBe(200)
+    expect(runtime.calls.length).toBe(before.calls + 1)
+    expect(chain.submissions.length).toBe(before.submissions + 1)
+    expect(await query(`select count(*)::int as n from agents.payments where nonce = $1`, [nonce])).toEqual([{ n: 1 }])
+    // Released, not forgotten: the same payment once more is a replay, never a second call.
+    expect((await invoke({ payment: paid })).body.error.code).toBe('payment_replayed')
+    expect(runtime.calls.length).toBe(before.calls + 1)
+  })
+
   it('frees the nonce when the network rejects the payment, so the payer can pay again', async () => {
     const nonce = await newNonce()
     const signed = sign(payment({ nonce, from: broke }), broke)
@@ -260,16 +286,34 @@ describe('pitfalls: each refused with its own code, nothing submitted, recorded 
       return [algosdk.encodeMsgpack(new algosdk.SignedTransaction({ txn: signed.txn, sig }))]
     }],
     ['wrong_signer', 402, (nonce) => [sign(payment({ nonce }), stranger)]],
-    ['invalid_group', 402, (nonce) => [sign(payment({ nonce })), sign(payment({ nonce: '0'.repeat(8), amount: 0n, to: payer.addr.toString() }))]],
+    ['invalid_group', 402, (nonce) => [sign(payment({ nonce: '0'.repeat(8), amount: 0n, to: payer.addr.toString() })), sign(payment({ nonce }))]],
+    // A valid payment grouped with a transaction that would drain or hand over the payer's account.
+    ['close_remainder_to', 402, (nonce) => groupWithPayment(nonce, payment({ note: 'drain', amount: 0n, to: payer.addr.toString(), closeRemainderTo: stranger.addr.toString() }))],
+    ['asset_close_to', 402, (nonce) => groupWithPayment(nonce, algosdk.makeAssetTransferTxnWithSuggestedParamsFromObject({
+      sender: payer.addr, receiver: payer.addr, amount: 0n, assetIndex: 31566704n, closeRemainderTo: stranger.addr,
+      suggestedParams: suggestedParams(chain.round, chain.round + 100n, TESTNET_GENESIS_HASH),
+    }))],
+    ['rekey_to', 402, (nonce) => groupWithPayment(nonce, payment({ note: 'hand over', amount: 0n, to: payer.addr.toString(), rekeyTo: stranger.addr.toString() }))],
+    ['unexpected_transaction_type', 402, (nonce) => groupWithPayment(nonce, algosdk.makeApplicationNoOpTxnFromObject({
+      sender: payer.addr, appIndex: APP_ID, suggestedParams: suggestedParams(chain.round, chain.round + 100n, TESTNET_GENESIS_HASH),
+    }))],
+    ['payment_not_yet_valid', 402, (nonce) => [sign(payment({ nonce, firstValid: chain.round + MAX_FIRST_VALID_SKEW_ROUNDS + 1n }))]],
+    ['payment_not_yet_valid', 402, (nonce) => groupWithPayment(nonce, payment({ note: 'later', amount: 0n, to: payer.addr.toString(), firstValid: chain.round + 500n }))],
   ]
 
-  for (const [code, status, build] of cases) {
-    it(code, async () => {
-      const res = await invoke({ payment: header(await build(await newNonce())) })
+  for (const [i, [code, status, build]] of cases.entries()) {
+    it(`${code} (#${i})`, async () => {
+      const group = await build(await newNonce())
+      const res = await invoke({ payment: header(group, group.length - 1) })
       expect({ status: res.status, code: res.body.error?.code }).toEqual({ status, code })
       await expectNothingHappened()
     })
   }
+
+  it(`a firstValid up to ${MAX_FIRST_VALID_SKEW_ROUNDS} rounds ahead of algod is accepted (clock skew)`, async () => {
+    const res = await invoke({ payment: header([sign(payment({ nonce: await newNonce(), firstValid: chain.round + MAX_FIRST_VALID_SKEW_ROUNDS }))]) })
+    expect(res.status).toBe(200)
+  })
 
   it('a transaction for a nonce that already paid: 409 nonce_reused', async () => {
     const nonce = await newNonce()

@@ -3,7 +3,7 @@
 // (auth-addr of rekeyed accounts), POST /v2/transactions (raw msgpack signed transactions; checks
 // signatures against the authorizing key, balances and duplicates like algod), GET
 // /v2/transactions/pending/<txid>, and the indexer's GET /v2/transactions/<txid>. Pending
-// transactions are confirmed in the next block. Records every submission.
+// transactions are confirmed in the next block. Records every submission; can answer 500 to the next submissions.
 import { decodeMulti, IntMode } from 'algorand-msgpack'
 import algosdk from 'algosdk'
 import { Hono } from 'hono'
@@ -26,6 +26,8 @@ export interface AlgorandLoopback {
   fund(address: string, microAlgos: bigint, authAddr?: string): void
   /** A transaction the wallet submitted itself: confirmed in the next block. */
   submitExternally(signed: Uint8Array): string
+  /** The next `count` POST /v2/transactions answer 500 without accepting anything. */
+  failNextSubmissions(count: number): void
   /** Produces a block: confirms everything pending. */
   nextBlock(): void
   close(): Promise<void>
@@ -56,6 +58,7 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
   const accounts = new Map<string, { amount: bigint; authAddr?: string }>()
   const ledger = new Map<string, LedgerTxn>()
   const app = new Hono()
+  let failingSubmissions = 0
 
   const state: AlgorandLoopback = {
     url: '',
@@ -63,6 +66,9 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
     submissions: [],
     fund(address, microAlgos, authAddr) {
       accounts.set(address, { amount: microAlgos, authAddr })
+    },
+    failNextSubmissions(count) {
+      failingSubmissions = count
     },
     submitExternally(signed) {
       const stxn = algosdk.decodeSignedTransaction(signed)
@@ -104,6 +110,10 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
   })
 
   app.post('/v2/transactions', async (c) => {
+    if (failingSubmissions > 0) {
+      failingSubmissions -= 1
+      return c.json({ message: 'internal error' }, 500)
+    }
     const body = new Uint8Array(await c.req.arrayBuffer())
     let group: algosdk.SignedTransaction[]
     try {
