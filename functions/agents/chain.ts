@@ -2,7 +2,7 @@
 // (its auth-addr when rekeyed), submission with confirmation, and the indexer's view of a past txid.
 import algosdk from 'algosdk'
 import { ApiError } from '../_shared/errors.ts'
-import { algodClient, indexerClient } from './network.ts'
+import { algodClient, algodRequestOptions, indexerClient } from './network.ts'
 import { paymentError, type PaymentView } from './verify-payment.ts'
 
 const CONFIRMATION_ROUNDS = 10
@@ -27,7 +27,7 @@ function algodMessage(error: unknown): string {
 export async function currentRound(): Promise<bigint> {
   const algod = algodClient()
   try {
-    return (await algod.status().do()).lastRound
+    return (await algod.status().do(undefined, algodRequestOptions())).lastRound
   } catch (error) {
     throw unavailable('algod', error)
   }
@@ -37,7 +37,7 @@ export async function currentRound(): Promise<bigint> {
 export async function authorizedSigner(account: string): Promise<string> {
   const algod = algodClient()
   try {
-    const info = await algod.accountInformation(account).exclude('all').do()
+    const info = await algod.accountInformation(account).exclude('all').do(undefined, algodRequestOptions())
     return info.authAddr?.toString() ?? account
   } catch (error) {
     throw unavailable('algod', error)
@@ -53,9 +53,10 @@ export type Submission = { confirmedRound: bigint } | { rejected: string } | { u
 export async function submitAndConfirm(raw: Uint8Array[], txid: string): Promise<Submission> {
   const algod = algodClient()
   try {
-    await algod.sendRawTransaction(raw).do()
+    await algod.sendRawTransaction(raw).do(undefined, algodRequestOptions())
   } catch (error) {
     const status = httpStatus(error)
+    // 5xx, unreachable or timed out (ALGOD_TIMEOUT_MS): the caller releases the nonce claim.
     if (status === undefined || status >= 500) throw unavailable('algod', error)
     const message = algodMessage(error)
     if (!/already in ledger/i.test(message)) return { rejected: message }

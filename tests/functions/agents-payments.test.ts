@@ -253,6 +253,18 @@ describe('a paid call', () => {
     expect(runtime.calls.length).toBe(before.calls + 1)
   })
 
+  it('frees the nonce when algod does not answer the submission in ALGOD_TIMEOUT_MS, so an immediate retry is served', { timeout: 15_000 }, async () => {
+    const nonce = await newNonce()
+    const paid = header([sign(payment({ nonce }))])
+    chain.stallNextSubmission()
+    const failed = await withEnv({ ALGOD_TIMEOUT_MS: '200' }, async () => await invoke({ payment: paid })).finally(() => chain.releaseStalled())
+    expect({ status: failed.status, code: failed.body.error.code }).toEqual({ status: 502, code: 'algod_unavailable' })
+    await expectNothingHappened()
+    expect((await invoke({ payment: paid })).status).toBe(200)
+    expect(runtime.calls.length).toBe(before.calls + 1)
+    expect(await query(`select count(*)::int as n from agents.payments where nonce = $1`, [nonce])).toEqual([{ n: 1 }])
+  })
+
   it('frees the nonce when the network rejects the payment, so the payer can pay again', async () => {
     const nonce = await newNonce()
     const signed = sign(payment({ nonce, from: broke }), broke)

@@ -3,7 +3,7 @@
 // (auth-addr of rekeyed accounts), POST /v2/transactions (raw msgpack signed transactions; checks
 // signatures against the authorizing key, balances and duplicates like algod), GET
 // /v2/transactions/pending/<txid>, and the indexer's GET /v2/transactions/<txid>. Pending
-// transactions are confirmed in the next block. Records every submission; can answer 500 to the next submissions.
+// transactions are confirmed in the next block. Records every submission; can answer 500 to the next submissions, or stall one.
 import { decodeMulti, IntMode } from 'algorand-msgpack'
 import algosdk from 'algosdk'
 import { Hono } from 'hono'
@@ -28,6 +28,9 @@ export interface AlgorandLoopback {
   submitExternally(signed: Uint8Array): string
   /** The next `count` POST /v2/transactions answer 500 without accepting anything. */
   failNextSubmissions(count: number): void
+  /** The next POST /v2/transactions answers nothing until releaseStalled(), then 500, accepting nothing. */
+  stallNextSubmission(): void
+  releaseStalled(): void
   /** Produces a block: confirms everything pending. */
   nextBlock(): void
   close(): Promise<void>
@@ -59,6 +62,8 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
   const ledger = new Map<string, LedgerTxn>()
   const app = new Hono()
   let failingSubmissions = 0
+  let stallNext = false
+  const stalled: (() => void)[] = []
 
   const state: AlgorandLoopback = {
     url: '',
@@ -69,6 +74,12 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
     },
     failNextSubmissions(count) {
       failingSubmissions = count
+    },
+    stallNextSubmission() {
+      stallNext = true
+    },
+    releaseStalled() {
+      for (const release of stalled.splice(0)) release()
     },
     submitExternally(signed) {
       const stxn = algosdk.decodeSignedTransaction(signed)
@@ -110,6 +121,11 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
   })
 
   app.post('/v2/transactions', async (c) => {
+    if (stallNext) {
+      stallNext = false
+      await new Promise<void>((resolve) => stalled.push(resolve))
+      return c.json({ message: 'stalled' }, 500)
+    }
     if (failingSubmissions > 0) {
       failingSubmissions -= 1
       return c.json({ message: 'internal error' }, 500)
@@ -184,6 +200,9 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
 
   const server = await listenOnLoopback(app.fetch)
   state.url = server.url
-  state.close = server.close
+  state.close = async () => {
+    state.releaseStalled()
+    await server.close()
+  }
   return state
 }
