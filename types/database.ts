@@ -581,6 +581,46 @@ export type Database = {
         }
         Relationships: []
       }
+      stripe_event_failures: {
+        Row: {
+          attempts: number
+          error_code: string
+          error_message: string
+          event_id: string | null
+          first_failed_at: string
+          id: number
+          last_failed_at: string
+          payload: NonNullable<Json>
+          sqlstate: string | null
+          type: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          attempts?: number
+          error_code: string
+          error_message: string
+          event_id?: string | null
+          first_failed_at?: string
+          id?: never
+          last_failed_at?: string
+          payload: NonNullable<Json>
+          sqlstate?: string | null
+          type?: string | null
+        }
+        Update: {
+          attempts?: number
+          error_code?: string
+          error_message?: string
+          event_id?: string | null
+          first_failed_at?: string
+          id?: never
+          last_failed_at?: string
+          payload?: NonNullable<Json>
+          sqlstate?: string | null
+          type?: string | null
+        }
+        Relationships: []
+      }
       stripe_events: {
         Row: {
           created: string
@@ -812,6 +852,43 @@ export type Database = {
       }
     }
     Views: {
+      stripe_dead_letters: {
+        Row: {
+          attempts: number
+          error_code: string
+          error_message: string
+          event_id: string | null
+          first_failed_at: string
+          last_failed_at: string
+          payload: NonNullable<Json>
+          sqlstate: string | null
+          type: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          attempts?: number | null
+          error_code?: string | null
+          error_message?: string | null
+          event_id?: string | null
+          first_failed_at?: string | null
+          last_failed_at?: string | null
+          payload?: Json | null
+          sqlstate?: string | null
+          type?: string | null
+        }
+        Update: {
+          attempts?: number | null
+          error_code?: string | null
+          error_message?: string | null
+          event_id?: string | null
+          first_failed_at?: string | null
+          last_failed_at?: string | null
+          payload?: Json | null
+          sqlstate?: string | null
+          type?: string | null
+        }
+        Relationships: []
+      }
       users: {
         Row: {
           created_at: string
@@ -846,6 +923,10 @@ export type Database = {
       }
       apply_stripe_event: { Args: { event: Json }; Returns: Json }
       assign_cluster: { Args: { target_user: string; username?: string }; Returns: string }
+      record_stripe_dead_letter: {
+        Args: { error_code: string; error_message: string; event: Json; sqlstate?: string }
+        Returns: Json
+      }
       record_usage: {
         Args: {
           calls: number

@@ -238,6 +238,40 @@ COMMENT ON FUNCTION billing.assign_cluster(target_user uuid, username text) IS '
 
 
 --
+-- Name: record_stripe_dead_letter(jsonb, text, text, text); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.record_stripe_dead_letter(event jsonb, error_code text, error_message text, sqlstate text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  failed_id text := case when jsonb_typeof(event) = 'object' then event ->> 'id' end;
+  failed_type text := case when jsonb_typeof(event) = 'object' then event ->> 'type' end;
+begin
+  if failed_id is null then
+    insert into billing.stripe_event_failures (event_id, type, error_code, error_message, sqlstate, payload)
+    values (null, failed_type, error_code, error_message, sqlstate, event);
+  else
+    insert into billing.stripe_event_failures as f (event_id, type, error_code, error_message, sqlstate, payload)
+    values (failed_id, failed_type, error_code, error_message, sqlstate, event)
+    on conflict (event_id) do update
+      set attempts = f.attempts + 1, last_failed_at = now(), error_code = excluded.error_code,
+          error_message = excluded.error_message, sqlstate = excluded.sqlstate;
+  end if;
+  return jsonb_build_object('event', failed_id, 'outcome', 'dead_letter', 'code', error_code);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION record_stripe_dead_letter(event jsonb, error_code text, error_message text, sqlstate text); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.record_stripe_dead_letter(event jsonb, error_code text, error_message text, sqlstate text) IS 'Records a Stripe event that can never apply, with its error (one row per event id, attempts counted). Service role only.';
+
+
+--
 -- Name: usage_daily; Type: TABLE; Schema: billing; Owner: -
 --
 
@@ -588,6 +622,90 @@ COMMENT ON COLUMN billing.hopsworks_clusters.usage_key_sha256 IS 'sha256 (hex) o
 
 
 --
+-- Name: stripe_event_failures; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.stripe_event_failures (
+    id bigint NOT NULL,
+    event_id text,
+    type text,
+    error_code text NOT NULL,
+    error_message text NOT NULL,
+    sqlstate text,
+    payload jsonb NOT NULL,
+    attempts integer DEFAULT 1 NOT NULL,
+    first_failed_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_failed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE stripe_event_failures; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.stripe_event_failures IS 'Stripe events that can never apply (dead letters), with their error. Service role only, read through billing.stripe_dead_letters.';
+
+
+--
+-- Name: COLUMN stripe_event_failures.event_id; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.stripe_event_failures.event_id IS 'Stripe event id (evt_...); null when the signed body carried none.';
+
+
+--
+-- Name: COLUMN stripe_event_failures.error_code; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.stripe_event_failures.error_code IS 'Stable code: invalid_event, unknown_tier, unknown_reference, missing_value, invalid_value, constraint_violation.';
+
+
+--
+-- Name: COLUMN stripe_event_failures.attempts; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.stripe_event_failures.attempts IS 'Deliveries of this event that failed (Stripe redeliveries and reconcile runs).';
+
+
+--
+-- Name: stripe_dead_letters; Type: VIEW; Schema: billing; Owner: -
+--
+
+CREATE VIEW billing.stripe_dead_letters WITH (security_invoker='true') AS
+ SELECT event_id,
+    type,
+    error_code,
+    error_message,
+    sqlstate,
+    attempts,
+    first_failed_at,
+    last_failed_at,
+    payload
+   FROM billing.stripe_event_failures f;
+
+
+--
+-- Name: VIEW stripe_dead_letters; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON VIEW billing.stripe_dead_letters IS 'Stripe events recorded as poison (never applied), newest failure in last_failed_at. Service role only.';
+
+
+--
+-- Name: stripe_event_failures_id_seq; Type: SEQUENCE; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.stripe_event_failures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME billing.stripe_event_failures_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: stripe_events; Type: TABLE; Schema: billing; Owner: -
 --
 
@@ -845,6 +963,22 @@ ALTER TABLE ONLY billing.hopsworks_clusters
 
 ALTER TABLE ONLY billing.hopsworks_clusters
     ADD CONSTRAINT hopsworks_clusters_usage_key_sha256_key UNIQUE (usage_key_sha256);
+
+
+--
+-- Name: stripe_event_failures stripe_event_failures_event_id_key; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.stripe_event_failures
+    ADD CONSTRAINT stripe_event_failures_event_id_key UNIQUE (event_id);
+
+
+--
+-- Name: stripe_event_failures stripe_event_failures_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.stripe_event_failures
+    ADD CONSTRAINT stripe_event_failures_pkey PRIMARY KEY (id);
 
 
 --
@@ -1150,6 +1284,12 @@ CREATE POLICY "ledger: own, or admin" ON billing.credit_ledger FOR SELECT TO aut
 
 
 --
+-- Name: stripe_event_failures; Type: ROW SECURITY; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.stripe_event_failures ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: stripe_events; Type: ROW SECURITY; Schema: billing; Owner: -
 --
 
@@ -1224,6 +1364,14 @@ GRANT ALL ON FUNCTION billing.apply_stripe_event(event jsonb) TO service_role;
 
 REVOKE ALL ON FUNCTION billing.assign_cluster(target_user uuid, username text) FROM PUBLIC;
 GRANT ALL ON FUNCTION billing.assign_cluster(target_user uuid, username text) TO service_role;
+
+
+--
+-- Name: FUNCTION record_stripe_dead_letter(event jsonb, error_code text, error_message text, sqlstate text); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.record_stripe_dead_letter(event jsonb, error_code text, error_message text, sqlstate text) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.record_stripe_dead_letter(event jsonb, error_code text, error_message text, sqlstate text) TO service_role;
 
 
 --
@@ -1327,6 +1475,27 @@ GRANT SELECT(status) ON TABLE billing.hopsworks_clusters TO authenticated;
 --
 
 GRANT SELECT(created_at) ON TABLE billing.hopsworks_clusters TO authenticated;
+
+
+--
+-- Name: TABLE stripe_event_failures; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.stripe_event_failures TO service_role;
+
+
+--
+-- Name: TABLE stripe_dead_letters; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.stripe_dead_letters TO service_role;
+
+
+--
+-- Name: SEQUENCE stripe_event_failures_id_seq; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON SEQUENCE billing.stripe_event_failures_id_seq TO service_role;
 
 
 --

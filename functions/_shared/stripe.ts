@@ -1,6 +1,9 @@
 // The Stripe client, API version pinned. STRIPE_API_URL overrides the API host (tests point it at a
 // loopback server speaking Stripe's JSON); fetch + SubtleCrypto so the same code runs on Deno.
+// Events are applied through applyStripeEvent (webhook and reconcile), which dead-letters poison events.
 import Stripe from 'stripe'
+import { z } from 'zod'
+import { db } from './db.ts'
 import { env, requireEnv } from './env.ts'
 
 /** Pinned: Stripe objects in events are rendered in the account's API version; keep it this one. */
@@ -23,3 +26,57 @@ export const stripeCrypto = Stripe.createSubtleCryptoProvider()
 
 /** Webhook signature checks need only the endpoint's signing secret, not an API key. */
 export const stripeWebhooks = Stripe.webhooks
+
+/** The envelope every Stripe event has; a signed body without it can never apply. */
+const StripeEventEnvelope = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  created: z.number().int(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+})
+
+/**
+ * Why an event can never apply, from the error's class (never its message): the envelope check, or a
+ * SQLSTATE of class 22 (data exception: a non-UUID user_id, `credit_cents: "abc"`) or 23 (integrity:
+ * unknown user 23503, an unknown tier = the customers' tier foreign key, a missing value 23502).
+ * Null = transient or our fault (connections, 40001, 40P01, 23505 races, anything else): retried.
+ */
+export function poisonCode(error: unknown): string | null {
+  if (error instanceof z.ZodError) return 'invalid_event'
+  const { code, constraint_name: constraint } = error as { code?: unknown; constraint_name?: unknown }
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null
+  if (code === '23503') return constraint === 'customers_subscription_tier_fkey' ? 'unknown_tier' : 'unknown_reference'
+  if (code === '23502') return 'missing_value'
+  if (code.startsWith('22')) return 'invalid_value'
+  if (code.startsWith('23') && code !== '23505') return 'constraint_violation'
+  return null
+}
+
+export type StripeEventResult = { event: string | null; outcome: string; dead_letter?: true; code?: string }
+
+/**
+ * billing.apply_stripe_event in its own transaction; an event that can never apply is recorded in
+ * billing.stripe_dead_letters instead (outcome dead_letter, with its code) and nothing of it is applied.
+ * Transient failures are thrown, so the caller answers 5xx and Stripe retries.
+ */
+export async function applyStripeEvent(event: unknown): Promise<StripeEventResult> {
+  const sql = db()
+  try {
+    StripeEventEnvelope.parse(event)
+    const [{ result }] = await sql<{ result: StripeEventResult }[]>`select billing.apply_stripe_event(${sql.json(event as never)}) as result`
+    return result
+  } catch (error) {
+    const code = poisonCode(error)
+    if (!code) throw error
+    const message = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message
+    const sqlstate = (error as { code?: unknown }).code
+    await sql`select billing.record_stripe_dead_letter(${sql.json(event as never)}, ${code}, ${message}, ${typeof sqlstate === 'string' ? sqlstate : null})`
+    return { event: (event as { id?: unknown } | null)?.id as string ?? null, outcome: 'dead_letter', dead_letter: true, code }
+  }
+}
+
+/** Whether an event is already recorded as a dead letter (reconcile skips those). */
+export async function isDeadLetter(eventId: string): Promise<boolean> {
+  const [row] = await db()`select 1 from billing.stripe_event_failures where event_id = ${eventId}`
+  return Boolean(row)
+}

@@ -8,7 +8,7 @@ import type { z } from 'zod'
 import { db } from '../_shared/db.ts'
 import { requireEnv } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
-import { stripeClient } from '../_shared/stripe.ts'
+import { applyStripeEvent, isDeadLetter, stripeClient } from '../_shared/stripe.ts'
 import type { CheckoutBody } from './schemas.ts'
 
 const siteUrl = () => requireEnv('SITE_URL', 'site_url_not_configured').replace(/\/$/, '')
@@ -76,17 +76,26 @@ export async function createPortal(userId: string): Promise<{ url: string }> {
   return { url: session.url }
 }
 
-/** Applies every event Stripe reports for the last `days` days; already-applied ones are no-ops. */
-export async function reconcile(days: number): Promise<{ seen: number; applied: number }> {
+/**
+ * Applies every event Stripe reports for the last `days` days; already-applied ones are no-ops, events
+ * already recorded as dead letters are skipped, and a new poison event is dead-lettered and passed,
+ * so the events behind it still apply.
+ */
+export async function reconcile(days: number): Promise<{ seen: number; applied: number; dead_letters: number }> {
   const stripe = stripeClient()
-  const sql = db()
   let seen = 0
   let applied = 0
+  let deadLetters = 0
   const since = Math.floor(Date.now() / 1000) - days * 86400
   for await (const event of stripe.events.list({ created: { gte: since }, limit: 100 })) {
     seen++
-    const [{ result }] = await sql<{ result: { outcome: string } }[]>`select billing.apply_stripe_event(${sql.json(event as never)}) as result`
-    if (result.outcome !== 'duplicate') applied++
+    if (await isDeadLetter(event.id)) {
+      deadLetters++
+      continue
+    }
+    const result = await applyStripeEvent(event)
+    if (result.dead_letter) deadLetters++
+    else if (result.outcome !== 'duplicate') applied++
   }
-  return { seen, applied }
+  return { seen, applied, dead_letters: deadLetters }
 }

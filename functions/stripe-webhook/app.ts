@@ -1,13 +1,14 @@
 // POST /stripe-webhook: Stripe's event deliveries. The signature is checked on the raw body
 // (a re-serialized payload fails), with a 300 s tolerance, exactly one t= in the header and no timestamps from the future; then the
-// event is applied exactly once in one transaction (billing.apply_stripe_event). A failure commits
-// nothing and answers 500 so Stripe retries; a redelivery answers 200 without effects. Without
+// event is applied exactly once in one transaction (billing.apply_stripe_event). An event that can never
+// apply (poison: see poisonCode) is recorded in billing.stripe_dead_letters and answered 200
+// {dead_letter: true, code}; a transient failure commits nothing and answers 5xx so Stripe retries; a
+// redelivery answers 200 without effects. Without
 // STRIPE_WEBHOOK_SECRET: 503 stripe_webhook_not_configured (Stripe retries for up to three days).
 import { createApp } from '../_shared/app.ts'
-import { db } from '../_shared/db.ts'
 import { requireEnv } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
-import { stripeCrypto, stripeWebhooks } from '../_shared/stripe.ts'
+import { applyStripeEvent, stripeCrypto, stripeWebhooks } from '../_shared/stripe.ts'
 
 export const TOLERANCE_SECONDS = 300
 const FUTURE_SKEW_SECONDS = 5
@@ -31,7 +32,5 @@ app.post('/', async (c) => {
   } catch (error) {
     throw new ApiError(400, 'invalid_signature', (error as Error).message)
   }
-  const sql = db()
-  const [{ result }] = await sql`select billing.apply_stripe_event(${sql.json(event as never)}) as result`
-  return c.json({ received: true, ...result })
+  return c.json({ received: true, ...(await applyStripeEvent(event)) })
 })

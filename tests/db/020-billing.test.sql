@@ -1,7 +1,7 @@
 -- Billing core: tiers, cluster assignment, the append-only ledger and its projection, idempotent
 -- usage charging, and who may read what.
 begin;
-select plan(43);
+select plan(49);
 
 select is((select array_agg(name order by price_monthly) from billing.subscription_tiers), array['free', 'pro', 'enterprise'], 'the three tiers exist');
 select tests.create_supabase_user('ann');
@@ -84,6 +84,23 @@ select throws_ok('select kubeconfig from billing.hopsworks_clusters', '42501', n
 select tests.clear_authentication();
 select throws_ok('select * from billing.user_credits', '42501', null, 'anon reads no credits');
 select is((select count(*)::int from billing.subscription_tiers), 3, 'anon reads the tiers');
+reset role;
+
+-- Stripe dead letters: recorded once per event id (attempts counted), read by the service role only.
+select billing.record_stripe_dead_letter('{"id": "evt_dead_1", "type": "checkout.session.completed"}', 'invalid_value', 'invalid input syntax for type bigint', '22P02');
+select billing.record_stripe_dead_letter('{"id": "evt_dead_1", "type": "checkout.session.completed"}', 'invalid_value', 'invalid input syntax for type bigint', '22P02');
+select billing.record_stripe_dead_letter('[]', 'invalid_event', 'not an event');
+select results_eq($$select event_id, error_code, attempts from billing.stripe_dead_letters order by event_id nulls last$$,
+  $$values ('evt_dead_1'::text, 'invalid_value'::text, 2), (null, 'invalid_event', 1)$$, 'one dead letter per event id, attempts counted; a body without id is kept too');
+select tests.authenticate_as_service_role();
+select is((select count(*)::int from billing.stripe_dead_letters), 2, 'the service role reads the dead letters');
+select tests.authenticate_as('ann');
+select throws_ok('select * from billing.stripe_dead_letters', '42501', null, 'a user cannot read the dead letters');
+select throws_ok($$select billing.record_stripe_dead_letter('{}', 'x', 'y')$$, '42501', null, 'a user cannot record a dead letter');
+select tests.authenticate_as('root');
+select throws_ok('select * from billing.stripe_event_failures', '42501', null, 'an admin cannot read the dead-letter table');
+select tests.clear_authentication();
+select throws_ok('select * from billing.stripe_dead_letters', '42501', null, 'anon cannot read the dead letters');
 reset role;
 
 select * from finish();

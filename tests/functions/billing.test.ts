@@ -1,6 +1,7 @@
 // The billing function: usage metering (service role and cluster keys), checkout / portal / summary
 // against a loopback Stripe API, and reconciliation of missed events.
 import { createHash } from 'node:crypto'
+import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../functions/billing/app.ts'
 import { closeDb } from '../../functions/_shared/db.ts'
@@ -130,9 +131,30 @@ describe('POST /billing/reconcile', () => {
         customer: 'cus_x', metadata: { user_id: ben.id, purchase_id: 'missed-1', credit_cents: '1000' } } },
     })
     expect((await call('POST', '/billing/reconcile', undefined, bearer(ann.token))).status).toBe(403)
-    expect((await call('POST', '/billing/reconcile', undefined, bearer(service))).body).toEqual({ seen: 1, applied: 1 })
-    expect((await call('POST', '/billing/reconcile', undefined, bearer(service))).body).toEqual({ seen: 1, applied: 0 })
+    expect((await call('POST', '/billing/reconcile', undefined, bearer(service))).body).toEqual({ seen: 1, applied: 1, dead_letters: 0 })
+    expect((await call('POST', '/billing/reconcile', undefined, bearer(service))).body).toEqual({ seen: 1, applied: 0, dead_letters: 0 })
     expect(await query(`select balance::int from billing.user_credits where user_id = $1`, [ben.id])).toEqual([{ balance: 1000 }])
+  })
+
+  it('skips a poison event (recorded as a dead letter) and credits the missed purchase behind it', async () => {
+    const created = Math.floor(Date.now() / 1000) - 1800
+    const session = (id: string, metadata: Record<string, string>): Partial<Stripe.Checkout.Session> =>
+      ({ id, object: 'checkout.session', mode: 'payment', payment_status: 'paid', amount_total: 500, currency: 'usd', customer: 'cus_x', client_reference_id: null, metadata })
+    const poison: Partial<Stripe.CheckoutSessionCompletedEvent> = {
+      id: 'evt_poison_reconcile', object: 'event', type: 'checkout.session.completed', created, livemode: false,
+      data: { object: session('cs_poison', { user_id: ben.id, purchase_id: 'poison-r', credit_cents: 'abc' }) as Stripe.Checkout.Session },
+    }
+    const missed: Partial<Stripe.CheckoutSessionCompletedEvent> = {
+      id: 'evt_missed_2', object: 'event', type: 'checkout.session.completed', created: created - 60, livemode: false,
+      data: { object: session('cs_missed_2', { user_id: ben.id, purchase_id: 'missed-2', credit_cents: '500' }) as Stripe.Checkout.Session },
+    }
+    stripe.events.unshift(poison, missed) // Stripe lists newest first: the poison event comes before the purchase
+    expect((await call('POST', '/billing/reconcile', undefined, bearer(service)))).toEqual({ status: 200, body: { seen: 3, applied: 1, dead_letters: 1 } })
+    expect(await query(`select balance::int from billing.user_credits where user_id = $1`, [ben.id])).toEqual([{ balance: 1500 }])
+    // The next run skips the dead letter without applying it again, and credits nothing twice.
+    expect((await call('POST', '/billing/reconcile', undefined, bearer(service)))).toEqual({ status: 200, body: { seen: 3, applied: 0, dead_letters: 1 } })
+    expect(await query(`select event_id, error_code, attempts from billing.stripe_dead_letters`)).toEqual([{ event_id: 'evt_poison_reconcile', error_code: 'invalid_value', attempts: 1 }])
+    expect(await query(`select balance::int from billing.user_credits where user_id = $1`, [ben.id])).toEqual([{ balance: 1500 }])
   })
 })
 

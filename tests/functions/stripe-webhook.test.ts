@@ -3,6 +3,7 @@
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb } from '../../functions/_shared/db.ts'
+import { poisonCode } from '../../functions/_shared/stripe.ts'
 import { app } from '../../functions/stripe-webhook/app.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { withoutEnv } from './unset-env.ts'
@@ -128,13 +129,6 @@ describe('exactly-once credits', () => {
     expect(await query(`select count(*)::int as n from billing.stripe_events where type = 'customer.tax_id.created'`)).toEqual([{ n: 0 }])
   })
 
-  it('commits nothing and answers 500 when applying fails, so Stripe retries', async () => {
-    const stranger = '00000000-0000-4000-8000-0000000000ff'
-    const evt = event('checkout.session.completed', checkout('p4', { client_reference_id: stranger, metadata: { user_id: stranger, purchase_id: 'p4' } }))
-    const res = await deliver(evt)
-    expect(res.status).toBe(500)
-    expect(await query(`select count(*)::int as n from billing.stripe_events where id = $1`, [evt.id])).toEqual([{ n: 0 }])
-  })
 })
 
 describe('subscriptions', () => {
@@ -155,5 +149,84 @@ describe('subscriptions', () => {
     expect(await tier()).toEqual({ subscription_tier: 'free', subscription_status: 'canceled' })
     await deliver(event('customer.subscription.created', sub('active', 'enterprise', 'sub_test_2'), t + 600))
     expect(await tier()).toEqual({ subscription_tier: 'enterprise', subscription_status: 'active' })
+  })
+})
+
+describe('poison events', () => {
+  // Stripe-shaped events, typed by the stripe package; `created` is left out by one of them on purpose.
+  type Evt = Omit<Stripe.Event, 'created'> & { created?: number }
+  const typed = <T extends Stripe.Event>(type: T['type'], object: Partial<T['data']['object']>, created: number | null = now()): Evt =>
+    ({ id: `evt_poison_${++eventSeq}`, object: 'event', api_version: '2026-10-28.endive', ...(created === null ? {} : { created }), livemode: false, pending_webhooks: 1, request: null, type, data: { object } } as unknown as Evt)
+  const session = (metadata: Record<string, string>, client_reference_id: string | null = null): Partial<Stripe.Checkout.Session> =>
+    ({ id: `cs_poison_${eventSeq}`, object: 'checkout.session', mode: 'payment', payment_status: 'paid', amount_total: 2500, currency: 'usd', customer: null, client_reference_id, metadata })
+  const deadLetters = async (id: string | null) => query(
+    `select error_code, sqlstate, attempts from billing.stripe_dead_letters where event_id is not distinct from $1`, [id])
+  const applied = async (id: string) => (await query<{ n: number }>(`select count(*)::int as n from billing.stripe_events where id = $1`, [id]))[0].n
+
+  async function expectDeadLetter(evt: Evt | unknown[], code: string, sqlstate: string | null) {
+    const before = await balance()
+    const res = await deliver(evt)
+    const id = Array.isArray(evt) ? null : evt.id
+    expect(res).toMatchObject({ status: 200, body: { received: true, dead_letter: true, code } })
+    expect(await deadLetters(id)).toEqual([{ error_code: code, sqlstate, attempts: 1 }])
+    if (id) expect(await applied(id)).toBe(0)
+    expect(await balance()).toBe(before)
+    return id
+  }
+
+  it('an unknown user: 200 dead_letter, recorded once, a redelivery counts an attempt and applies nothing', async () => {
+    const stranger = '00000000-0000-4000-8000-0000000000ff'
+    const evt = typed<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed', session({ user_id: stranger, purchase_id: 'poison-1' }, stranger))
+    await expectDeadLetter(evt, 'unknown_reference', '23503')
+    expect((await deliver(evt)).body).toMatchObject({ dead_letter: true, code: 'unknown_reference' })
+    expect(await deadLetters(evt.id)).toEqual([{ error_code: 'unknown_reference', sqlstate: '23503', attempts: 2 }])
+  })
+
+  it('a non-UUID user_id', async () => {
+    await expectDeadLetter(typed<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed', session({ user_id: 'not-a-uuid', purchase_id: 'poison-2' })), 'invalid_value', '22P02')
+  })
+
+  it('an event without created', async () => {
+    await expectDeadLetter(typed<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed', session({ user_id: user, purchase_id: 'poison-3' }), null), 'invalid_event', null)
+  })
+
+  it('credit_cents "abc"', async () => {
+    await expectDeadLetter(typed<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed', session({ user_id: user, purchase_id: 'poison-4', credit_cents: 'abc' })), 'invalid_value', '22P02')
+  })
+
+  it('a signed [] body', async () => {
+    await expectDeadLetter([], 'invalid_event', null)
+  })
+
+  it('an unknown tier (metadata.tier = "platinum"): the tier stays as it was', async () => {
+    const tierBefore = await query(`select subscription_tier, subscription_status from billing.customers where user_id = $1`, [user])
+    const sub: Partial<Stripe.Subscription> = { id: 'sub_poison_platinum', object: 'subscription', customer: 'cus_test_1', status: 'active', metadata: { user_id: user, tier: 'platinum' } }
+    await expectDeadLetter(typed<Stripe.CustomerSubscriptionUpdatedEvent>('customer.subscription.updated', sub, now() + 10_000), 'unknown_tier', '23503')
+    expect(await query(`select subscription_tier, subscription_status from billing.customers where user_id = $1`, [user])).toEqual(tierBefore)
+  })
+
+  it('a transient failure (database unreachable) answers 5xx and records no dead letter, so Stripe retries', async () => {
+    const evt = typed<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed', session({ user_id: user, purchase_id: 'poison-transient' }))
+    const url = process.env.SUPABASE_DB_URL!
+    process.env.SUPABASE_DB_URL = 'postgres://postgres:postgres@127.0.0.1:1/postgres'
+    let res
+    try {
+      res = await deliver(evt)
+    } finally {
+      process.env.SUPABASE_DB_URL = url
+    }
+    expect(res.status).toBeGreaterThanOrEqual(500)
+    expect(res.body).not.toHaveProperty('dead_letter')
+    expect(await deadLetters(evt.id)).toEqual([])
+    expect(await applied(evt.id)).toBe(0)
+  })
+
+  it('classifies by SQLSTATE class: serialization failures and deadlocks are transient, data and integrity errors poison', () => {
+    expect(poisonCode(Object.assign(new Error('x'), { code: '40001' }))).toBeNull()
+    expect(poisonCode(Object.assign(new Error('x'), { code: '40P01' }))).toBeNull()
+    expect(poisonCode(Object.assign(new Error('x'), { code: '08006' }))).toBeNull()
+    expect(poisonCode(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBeNull()
+    expect(poisonCode(Object.assign(new Error('x'), { code: '23505' }))).toBeNull()
+    expect(poisonCode(Object.assign(new Error('x'), { code: '22003' }))).toBe('invalid_value')
   })
 })
