@@ -16,6 +16,9 @@ const AGENT_COLUMNS = 'id, user_id, name, description, subdomain, repo_owner, re
 const CONFIG_COLUMNS = 'id, customer_id, domain, business_name, business_description, primary_color, welcome_message, suggested_questions, woocommerce_url, owned_domains, rate_limit, allowed_origins, active, created_at, updated_at, native_app_key'
 const SEALED = JSON.stringify({ alg: 'A256GCM', iv: 'aXY=', ct: 'c2VjcmV0' })
 
+/** The stored token hash: 64 hex digits, so no UUID or timestamp in an answer can contain it by chance. */
+const TOKEN_HASH = 'ab'.repeat(32)
+
 let stack: RunningStack
 let anon: SupabaseClient<Database>
 let ann: SupabaseClient<Database>
@@ -46,18 +49,18 @@ describe('agents: write, then read the whole row', () => {
 
   it('the token hash is in no client\'s answer: not the owner\'s select(\'*\'), not another user\'s, not anon\'s, not through the private schema', async () => {
     const [{ id }] = await stack.db.query<{ id: string }>(`select id from agents.agents where subdomain = 'wr-summarizer'`)
-    await stack.db.query(`insert into private.agent_token_salts (agent_id, salt, token_sha256) values ($1, repeat('5a', 16), repeat('ab', 32))`, [id])
+    await stack.db.query(`insert into private.agent_token_salts (agent_id, salt, token_sha256) values ($1, repeat('5a', 16), $2)`, [id, TOKEN_HASH])
     const own = await ann.schema('agents').from('agents').select('*').eq('id', id)
     expect(own.error).toBeNull()
     expect(own.data).toHaveLength(1)
-    expect(JSON.stringify(own.data)).not.toContain('abab')
+    expect(JSON.stringify(own.data)).not.toContain(TOKEN_HASH)
     // Another user does not see a draft; anon reads a column list, and select('*') names columns it may not read.
     expect((await ben.schema('agents').from('agents').select('*').eq('id', id)).data).toEqual([])
     expect((await anon.schema('agents').from('agents').select('*').eq('id', id)).error?.code).toBe('42501')
     for (const client of [ann, ben, anon]) {
       const salts = await (client as unknown as SupabaseClient).schema('private').from('agent_token_salts').select('*')
       expect(salts.error?.code).toBe('PGRST106')
-      expect(JSON.stringify(salts.data ?? null)).not.toContain('abab')
+      expect(JSON.stringify(salts.data ?? null)).not.toContain(TOKEN_HASH)
     }
   })
 
