@@ -129,7 +129,7 @@ it('a state file left by a process that is gone does not count, and is removed',
   const status = { API_URL: `http://127.0.0.1:${apiPort}`, DB_URL: dbUrl() }
   writeFileSync(file, JSON.stringify({ pid: gone.pid, phase: 'running', startedAt: '2999-01-01T00:00:00.000Z', dataDir, status }))
   const { stderr } = await runStatus(stackEnv)
-  expect(stderr).not.toContain(`pid ${gone.pid}`)
+  expect(stderr).not.toMatch(new RegExp(`pid ${gone.pid}\\b`))
   expect(stderr).toContain(`stack: running (pid ${stack.pid}`)
   expect(existsSync(file)).toBe(false)
 })
@@ -141,7 +141,7 @@ it('after Ctrl-C the stack is gone from status, and leaves no state file or data
   expect(existsSync(join(STACKS_DIR, `${stack.pid}.json`))).toBe(false)
   expect(existsSync(`${dataDir}.lock`)).toBe(false)
   const { stderr } = await runStatus(stackEnv)
-  expect(stderr).not.toContain(`pid ${stack.pid}`)
+  expect(stderr).not.toMatch(new RegExp(`pid ${stack.pid}\\b`))
   // Unless someone runs another `npm start` of this checkout right now, that is all there is.
   if (liveStackStates().length === 0) expect(stderr).toContain('stack: not running (npm start)')
 })
