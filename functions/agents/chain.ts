@@ -56,7 +56,7 @@ export async function submitAndConfirm(raw: Uint8Array[], txid: string): Promise
     await algod.sendRawTransaction(raw).do(undefined, algodRequestOptions())
   } catch (error) {
     const status = httpStatus(error)
-    // 5xx, unreachable or timed out (ALGOD_TIMEOUT_MS): the caller releases the nonce claim.
+    // 5xx, unreachable or timed out (ALGOD_TIMEOUT_MS, network.ts): the caller releases the nonce claim.
     if (status === undefined || status >= 500) throw unavailable('algod', error)
     const message = algodMessage(error)
     if (!/already in ledger/i.test(message)) return { rejected: message }

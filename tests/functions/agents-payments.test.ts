@@ -11,6 +11,7 @@ import { signUserToken } from '../../stack/keys.ts'
 import { listenOnLoopback } from '../support/listen.ts'
 import { startAlgorandLoopback, TESTNET_GENESIS_HASH, type AlgorandLoopback } from '../support/algorand-loopback.ts'
 import { MAX_FIRST_VALID_SKEW_ROUNDS } from '../../functions/agents/verify-payment.ts'
+import { ALGOD_TIMEOUT_MS } from '../../functions/agents/network.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { withEnv, withoutEnv } from './unset-env.ts'
 
@@ -253,11 +254,11 @@ describe('a paid call', () => {
     expect(runtime.calls.length).toBe(before.calls + 1)
   })
 
-  it('frees the nonce when algod does not answer the submission in ALGOD_TIMEOUT_MS, so an immediate retry is served', { timeout: 15_000 }, async () => {
+  it('frees the nonce when algod does not answer the submission within ALGOD_TIMEOUT_MS, so an immediate retry is served', { timeout: ALGOD_TIMEOUT_MS + 15_000 }, async () => {
     const nonce = await newNonce()
     const paid = header([sign(payment({ nonce }))])
     chain.stallNextSubmission()
-    const failed = await withEnv({ ALGOD_TIMEOUT_MS: '200' }, async () => await invoke({ payment: paid })).finally(() => chain.releaseStalled())
+    const failed = await invoke({ payment: paid }).finally(() => chain.releaseStalled())
     expect({ status: failed.status, code: failed.body.error.code }).toEqual({ status: 502, code: 'algod_unavailable' })
     await expectNothingHappened()
     expect((await invoke({ payment: paid })).status).toBe(200)
