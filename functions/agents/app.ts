@@ -15,7 +15,7 @@ import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
 import { acceptPayment, challenge } from './payments.ts'
 import { forwardCall, requireAgentToken, requireCallConfig } from './runtime.ts'
 import { RuntimeStatus } from './schemas.ts'
-import { paymentResponseHeader } from './x402.ts'
+import { paymentResponseHeader, publicResource } from './x402.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents')
 
@@ -56,9 +56,20 @@ app.post('/:ref/invoke', async (c) => {
   const agentToken = await requireAgentToken(agent)
   const user = await callingUser(c.req.header('authorization'))
   const header = c.req.header('x-payment')
-  if (!header) return c.json(await challenge(agent, c.req.url, user), 402)
+  const resource = publicResource(c.req.url)
+  if (!header) return c.json(await challenge(agent, resource, user), 402)
 
-  const { kind, grant } = await acceptPayment(agent, header, user)
+  let outcome
+  try {
+    outcome = await acceptPayment(agent, header, user)
+  } catch (error) {
+    // A refused payment (402) answers a fresh x402 challenge carrying the reason (see paymentRequired).
+    if (error instanceof ApiError && error.status === 402) {
+      return c.json(await challenge(agent, resource, user, { code: error.code, message: error.message }), 402)
+    }
+    throw error
+  }
+  const { kind, grant } = outcome
   c.header('x-payment-response', paymentResponseHeader(grant))
   if (kind === 'replayed') {
     return c.json({ error: { code: 'payment_replayed', message: `Transaction ${grant.transaction} already paid for a call` }, grant }, 409)

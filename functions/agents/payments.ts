@@ -22,14 +22,14 @@ export function nonceTtlSeconds(): number {
 }
 
 /** The 402 challenge for one call: a fresh single-use nonce at the agent's current price. */
-export async function challenge(agent: Agent, resource: string, requestedBy: string | undefined, error?: string) {
+export async function challenge(agent: Agent, resource: string, requestedBy: string | undefined, rejection?: { code: string; message: string }) {
   const network = algorandNetwork()
   const sql = db()
   const [nonce] = await sql<IssuedNonce[]>`
     select nonce, amount_microalgo::text, pay_to, expires_at
     from agents.issue_payment_nonce(${agent.id}, ${network.name}, ${resource}, ${nonceTtlSeconds()}, ${requestedBy ?? null})`
   return paymentRequired({
-    nonce, network, resource, error, ttlSeconds: nonceTtlSeconds(),
+    nonce, network, resource, rejection, ttlSeconds: nonceTtlSeconds(),
     description: `One call of ${agent.name} (${agent.subdomain})`,
   })
 }

@@ -2,6 +2,7 @@
 // header a client pays with, and the X-PAYMENT-RESPONSE header of a settled call.
 import algosdk from 'algosdk'
 import { z } from 'zod'
+import { env } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
 import type { AlgorandNetwork } from './network.ts'
 import { MAX_VALIDITY_ROUNDS } from './verify-payment.ts'
@@ -44,18 +45,39 @@ export interface IssuedNonce {
   expires_at: Date
 }
 
+/**
+ * The public URL of a call, for `accepts[].resource`: what a client can request again. The function
+ * sees only its own path (/agents/...); clients reach it under <project>/functions/v1. Base:
+ * PUBLIC_FUNCTIONS_URL (a custom domain or proxy), else SUPABASE_URL + /functions/v1, else the URL
+ * the request arrived on.
+ */
+export function publicResource(requestUrl: string): string {
+  const base = env('PUBLIC_FUNCTIONS_URL') ?? (env('SUPABASE_URL') && `${env('SUPABASE_URL')!.replace(/\/+$/, '')}/functions/v1`)
+  if (!base) return requestUrl
+  return `${base.replace(/\/+$/, '')}${new URL(requestUrl).pathname}`
+}
+
+/**
+ * Every 402 of the agents function is an x402 v1 PaymentRequiredResponse: {x402Version, error,
+ * accepts}, where the spec's `error` is a string (the human-readable reason) and `accepts` a fresh
+ * requirement, so any x402 client can pay again without a second round trip. The project's other
+ * errors are {error: {code, message}}; an object `error` would not be valid x402, so the stable code
+ * rides beside it as `code` (payment_required for a call without X-PAYMENT, wrong_amount, ... for a
+ * refused payment), read by our clients as body.code.
+ */
 export function paymentRequired(options: {
   nonce: IssuedNonce
   network: AlgorandNetwork
   resource: string
   description: string
   ttlSeconds: number
-  error?: string
+  rejection?: { code: string; message: string }
 }) {
   const { nonce, network } = options
   return {
     x402Version: X402_VERSION,
-    error: options.error ?? 'X-PAYMENT header is required',
+    error: options.rejection?.message ?? 'X-PAYMENT header is required',
+    code: options.rejection?.code ?? 'payment_required',
     accepts: [{
       scheme: 'exact',
       network: network.name,

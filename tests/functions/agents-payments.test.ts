@@ -139,6 +139,22 @@ beforeEach(async () => {
   before = { payments: await count('agents.payments'), calls: runtime.calls.length, submissions: chain.submissions.length }
 })
 
+/**
+ * A 402 is an x402 v1 PaymentRequiredResponse whatever the reason: x402Version, the reason as the
+ * `error` string, a fresh payment requirement in `accepts` (so a client can pay again at once), and
+ * our stable code in `code`. Returns that code.
+ */
+function x402Rejection(res: { status: number; body: any }): string {
+  expect(res.status).toBe(402)
+  expect(res.body).toMatchObject({ x402Version: 1, error: expect.any(String), code: expect.stringMatching(/^[a-z_]+$/) })
+  expect(res.body.accepts).toHaveLength(1)
+  expect(res.body.accepts[0]).toMatchObject({
+    scheme: 'exact', network: 'algorand-testnet', maxAmountRequired: '250000', asset: '0', payTo: PAY_TO,
+    resource: 'http://functions.test/agents/oracle/invoke', extra: { nonce: expect.stringMatching(/^[0-9a-f]{32}$/) },
+  })
+  return res.body.code
+}
+
 async function expectNothingHappened() {
   expect(await count('agents.payments')).toBe(before.payments)
   expect(runtime.calls.length).toBe(before.calls)
@@ -164,6 +180,17 @@ describe('the 402 challenge', () => {
     expect(await query(`select agent_id = (select id from agents.agents where subdomain = 'oracle') as bound, amount_microalgo::text as amount
                         from agents.payment_nonces where nonce = $1`, [res.body.accepts[0].extra.nonce])).toEqual([{ bound: true, amount: '250000' }])
     await expectNothingHappened()
+  })
+
+  it('names the public URL of the call as resource: PUBLIC_FUNCTIONS_URL, else SUPABASE_URL + /functions/v1', async () => {
+    await withEnv({ PUBLIC_FUNCTIONS_URL: 'https://api.example.com/functions/v1/' }, async () => {
+      expect((await invoke()).body.accepts[0].resource).toBe('https://api.example.com/functions/v1/agents/oracle/invoke')
+      const rejected = await invoke({ payment: header([sign(payment({ nonce: await newNonce(), amount: PRICE - 1n }))]) })
+      expect(rejected.body).toMatchObject({ code: 'wrong_amount', accepts: [{ resource: 'https://api.example.com/functions/v1/agents/oracle/invoke' }] })
+    })
+    await withEnv({ SUPABASE_URL: 'https://abc.supabase.co' }, async () => {
+      expect((await invoke()).body.accepts[0].resource).toBe('https://abc.supabase.co/functions/v1/agents/oracle/invoke')
+    })
   })
 
   it('sells no calls of an agent that is not active, or unknown', async () => {
@@ -231,8 +258,8 @@ describe('a paid call', () => {
 
   it('checks a self-submitted txid like a submitted one', async () => {
     const wrong = chain.submitExternally(sign(payment({ nonce: await newNonce(), to: stranger.addr.toString() })))
-    expect((await invoke({ payment: txidHeader(wrong) })).body.error.code).toBe('wrong_receiver')
-    expect((await invoke({ payment: txidHeader('A'.repeat(52)) })).body.error.code).toBe('unknown_transaction')
+    expect(x402Rejection(await invoke({ payment: txidHeader(wrong) }))).toBe('wrong_receiver')
+    expect(x402Rejection(await invoke({ payment: txidHeader('A'.repeat(52)) }))).toBe('unknown_transaction')
     expect(await count('agents.payments')).toBe(before.payments)
   })
 
@@ -270,7 +297,7 @@ describe('a paid call', () => {
     const nonce = await newNonce()
     const signed = sign(payment({ nonce, from: broke }), broke)
     const rejected = await invoke({ payment: header([signed]) })
-    expect(rejected).toMatchObject({ status: 402, body: { error: { code: 'payment_rejected' } } })
+    expect(x402Rejection(rejected)).toBe('payment_rejected')
     expect(await count('agents.payments')).toBe(before.payments)
     chain.fund(broke.addr.toString(), 10_000_000n)
     expect((await invoke({ payment: header([signed]) })).status).toBe(200)
@@ -318,7 +345,8 @@ describe('pitfalls: each refused with its own code, nothing submitted, recorded 
     it(`${code} (#${i})`, async () => {
       const group = await build(await newNonce())
       const res = await invoke({ payment: header(group, group.length - 1) })
-      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status, code })
+      expect({ status: res.status, code: res.body.code }).toEqual({ status, code })
+      expect(x402Rejection(res)).toBe(code)
       await expectNothingHappened()
     })
   }
@@ -353,8 +381,9 @@ describe('pitfalls: each refused with its own code, nothing submitted, recorded 
     ]
     for (const value of malformed) {
       const res = await invoke({ payment: value })
-      expect({ value, status: res.status, code: res.body.error?.code ?? res.body.error }).toMatchObject({ status: value ? 400 : 402 })
+      expect({ value, status: res.status }).toMatchObject({ status: value ? 400 : 402 })
       if (value) expect(res.body.error.code).toBe('invalid_payment_header')
+      else expect(x402Rejection(res)).toBe('payment_required')
     }
     await expectNothingHappened()
   })

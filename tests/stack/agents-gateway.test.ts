@@ -78,4 +78,29 @@ describe('agents over REST', () => {
     expect((await cal.schema('agents').rpc('get_agent_stats', { agent_uuid: (await ann.schema('agents').from('agents').select('id').eq('subdomain', 'ann-live')).data![0].id })).data)
       .toEqual([{ total_deployments: 0, successful_deployments: 0, failed_deployments: 0, last_deployment_at: null }])
   })
+
+  it('a 402\'s resource is the public URL of the call: following it reaches the agent route again', async () => {
+    // What the invoke route needs before it offers a challenge (no algod or runtime is contacted for one).
+    Object.assign(process.env, {
+      ALGORAND_NETWORK: 'testnet', ALGOD_SERVER: 'http://127.0.0.1:9', AGENT_RUNTIME_URL: 'http://127.0.0.1:9/{subdomain}',
+      AGENT_TOKEN_SECRET: 'agents-gateway-test-agent-token-secret',
+    })
+    const functions = `${stack.status.API_URL}/functions/v1`
+    const annJwt = (await ann.auth.getSession()).data.session!.access_token
+    const issued = await fetch(`${functions}/agents/ann-live/token`, { method: 'POST', headers: { authorization: `Bearer ${annJwt}`, apikey: stack.status.ANON_KEY } })
+    expect(issued.status).toBe(201)
+
+    const first = await fetch(`${functions}/agents/ann-live/invoke`, { method: 'POST', headers: { apikey: stack.status.ANON_KEY }, body: '{}' })
+    const challenge = await first.json()
+    expect({ status: first.status, code: challenge.code, x402Version: challenge.x402Version }).toEqual({ status: 402, code: 'payment_required', x402Version: 1 })
+    expect(challenge.accepts[0].resource).toBe(`${functions}/agents/ann-live/invoke`)
+
+    // A refused payment (another network) is a fresh challenge too, naming the same resource.
+    const wrongNetwork = Buffer.from(JSON.stringify({ x402Version: 1, scheme: 'exact', network: 'algorand-mainnet', payload: { txid: 'A'.repeat(52) } })).toString('base64')
+    const followed = await fetch(challenge.accepts[0].resource, { method: 'POST', headers: { apikey: stack.status.ANON_KEY, 'x-payment': wrongNetwork }, body: '{}' })
+    const rejection = await followed.json()
+    expect({ status: followed.status, code: rejection.code, x402Version: rejection.x402Version }).toEqual({ status: 402, code: 'wrong_network', x402Version: 1 })
+    expect(rejection.accepts[0]).toMatchObject({ resource: `${functions}/agents/ann-live/invoke`, payTo: PAY_TO })
+    expect(rejection.accepts[0].extra.nonce).not.toBe(challenge.accepts[0].extra.nonce)
+  })
 })
