@@ -45,7 +45,7 @@ const apiCors = cors({
 })
 
 /** A CORS preflight, as the Fetch standard defines it (a plain OPTIONS goes on to the API). */
-export function isPreflight(c: Context): boolean {
+function isPreflight(c: Context): boolean {
   return c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined
 }
 
