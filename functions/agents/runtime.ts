@@ -33,11 +33,31 @@ export async function requireAgentToken(agent: Agent): Promise<string> {
   return token
 }
 
-export async function forwardCall(agent: Agent, token: string, grant: PaymentGrant, body: ArrayBuffer, contentType: string | undefined): Promise<Response> {
+/** What became of one forward: the runtime's complete answer, or why there was none. */
+export type RuntimeAnswer =
+  | { kind: 'answered'; status: number; body: ArrayBuffer; contentType: string | null }
+  | { kind: 'failed'; reason: 'runtime_error' | 'connection_failed' | 'timeout'; status?: number; detail: string }
+
+export function runtimeTimeoutMs(): number {
+  return Number(env('AGENT_RUNTIME_TIMEOUT_MS') ?? 30_000)
+}
+
+/** The low-level cause of a failed fetch (undici and Deno put the socket error in `cause`). */
+function failureDetail(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause
+  return [cause?.code, cause?.message ?? (error as Error).message].filter(Boolean).join(': ').slice(0, 500)
+}
+
+/**
+ * Forwards a paid call and reads the runtime's whole answer within AGENT_RUNTIME_TIMEOUT_MS. Never
+ * throws for the runtime's faults: a 5xx is runtime_error, a refused, reset or broken-off connection
+ * connection_failed, no complete answer in time timeout (the caller records which, see delivery.ts).
+ */
+export async function forwardCall(agent: Agent, token: string, grant: PaymentGrant, body: ArrayBuffer, contentType: string | undefined): Promise<RuntimeAnswer> {
   const url = runtimeUrl(agent)
-  let response: Response
+  const signal = AbortSignal.timeout(runtimeTimeoutMs())
   try {
-    response = await fetch(url, {
+    const response = await fetch(url, {
       method: 'POST',
       body,
       headers: {
@@ -46,14 +66,18 @@ export async function forwardCall(agent: Agent, token: string, grant: PaymentGra
         'x-payment-transaction': grant.transaction,
         'x-payment-payer': grant.payer,
       },
-      signal: AbortSignal.timeout(Number(env('AGENT_RUNTIME_TIMEOUT_MS') ?? 30_000)),
+      signal,
     })
+    if (response.status >= 500) {
+      await response.body?.cancel().catch(() => {})
+      return { kind: 'failed', reason: 'runtime_error', status: response.status, detail: `HTTP ${response.status}` }
+    }
+    const answer = await response.arrayBuffer()
+    return { kind: 'answered', status: response.status, body: answer, contentType: response.headers.get('content-type') }
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', agent: agent.id, txid: grant.transaction, message: (error as Error).message }))
-    throw new ApiError(502, 'agent_unreachable', `Agent ${agent.subdomain} did not answer; payment ${grant.transaction} is recorded`)
+    const timedOut = signal.aborted || (error as Error).name === 'TimeoutError'
+    const detail = timedOut ? `no complete answer within ${runtimeTimeoutMs()} ms` : failureDetail(error)
+    console.error(JSON.stringify({ level: 'error', agent: agent.id, txid: grant.transaction, message: (error as Error).message, detail }))
+    return { kind: 'failed', reason: timedOut ? 'timeout' : 'connection_failed', detail }
   }
-  if (response.status >= 500) {
-    throw new ApiError(502, 'agent_error', `Agent ${agent.subdomain} failed (${response.status}); payment ${grant.transaction} is recorded`)
-  }
-  return response
 }
