@@ -16,6 +16,7 @@ export type Database = {
           github_url: string
           id: string
           name: string
+          price_asset: string
           price_microalgo: number
           repo_name: string
           repo_owner: string
@@ -39,6 +40,7 @@ export type Database = {
           github_url: string
           id?: string
           name: string
+          price_asset?: string
           price_microalgo?: number
           repo_name: string
           repo_owner: string
@@ -61,6 +63,7 @@ export type Database = {
           github_url?: string
           id?: string
           name?: string
+          price_asset?: string
           price_microalgo?: number
           repo_name?: string
           repo_owner?: string
@@ -125,10 +128,94 @@ export type Database = {
           },
         ]
       }
+      payment_assets: {
+        Row: {
+          asset_id: number
+          decimals: number
+          network: string
+          symbol: string
+        }
+        ComputedFields: never
+        Insert: {
+          asset_id: number
+          decimals: number
+          network: string
+          symbol: string
+        }
+        Update: {
+          asset_id?: number
+          decimals?: number
+          network?: string
+          symbol?: string
+        }
+        Relationships: []
+      }
+      payment_deliveries: {
+        Row: {
+          attempt_deadline: string
+          attempt_started_at: string
+          attempts: number
+          delivered_at: string | null
+          failure_detail: string | null
+          failure_reason: Database['agents']['Enums']['delivery_failure'] | null
+          max_attempts: number
+          payment_id: string
+          redeemable_until: string
+          runtime_status: number | null
+          status: Database['agents']['Enums']['delivery_status']
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          attempt_deadline?: string
+          attempt_started_at?: string
+          attempts?: number
+          delivered_at?: string | null
+          failure_detail?: string | null
+          failure_reason?: Database['agents']['Enums']['delivery_failure'] | null
+          max_attempts?: number
+          payment_id: string
+          redeemable_until: string
+          runtime_status?: number | null
+          status?: Database['agents']['Enums']['delivery_status']
+          updated_at?: string
+        }
+        Update: {
+          attempt_deadline?: string
+          attempt_started_at?: string
+          attempts?: number
+          delivered_at?: string | null
+          failure_detail?: string | null
+          failure_reason?: Database['agents']['Enums']['delivery_failure'] | null
+          max_attempts?: number
+          payment_id?: string
+          redeemable_until?: string
+          runtime_status?: number | null
+          status?: Database['agents']['Enums']['delivery_status']
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'payment_deliveries_payment_id_fkey'
+            columns: ['payment_id']
+            isOneToOne: true
+            referencedRelation: 'payments'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'payment_deliveries_payment_id_fkey'
+            columns: ['payment_id']
+            isOneToOne: true
+            referencedRelation: 'refundable_payments'
+            referencedColumns: ['payment_id']
+          },
+        ]
+      }
       payment_nonces: {
         Row: {
           agent_id: string
           amount_microalgo: number
+          asset_id: number
           claimed_at: string | null
           consumed_at: string | null
           created_at: string
@@ -144,6 +231,7 @@ export type Database = {
         Insert: {
           agent_id: string
           amount_microalgo: number
+          asset_id?: number
           claimed_at?: string | null
           consumed_at?: string | null
           created_at?: string
@@ -158,6 +246,7 @@ export type Database = {
         Update: {
           agent_id?: string
           amount_microalgo?: number
+          asset_id?: number
           claimed_at?: string | null
           consumed_at?: string | null
           created_at?: string
@@ -186,10 +275,48 @@ export type Database = {
           },
         ]
       }
+      payment_refunds: {
+        Row: {
+          payment_id: string
+          recorded_by: string | null
+          refund_txid: string
+          refunded_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          payment_id: string
+          recorded_by?: string | null
+          refund_txid: string
+          refunded_at?: string
+        }
+        Update: {
+          payment_id?: string
+          recorded_by?: string | null
+          refund_txid?: string
+          refunded_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'payment_refunds_payment_id_fkey'
+            columns: ['payment_id']
+            isOneToOne: true
+            referencedRelation: 'payments'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'payment_refunds_payment_id_fkey'
+            columns: ['payment_id']
+            isOneToOne: true
+            referencedRelation: 'refundable_payments'
+            referencedColumns: ['payment_id']
+          },
+        ]
+      }
       payments: {
         Row: {
           agent_id: string | null
           amount_microalgo: number
+          asset_id: number
           confirmed_round: number
           created_at: string
           id: string
@@ -204,6 +331,7 @@ export type Database = {
         Insert: {
           agent_id?: string | null
           amount_microalgo: number
+          asset_id?: number
           confirmed_round: number
           created_at?: string
           id?: string
@@ -217,6 +345,7 @@ export type Database = {
         Update: {
           agent_id?: string | null
           amount_microalgo?: number
+          asset_id?: number
           confirmed_round?: number
           created_at?: string
           id?: string
@@ -305,6 +434,45 @@ export type Database = {
         }
         Relationships: []
       }
+      refundable_payments: {
+        Row: {
+          agent_id: string | null
+          amount_microalgo: number
+          attempts: number
+          failure_detail: string | null
+          failure_reason: Database['agents']['Enums']['delivery_failure'] | null
+          max_attempts: number
+          network: string
+          paid_at: string
+          pay_to: string
+          payer_address: string
+          payer_user_id: string | null
+          payment_id: string
+          redeemable_until: string
+          refund_owed: boolean | null
+          refund_txid: string | null
+          refunded_at: string | null
+          runtime_status: number | null
+          txid: string
+        }
+        ComputedFields: never
+        Relationships: [
+          {
+            foreignKeyName: 'payments_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'active_agents_view'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'payments_agent_id_fkey'
+            columns: ['agent_id']
+            isOneToOne: false
+            referencedRelation: 'agents'
+            referencedColumns: ['id']
+          },
+        ]
+      }
     }
     Functions: {
       apply_deployment_event: {
@@ -317,6 +485,29 @@ export type Database = {
           summary?: string
           target_deployment: string
           target_job_id: string
+        }
+        Returns: Json
+      }
+      claim_delivery: {
+        Args: {
+          attempt_seconds: number
+          caller?: string
+          claim_txid: string
+          max_attempts: number
+          settling: boolean
+        }
+        Returns: Json
+      }
+      claim_payment_challenge: {
+        Args: {
+          amount: number
+          asset_id: number
+          claim_txid: string
+          network: string
+          pay_to: string
+          payer_user?: string
+          stale_after_seconds?: number
+          target_agent: string
         }
         Returns: Json
       }
@@ -344,6 +535,7 @@ export type Database = {
         Returns: {
           agent_id: string
           amount_microalgo: number
+          asset_id: number
           claimed_at: string | null
           consumed_at: string | null
           created_at: string
@@ -362,6 +554,18 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      record_delivery: {
+        Args: {
+          answer_status?: number
+          attempt: number
+          claim_txid: string
+          delivered: boolean
+          detail?: string
+          reason?: Database['agents']['Enums']['delivery_failure']
+        }
+        Returns: Json
+      }
+      record_payment_refund: { Args: { refund_txid: string; target_payment: string }; Returns: Json }
       release_payment_nonce: { Args: { claim_nonce: string; claim_txid: string }; Returns: boolean }
       settle_payment: {
         Args: {
@@ -388,6 +592,8 @@ export type Database = {
         | 'Social Media'
       agent_runtime_status: 'active' | 'pending' | 'stopped' | 'unhealthy'
       agent_status: 'active' | 'deleted' | 'deploying' | 'failed' | 'inactive' | 'pending'
+      delivery_failure: 'abandoned' | 'connection_failed' | 'runtime_error' | 'timeout'
+      delivery_status: 'delivered' | 'failed' | 'pending'
       deployment_status: 'cancelled' | 'deploying' | 'failed' | 'pending' | 'success'
     }
     CompositeTypes: {
@@ -479,6 +685,63 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: 'credit_ledger_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: false
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      credit_purchases: {
+        Row: {
+          amount_paid_cents: number
+          created_at: string
+          credits_cents: number
+          currency: string
+          dispute_debited_cents: number
+          held_cents: number
+          payment_intent: string | null
+          purchase_key: string
+          refund_debited_cents: number
+          refund_revision: number
+          refunded_cents: number
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          amount_paid_cents: number
+          created_at?: string
+          credits_cents: number
+          currency?: string
+          dispute_debited_cents?: number
+          held_cents?: number
+          payment_intent?: string | null
+          purchase_key: string
+          refund_debited_cents?: number
+          refund_revision?: number
+          refunded_cents?: number
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          amount_paid_cents?: number
+          created_at?: string
+          credits_cents?: number
+          currency?: string
+          dispute_debited_cents?: number
+          held_cents?: number
+          payment_intent?: string | null
+          purchase_key?: string
+          refund_debited_cents?: number
+          refund_revision?: number
+          refunded_cents?: number
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'credit_purchases_user_id_fkey'
             columns: ['user_id']
             isOneToOne: false
             referencedRelation: 'users'
@@ -581,6 +844,65 @@ export type Database = {
         }
         Relationships: []
       }
+      stripe_charges: {
+        Row: {
+          amount_cents: number | null
+          amount_refunded_cents: number
+          id: string
+          payment_intent: string | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          amount_cents?: number | null
+          amount_refunded_cents?: number
+          id: string
+          payment_intent?: string | null
+          updated_at?: string
+        }
+        Update: {
+          amount_cents?: number | null
+          amount_refunded_cents?: number
+          id?: string
+          payment_intent?: string | null
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      stripe_disputes: {
+        Row: {
+          amount_cents: number
+          charge_id: string | null
+          held_cents: number
+          id: string
+          payment_intent: string | null
+          resolution: string | null
+          status: string
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          amount_cents: number
+          charge_id?: string | null
+          held_cents?: number
+          id: string
+          payment_intent?: string | null
+          resolution?: string | null
+          status: string
+          updated_at?: string
+        }
+        Update: {
+          amount_cents?: number
+          charge_id?: string | null
+          held_cents?: number
+          id?: string
+          payment_intent?: string | null
+          resolution?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
       stripe_event_failures: {
         Row: {
           attempts: number
@@ -646,6 +968,34 @@ export type Database = {
           outcome?: string
           received_at?: string
           type?: string
+        }
+        Relationships: []
+      }
+      stripe_refunds: {
+        Row: {
+          amount_cents: number
+          charge_id: string | null
+          id: string
+          payment_intent: string | null
+          status: string | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          amount_cents: number
+          charge_id?: string | null
+          id: string
+          payment_intent?: string | null
+          status?: string | null
+          updated_at?: string
+        }
+        Update: {
+          amount_cents?: number
+          charge_id?: string | null
+          id?: string
+          payment_intent?: string | null
+          status?: string | null
+          updated_at?: string
         }
         Relationships: []
       }
@@ -852,6 +1202,36 @@ export type Database = {
       }
     }
     Views: {
+      account_standing: {
+        Row: {
+          balance: number | null
+          held_cents: number | null
+          restricted: boolean | null
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          balance?: number | null
+          held_cents?: never
+          restricted?: never
+          user_id?: string | null
+        }
+        Update: {
+          balance?: number | null
+          held_cents?: never
+          restricted?: never
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'user_credits_user_id_fkey'
+            columns: ['user_id']
+            isOneToOne: true
+            referencedRelation: 'users'
+            referencedColumns: ['id']
+          },
+        ]
+      }
       stripe_dead_letters: {
         Row: {
           attempts: number
@@ -4319,6 +4699,8 @@ export const Constants = {
       ],
       agent_runtime_status: ['active', 'pending', 'stopped', 'unhealthy'],
       agent_status: ['active', 'deleted', 'deploying', 'failed', 'inactive', 'pending'],
+      delivery_failure: ['abandoned', 'connection_failed', 'runtime_error', 'timeout'],
+      delivery_status: ['delivered', 'failed', 'pending'],
       deployment_status: ['cancelled', 'deploying', 'failed', 'pending', 'success'],
     },
   },

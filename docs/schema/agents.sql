@@ -81,6 +81,43 @@ COMMENT ON TYPE agents.agent_status IS 'Lifecycle of an agent: pending -> deploy
 
 
 --
+-- Name: delivery_failure; Type: TYPE; Schema: agents; Owner: -
+--
+
+CREATE TYPE agents.delivery_failure AS ENUM (
+    'abandoned',
+    'connection_failed',
+    'runtime_error',
+    'timeout'
+);
+
+
+--
+-- Name: TYPE delivery_failure; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TYPE agents.delivery_failure IS 'Why an attempt failed: runtime_error (the runtime answered 5xx), connection_failed (refused, reset, DNS, TLS, or the answer broke off), timeout (no complete answer in time), abandoned (no result recorded before the attempt''s deadline).';
+
+
+--
+-- Name: delivery_status; Type: TYPE; Schema: agents; Owner: -
+--
+
+CREATE TYPE agents.delivery_status AS ENUM (
+    'delivered',
+    'failed',
+    'pending'
+);
+
+
+--
+-- Name: TYPE delivery_status; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TYPE agents.delivery_status IS 'Delivery of a paid call to the agent''s runtime: pending (an attempt in flight), delivered (the runtime answered, status < 500), failed (the last attempt failed).';
+
+
+--
 -- Name: deployment_status; Type: TYPE; Schema: agents; Owner: -
 --
 
@@ -175,6 +212,120 @@ COMMENT ON FUNCTION agents.apply_deployment_event(event_id text, target_deployme
 
 
 --
+-- Name: claim_delivery(text, boolean, integer, integer, uuid); Type: FUNCTION; Schema: agents; Owner: -
+--
+
+CREATE FUNCTION agents.claim_delivery(claim_txid text, settling boolean, max_attempts integer, attempt_seconds integer, caller uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  p agents.payments;
+  d agents.payment_deliveries;
+begin
+  select * into p from agents.payments x where x.txid = claim_txid;
+  if p.id is null then
+    return jsonb_build_object('outcome', 'unknown');
+  end if;
+  select * into d from agents.payment_deliveries x where x.payment_id = p.id for update;
+  if d.payment_id is null then
+    return jsonb_build_object('outcome', 'unknown');
+  end if;
+  if settling then
+    if d.status <> 'pending' or d.attempts <> 1 then
+      return jsonb_build_object('outcome', 'in_progress', 'delivery', private.agents_delivery_json(d));
+    end if;
+    update agents.payment_deliveries x
+    set max_attempts = claim_delivery.max_attempts, attempt_deadline = now() + make_interval(secs => attempt_seconds), updated_at = now()
+    where x.payment_id = p.id
+    returning * into d;
+    return jsonb_build_object('outcome', 'claimed', 'attempt', d.attempts, 'delivery', private.agents_delivery_json(d));
+  end if;
+  if d.status = 'delivered' then
+    return jsonb_build_object('outcome', 'delivered', 'delivery', private.agents_delivery_json(d));
+  end if;
+  if d.status = 'pending' and d.attempt_deadline > now() then
+    return jsonb_build_object('outcome', 'in_progress', 'delivery', private.agents_delivery_json(d));
+  end if;
+  if d.status = 'pending' then
+    update agents.payment_deliveries x
+    set status = 'failed', failure_reason = 'abandoned', failure_detail = 'no result recorded before the attempt''s deadline', updated_at = now()
+    where x.payment_id = p.id
+    returning * into d;
+  end if;
+  if exists (select 1 from agents.payment_refunds r where r.payment_id = p.id) or private.agents_delivery_refundable(d) then
+    return jsonb_build_object('outcome', 'not_served', 'delivery', private.agents_delivery_json(d));
+  end if;
+  if p.payer_user_id is not null and p.payer_user_id is distinct from caller then
+    return jsonb_build_object('outcome', 'not_yours');
+  end if;
+  update agents.payment_deliveries x
+  set status = 'pending', attempts = x.attempts + 1, attempt_started_at = now(),
+      attempt_deadline = now() + make_interval(secs => attempt_seconds), updated_at = now()
+  where x.payment_id = p.id
+  returning * into d;
+  return jsonb_build_object('outcome', 'claimed', 'attempt', d.attempts, 'delivery', private.agents_delivery_json(d));
+end;
+$$;
+
+
+--
+-- Name: FUNCTION claim_delivery(claim_txid text, settling boolean, max_attempts integer, attempt_seconds integer, caller uuid); Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON FUNCTION agents.claim_delivery(claim_txid text, settling boolean, max_attempts integer, attempt_seconds integer, caller uuid) IS 'Claims the next attempt at delivering a paid call (see the outcomes in the migration); the delivery record is locked, so concurrent re-sends get one claim. Service role.';
+
+
+--
+-- Name: claim_payment_challenge(uuid, text, text, bigint, bigint, text, uuid, integer); Type: FUNCTION; Schema: agents; Owner: -
+--
+
+CREATE FUNCTION agents.claim_payment_challenge(target_agent uuid, claim_txid text, pay_to text, asset_id bigint, amount bigint, network text, payer_user uuid DEFAULT NULL::uuid, stale_after_seconds integer DEFAULT 60) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  n agents.payment_nonces;
+  paid agents.payments;
+begin
+  perform pg_advisory_xact_lock(hashtextextended('agents.claim_payment_challenge:' || claim_txid, 0));
+  select * into paid from agents.payments p where p.txid = claim_txid;
+  if paid.id is not null then
+    return jsonb_build_object('outcome', 'replayed', 'grant', private.payment_grant(paid));
+  end if;
+  select * into n from agents.payment_nonces p where p.txid = claim_txid for update;
+  if n.nonce is not null then
+    if n.claimed_at > now() - make_interval(secs => stale_after_seconds) then
+      return jsonb_build_object('outcome', 'in_progress');
+    end if;
+    update agents.payment_nonces p set claimed_at = now() where p.nonce = n.nonce;
+    return jsonb_build_object('outcome', 'claimed', 'takeover', true, 'nonce', n.nonce);
+  end if;
+  select * into n from agents.payment_nonces p
+  where p.agent_id = target_agent and p.txid is null and p.consumed_at is null and p.expires_at > now()
+    and p.pay_to = claim_payment_challenge.pay_to and p.asset_id = claim_payment_challenge.asset_id
+    and p.amount_microalgo = claim_payment_challenge.amount and p.network = claim_payment_challenge.network
+    and (p.requested_by is null or p.requested_by = payer_user)
+  order by p.created_at, p.nonce
+  limit 1
+  for update skip locked;
+  if n.nonce is null then
+    return jsonb_build_object('outcome', 'no_matching_challenge');
+  end if;
+  update agents.payment_nonces p set txid = claim_txid, claimed_at = now() where p.nonce = n.nonce;
+  return jsonb_build_object('outcome', 'claimed', 'takeover', false, 'nonce', n.nonce);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION claim_payment_challenge(target_agent uuid, claim_txid text, pay_to text, asset_id bigint, amount bigint, network text, payer_user uuid, stale_after_seconds integer); Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON FUNCTION agents.claim_payment_challenge(target_agent uuid, claim_txid text, pay_to text, asset_id bigint, amount bigint, network text, payer_user uuid, stale_after_seconds integer) IS 'Claims for a nonce-less payment (one txid) the oldest open challenge of the agent with the same payee, asset, amount and network (see the outcomes in the migration). Service role.';
+
+
+--
 -- Name: claim_payment_nonce(text, uuid, text, integer); Type: FUNCTION; Schema: agents; Owner: -
 --
 
@@ -263,7 +414,9 @@ CREATE TABLE agents.payment_nonces (
     claimed_at timestamp with time zone,
     consumed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    asset_id bigint DEFAULT 0 NOT NULL,
     CONSTRAINT payment_nonces_amount_microalgo_check CHECK ((amount_microalgo >= 0)),
+    CONSTRAINT payment_nonces_asset_id_check CHECK ((asset_id >= 0)),
     CONSTRAINT payment_nonces_check CHECK (((txid IS NULL) = (claimed_at IS NULL))),
     CONSTRAINT payment_nonces_check1 CHECK (((consumed_at IS NULL) OR (txid IS NOT NULL))),
     CONSTRAINT payment_nonces_nonce_check CHECK ((nonce ~ '^[0-9a-f]{32}$'::text)),
@@ -277,6 +430,13 @@ CREATE TABLE agents.payment_nonces (
 --
 
 COMMENT ON TABLE agents.payment_nonces IS 'Single-use, expiring payment nonces: one per 402 challenge, bound to an agent, an amount and a payee. Service only.';
+
+
+--
+-- Name: COLUMN payment_nonces.amount_microalgo; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_nonces.amount_microalgo IS 'Amount the challenge asked for, in base units of asset_id.';
 
 
 --
@@ -294,6 +454,13 @@ COMMENT ON COLUMN agents.payment_nonces.consumed_at IS 'When the payment settled
 
 
 --
+-- Name: COLUMN payment_nonces.asset_id; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_nonces.asset_id IS 'Asset the challenge asked for: 0 = native ALGO, else the ASA id.';
+
+
+--
 -- Name: issue_payment_nonce(uuid, text, text, integer, uuid); Type: FUNCTION; Schema: agents; Owner: -
 --
 
@@ -304,16 +471,23 @@ CREATE FUNCTION agents.issue_payment_nonce(target_agent uuid, network text, reso
 declare
   a agents.agents;
   issued agents.payment_nonces;
+  asset bigint := 0;
 begin
   select * into a from agents.agents where id = target_agent and status = 'active' and runtime_status = 'active';
   if a.id is null or a.agent_address is null then
     raise exception 'agent % is not accepting calls', target_agent using errcode = 'P0001', hint = 'agent_unavailable';
   end if;
+  if a.price_asset <> 'ALGO' then
+    select pa.asset_id into asset from agents.payment_assets pa where pa.network = issue_payment_nonce.network and pa.symbol = a.price_asset;
+    if asset is null then
+      raise exception 'asset % is not configured on %', a.price_asset, issue_payment_nonce.network using errcode = 'P0001', hint = 'asset_not_configured';
+    end if;
+  end if;
   delete from agents.payment_nonces n
   where n.agent_id = target_agent and n.txid is null and n.expires_at < now() - interval '1 hour';
-  insert into agents.payment_nonces (nonce, agent_id, amount_microalgo, pay_to, network, resource, requested_by, expires_at)
-  values (encode(extensions.gen_random_bytes(16), 'hex'), a.id, a.price_microalgo, a.agent_address, network, resource,
-          requested_by, now() + make_interval(secs => ttl_seconds))
+  insert into agents.payment_nonces (nonce, agent_id, amount_microalgo, asset_id, pay_to, network, resource, requested_by, expires_at)
+  values (encode(extensions.gen_random_bytes(16), 'hex'), a.id, a.price_microalgo, asset, a.agent_address, issue_payment_nonce.network,
+          issue_payment_nonce.resource, issue_payment_nonce.requested_by, now() + make_interval(secs => ttl_seconds))
   returning * into issued;
   return issued;
 end;
@@ -325,6 +499,65 @@ $$;
 --
 
 COMMENT ON FUNCTION agents.issue_payment_nonce(target_agent uuid, network text, resource text, ttl_seconds integer, requested_by uuid) IS 'A single-use nonce for one paid call of an active agent, at its current price and payee. Service role.';
+
+
+--
+-- Name: record_delivery(text, integer, boolean, integer, agents.delivery_failure, text); Type: FUNCTION; Schema: agents; Owner: -
+--
+
+CREATE FUNCTION agents.record_delivery(claim_txid text, attempt integer, delivered boolean, answer_status integer DEFAULT NULL::integer, reason agents.delivery_failure DEFAULT NULL::agents.delivery_failure, detail text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  d agents.payment_deliveries;
+begin
+  if not delivered and reason is null then
+    raise exception 'a failed attempt needs a reason' using errcode = '22023', hint = 'invalid_delivery';
+  end if;
+  update agents.payment_deliveries x
+  set status = case when delivered then 'delivered' else 'failed' end::agents.delivery_status,
+      runtime_status = answer_status,
+      failure_reason = case when delivered then null else reason end,
+      failure_detail = case when delivered then null else left(detail, 500) end,
+      delivered_at = case when delivered then now() end,
+      updated_at = now()
+  from agents.payments p
+  where p.txid = claim_txid and x.payment_id = p.id and x.status = 'pending' and x.attempts = attempt
+  returning x.* into d;
+  if d.payment_id is null then
+    return jsonb_build_object('recorded', false);
+  end if;
+  return jsonb_build_object('recorded', true, 'delivery', private.agents_delivery_json(d),
+                            'refundable', private.agents_delivery_refundable(d));
+end;
+$$;
+
+
+--
+-- Name: FUNCTION record_delivery(claim_txid text, attempt integer, delivered boolean, answer_status integer, reason agents.delivery_failure, detail text); Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON FUNCTION agents.record_delivery(claim_txid text, attempt integer, delivered boolean, answer_status integer, reason agents.delivery_failure, detail text) IS 'Records the result of a delivery attempt (only while it is the current one). Service role.';
+
+
+--
+-- Name: record_payment_refund(uuid, text); Type: FUNCTION; Schema: agents; Owner: -
+--
+
+CREATE FUNCTION agents.record_payment_refund(target_payment uuid, refund_txid text) RETURNS jsonb
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select private.agents_record_payment_refund(target_payment, refund_txid);
+$$;
+
+
+--
+-- Name: FUNCTION record_payment_refund(target_payment uuid, refund_txid text); Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON FUNCTION agents.record_payment_refund(target_payment uuid, refund_txid text) IS 'The agent''s owner or the platform records the Algorand transaction that refunded an unserved payment (listed in agents.refundable_payments). Returns {payment_id, refund_txid, refunded_at, recorded_by}. Errors (hint): invalid_refund_txid (22023), payment_not_found (PT404), payment_not_yours (PT403), payment_not_refundable, payment_already_refunded, refund_txid_used (PT409).';
 
 
 --
@@ -371,8 +604,8 @@ begin
   if amount <> n.amount_microalgo then
     raise exception 'amount % does not match the nonce''s %', amount, n.amount_microalgo using errcode = 'P0001', hint = 'wrong_amount';
   end if;
-  insert into agents.payments (agent_id, payer_address, payer_user_id, pay_to, txid, amount_microalgo, confirmed_round, network, nonce)
-  values (n.agent_id, payer, coalesce(payer_user, n.requested_by), n.pay_to, claim_txid, amount, confirmed_round, n.network, n.nonce)
+  insert into agents.payments (agent_id, payer_address, payer_user_id, pay_to, txid, amount_microalgo, asset_id, confirmed_round, network, nonce)
+  values (n.agent_id, payer, coalesce(payer_user, n.requested_by), n.pay_to, claim_txid, amount, n.asset_id, confirmed_round, n.network, n.nonce)
   returning * into paid;
   update agents.payment_nonces p set consumed_at = now() where p.nonce = n.nonce;
   return jsonb_build_object('outcome', 'settled', 'grant', private.payment_grant(paid));
@@ -385,6 +618,102 @@ $$;
 --
 
 COMMENT ON FUNCTION agents.settle_payment(claim_nonce text, claim_txid text, payer text, amount bigint, confirmed_round bigint, payer_user uuid) IS 'Records a confirmed payment and consumes its nonce in one transaction (UNIQUE txid and nonce). Service role.';
+
+
+--
+-- Name: payment_deliveries; Type: TABLE; Schema: agents; Owner: -
+--
+
+CREATE TABLE agents.payment_deliveries (
+    payment_id uuid NOT NULL,
+    status agents.delivery_status DEFAULT 'pending'::agents.delivery_status NOT NULL,
+    attempts integer DEFAULT 1 NOT NULL,
+    max_attempts integer DEFAULT 3 NOT NULL,
+    runtime_status integer,
+    failure_reason agents.delivery_failure,
+    failure_detail text,
+    redeemable_until timestamp with time zone NOT NULL,
+    attempt_started_at timestamp with time zone DEFAULT now() NOT NULL,
+    attempt_deadline timestamp with time zone DEFAULT (now() + '00:02:00'::interval) NOT NULL,
+    delivered_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_deliveries_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT payment_deliveries_check CHECK (((status = 'delivered'::agents.delivery_status) = (delivered_at IS NOT NULL))),
+    CONSTRAINT payment_deliveries_check1 CHECK (((status <> 'failed'::agents.delivery_status) OR (failure_reason IS NOT NULL))),
+    CONSTRAINT payment_deliveries_failure_detail_check CHECK ((length(failure_detail) <= 500)),
+    CONSTRAINT payment_deliveries_max_attempts_check CHECK ((max_attempts >= 1)),
+    CONSTRAINT payment_deliveries_runtime_status_check CHECK (((runtime_status >= 100) AND (runtime_status <= 599)))
+);
+
+
+--
+-- Name: TABLE payment_deliveries; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TABLE agents.payment_deliveries IS 'Delivery of the call each payment bought: delivered, failed (with the reason) or pending; attempts counted. Readable by the payer''s user and the agent''s owner; written only by the agents function.';
+
+
+--
+-- Name: COLUMN payment_deliveries.status; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.status IS 'pending (an attempt in flight), delivered (the runtime answered below 500), failed (the last attempt failed; see failure_reason).';
+
+
+--
+-- Name: COLUMN payment_deliveries.attempts; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.attempts IS 'Attempts started so far (the settling request''s is the first).';
+
+
+--
+-- Name: COLUMN payment_deliveries.max_attempts; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.max_attempts IS 'At most this many attempts (MAX_DELIVERY_ATTEMPTS in functions/agents/delivery.ts).';
+
+
+--
+-- Name: COLUMN payment_deliveries.runtime_status; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.runtime_status IS 'HTTP status of the runtime''s last answer (a 5xx when failure_reason is runtime_error).';
+
+
+--
+-- Name: COLUMN payment_deliveries.failure_reason; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.failure_reason IS 'Why the last attempt failed: runtime_error, connection_failed, timeout or abandoned.';
+
+
+--
+-- Name: COLUMN payment_deliveries.failure_detail; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.failure_detail IS 'What the last failed attempt saw (e.g. "HTTP 503", "ECONNRESET"), for the owner.';
+
+
+--
+-- Name: COLUMN payment_deliveries.redeemable_until; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.redeemable_until IS 'A failed delivery may be retried by re-sending the same payment until then (the challenge nonce''s expires_at).';
+
+
+--
+-- Name: COLUMN payment_deliveries.attempt_deadline; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.attempt_deadline IS 'An attempt still pending after this was abandoned (its request died); the next re-send may retry it.';
+
+
+--
+-- Name: COLUMN payment_deliveries.delivered_at; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_deliveries.delivered_at IS 'When the runtime''s answer was recorded.';
 
 
 --
@@ -403,7 +732,9 @@ CREATE TABLE agents.payments (
     network text NOT NULL,
     nonce text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    asset_id bigint DEFAULT 0 NOT NULL,
     CONSTRAINT payments_amount_microalgo_check CHECK ((amount_microalgo >= 0)),
+    CONSTRAINT payments_asset_id_check CHECK ((asset_id >= 0)),
     CONSTRAINT payments_confirmed_round_check CHECK ((confirmed_round > 0)),
     CONSTRAINT payments_pay_to_check CHECK (private.is_algorand_address((pay_to)::text)),
     CONSTRAINT payments_payer_address_check CHECK (private.is_algorand_address((payer_address)::text)),
@@ -443,7 +774,7 @@ COMMENT ON COLUMN agents.payments.txid IS 'Algorand transaction id of the paymen
 -- Name: COLUMN payments.amount_microalgo; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON COLUMN agents.payments.amount_microalgo IS 'Amount paid in microAlgos (the agent''s price when the nonce was issued).';
+COMMENT ON COLUMN agents.payments.amount_microalgo IS 'Amount paid in base units of asset_id (microAlgos for ALGO); the agent''s price when the challenge was issued.';
 
 
 --
@@ -458,6 +789,13 @@ COMMENT ON COLUMN agents.payments.confirmed_round IS 'Round in which the payment
 --
 
 COMMENT ON COLUMN agents.payments.network IS 'x402 network name: algorand-mainnet, algorand-testnet or algorand:<genesis hash>.';
+
+
+--
+-- Name: COLUMN payments.asset_id; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payments.asset_id IS 'Asset paid: 0 = native ALGO, else the ASA id (amount_microalgo is then in its base units).';
 
 
 --
@@ -485,10 +823,12 @@ CREATE TABLE agents.agents (
     example_output text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    price_asset text DEFAULT 'ALGO'::text NOT NULL,
     CONSTRAINT agents_agent_address_check CHECK (private.is_algorand_address((agent_address)::text)),
     CONSTRAINT agents_app_id_check CHECK ((app_id > 0)),
     CONSTRAINT agents_github_url_check CHECK ((github_url ~ '^https://github\.com/[^/\s]+/[^/\s]+/?$'::text)),
     CONSTRAINT agents_name_check CHECK ((length(btrim((name)::text)) > 0)),
+    CONSTRAINT agents_price_asset_check CHECK ((price_asset ~ '^[A-Z0-9]{1,16}$'::text)),
     CONSTRAINT agents_tags_check CHECK ((cardinality(tags) <= 20)),
     CONSTRAINT check_price_positive CHECK ((price_microalgo >= 0)),
     CONSTRAINT check_subdomain_format CHECK ((((subdomain)::text ~ '^[a-z0-9-]+$'::text) AND ((length((subdomain)::text) >= 1) AND (length((subdomain)::text) <= 63))))
@@ -534,7 +874,7 @@ COMMENT ON COLUMN agents.agents.app_id IS 'Algorand application id of the agent'
 -- Name: COLUMN agents.price_microalgo; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON COLUMN agents.agents.price_microalgo IS 'Price of one call in microAlgos (1 ALGO = 1,000,000).';
+COMMENT ON COLUMN agents.agents.price_microalgo IS 'Price of one call in base units of price_asset: microAlgos for ALGO (1 ALGO = 1,000,000), micro-USDC for USDC.';
 
 
 --
@@ -556,6 +896,13 @@ COMMENT ON COLUMN agents.agents.runtime_status IS 'Runtime health, reported by t
 --
 
 COMMENT ON COLUMN agents.agents.category IS 'Data Analysis | Content Creation | Development | Finance | Social Media | Media | Language | Marketing | General.';
+
+
+--
+-- Name: COLUMN agents.price_asset; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.agents.price_asset IS 'What a call is paid in: ALGO (native, the default) or a symbol of agents.payment_assets (e.g. USDC). price_microalgo is in this asset''s base units.';
 
 
 --
@@ -642,6 +989,98 @@ COMMENT ON COLUMN agents.deployments.completed_at IS 'Set when the deployment re
 
 
 --
+-- Name: payment_assets; Type: TABLE; Schema: agents; Owner: -
+--
+
+CREATE TABLE agents.payment_assets (
+    network text NOT NULL,
+    symbol text NOT NULL,
+    asset_id bigint NOT NULL,
+    decimals integer NOT NULL,
+    CONSTRAINT payment_assets_asset_id_check CHECK ((asset_id > 0)),
+    CONSTRAINT payment_assets_decimals_check CHECK (((decimals >= 0) AND (decimals <= 19))),
+    CONSTRAINT payment_assets_symbol_check CHECK (((symbol ~ '^[A-Z0-9]{1,16}$'::text) AND (symbol <> 'ALGO'::text)))
+);
+
+
+--
+-- Name: TABLE payment_assets; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TABLE agents.payment_assets IS 'Which Algorand Standard Asset a price symbol (e.g. USDC) is on each x402 network (algorand-mainnet, algorand-testnet, algorand:<genesis hash>). ALGO is native (asset 0) and has no row. Readable by everyone; written by the service role.';
+
+
+--
+-- Name: payment_refunds; Type: TABLE; Schema: agents; Owner: -
+--
+
+CREATE TABLE agents.payment_refunds (
+    payment_id uuid NOT NULL,
+    refund_txid text NOT NULL,
+    recorded_by uuid,
+    refunded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_refunds_refund_txid_check CHECK ((refund_txid ~ '^[A-Z2-7]{52}$'::text))
+);
+
+
+--
+-- Name: TABLE payment_refunds; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON TABLE agents.payment_refunds IS 'The refund of a payment whose call was never served: the Algorand transaction that paid it back, once per payment. Readable by the payer''s user and the agent''s owner; written by agents.record_payment_refund.';
+
+
+--
+-- Name: COLUMN payment_refunds.refund_txid; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_refunds.refund_txid IS 'Algorand transaction id of the refund; unique, so one transaction refunds one payment.';
+
+
+--
+-- Name: COLUMN payment_refunds.recorded_by; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.payment_refunds.recorded_by IS 'The owner who recorded it (null: the platform).';
+
+
+--
+-- Name: refundable_payments; Type: VIEW; Schema: agents; Owner: -
+--
+
+CREATE VIEW agents.refundable_payments WITH (security_invoker='true') AS
+ SELECT p.id AS payment_id,
+    p.agent_id,
+    p.txid,
+    p.payer_address,
+    p.payer_user_id,
+    p.pay_to,
+    p.amount_microalgo,
+    p.network,
+    p.created_at AS paid_at,
+    d.attempts,
+    d.max_attempts,
+    d.failure_reason,
+    d.failure_detail,
+    d.runtime_status,
+    d.redeemable_until,
+    r.refund_txid,
+    r.refunded_at,
+    (r.payment_id IS NULL) AS refund_owed
+   FROM ((agents.payments p
+     JOIN agents.payment_deliveries d ON ((d.payment_id = p.id)))
+     LEFT JOIN agents.payment_refunds r ON ((r.payment_id = p.id)))
+  WHERE ((r.payment_id IS NOT NULL) OR private.agents_delivery_refundable(d.*));
+
+
+--
+-- Name: VIEW refundable_payments; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON VIEW agents.refundable_payments IS 'Payments whose call was never served and can no longer be redeemed: refund_owed until a refund is recorded (refund_txid). The agent''s owner and the payer''s user see their rows (RLS of the underlying tables); the service role sees all.';
+
+
+--
 -- Name: agents agents_pkey; Type: CONSTRAINT; Schema: agents; Owner: -
 --
 
@@ -666,6 +1105,22 @@ ALTER TABLE ONLY agents.agents
 
 
 --
+-- Name: payment_assets payment_assets_pkey; Type: CONSTRAINT; Schema: agents; Owner: -
+--
+
+ALTER TABLE ONLY agents.payment_assets
+    ADD CONSTRAINT payment_assets_pkey PRIMARY KEY (network, symbol);
+
+
+--
+-- Name: payment_deliveries payment_deliveries_pkey; Type: CONSTRAINT; Schema: agents; Owner: -
+--
+
+ALTER TABLE ONLY agents.payment_deliveries
+    ADD CONSTRAINT payment_deliveries_pkey PRIMARY KEY (payment_id);
+
+
+--
 -- Name: payment_nonces payment_nonces_pkey; Type: CONSTRAINT; Schema: agents; Owner: -
 --
 
@@ -679,6 +1134,22 @@ ALTER TABLE ONLY agents.payment_nonces
 
 ALTER TABLE ONLY agents.payment_nonces
     ADD CONSTRAINT payment_nonces_txid_key UNIQUE (txid);
+
+
+--
+-- Name: payment_refunds payment_refunds_pkey; Type: CONSTRAINT; Schema: agents; Owner: -
+--
+
+ALTER TABLE ONLY agents.payment_refunds
+    ADD CONSTRAINT payment_refunds_pkey PRIMARY KEY (payment_id);
+
+
+--
+-- Name: payment_refunds payment_refunds_refund_txid_key; Type: CONSTRAINT; Schema: agents; Owner: -
+--
+
+ALTER TABLE ONLY agents.payment_refunds
+    ADD CONSTRAINT payment_refunds_refund_txid_key UNIQUE (refund_txid);
 
 
 --
@@ -791,6 +1262,13 @@ CREATE INDEX payment_nonces_expires_idx ON agents.payment_nonces USING btree (ex
 
 
 --
+-- Name: payment_nonces_open_idx; Type: INDEX; Schema: agents; Owner: -
+--
+
+CREATE INDEX payment_nonces_open_idx ON agents.payment_nonces USING btree (agent_id, created_at) WHERE ((txid IS NULL) AND (consumed_at IS NULL));
+
+
+--
 -- Name: payments_agent_idx; Type: INDEX; Schema: agents; Owner: -
 --
 
@@ -809,6 +1287,13 @@ CREATE INDEX payments_payer_user_idx ON agents.payments USING btree (payer_user_
 --
 
 CREATE TRIGGER agents_guard_owner_update BEFORE UPDATE OF status ON agents.agents FOR EACH ROW EXECUTE FUNCTION private.guard_agent_owner_update();
+
+
+--
+-- Name: payments payments_delivery_start; Type: TRIGGER; Schema: agents; Owner: -
+--
+
+CREATE TRIGGER payments_delivery_start AFTER INSERT ON agents.payments FOR EACH ROW EXECUTE FUNCTION private.agents_payment_delivery_start();
 
 
 --
@@ -835,6 +1320,14 @@ ALTER TABLE ONLY agents.deployments
 
 
 --
+-- Name: payment_deliveries payment_deliveries_payment_id_fkey; Type: FK CONSTRAINT; Schema: agents; Owner: -
+--
+
+ALTER TABLE ONLY agents.payment_deliveries
+    ADD CONSTRAINT payment_deliveries_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES agents.payments(id) ON DELETE CASCADE;
+
+
+--
 -- Name: payment_nonces payment_nonces_agent_id_fkey; Type: FK CONSTRAINT; Schema: agents; Owner: -
 --
 
@@ -848,6 +1341,22 @@ ALTER TABLE ONLY agents.payment_nonces
 
 ALTER TABLE ONLY agents.payment_nonces
     ADD CONSTRAINT payment_nonces_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+
+--
+-- Name: payment_refunds payment_refunds_payment_id_fkey; Type: FK CONSTRAINT; Schema: agents; Owner: -
+--
+
+ALTER TABLE ONLY agents.payment_refunds
+    ADD CONSTRAINT payment_refunds_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES agents.payments(id) ON DELETE CASCADE;
+
+
+--
+-- Name: payment_refunds payment_refunds_recorded_by_fkey; Type: FK CONSTRAINT; Schema: agents; Owner: -
+--
+
+ALTER TABLE ONLY agents.payment_refunds
+    ADD CONSTRAINT payment_refunds_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES auth.users(id) ON DELETE SET NULL;
 
 
 --
@@ -875,10 +1384,28 @@ ALTER TABLE ONLY agents.payments
 
 
 --
+-- Name: payment_assets Anyone can read payment assets; Type: POLICY; Schema: agents; Owner: -
+--
+
+CREATE POLICY "Anyone can read payment assets" ON agents.payment_assets FOR SELECT TO anon, authenticated USING (true);
+
+
+--
 -- Name: agents Anyone can view active agents; Type: POLICY; Schema: agents; Owner: -
 --
 
 CREATE POLICY "Anyone can view active agents" ON agents.agents FOR SELECT TO anon USING (((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status)));
+
+
+--
+-- Name: payment_deliveries Payers and agent owners can view deliveries; Type: POLICY; Schema: agents; Owner: -
+--
+
+CREATE POLICY "Payers and agent owners can view deliveries" ON agents.payment_deliveries FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
+   FROM agents.payments p
+  WHERE ((p.id = payment_deliveries.payment_id) AND ((p.payer_user_id = ( SELECT auth.uid() AS uid)) OR (EXISTS ( SELECT 1
+           FROM agents.agents a
+          WHERE ((a.id = p.agent_id) AND (a.user_id = ( SELECT auth.uid() AS uid))))))))));
 
 
 --
@@ -888,6 +1415,17 @@ CREATE POLICY "Anyone can view active agents" ON agents.agents FOR SELECT TO ano
 CREATE POLICY "Payers and agent owners can view payments" ON agents.payments FOR SELECT TO authenticated USING (((payer_user_id = ( SELECT auth.uid() AS uid)) OR (EXISTS ( SELECT 1
    FROM agents.agents a
   WHERE ((a.id = payments.agent_id) AND (a.user_id = ( SELECT auth.uid() AS uid)))))));
+
+
+--
+-- Name: payment_refunds Payers and agent owners can view refunds; Type: POLICY; Schema: agents; Owner: -
+--
+
+CREATE POLICY "Payers and agent owners can view refunds" ON agents.payment_refunds FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
+   FROM agents.payments p
+  WHERE ((p.id = payment_refunds.payment_id) AND ((p.payer_user_id = ( SELECT auth.uid() AS uid)) OR (EXISTS ( SELECT 1
+           FROM agents.agents a
+          WHERE ((a.id = p.agent_id) AND (a.user_id = ( SELECT auth.uid() AS uid))))))))));
 
 
 --
@@ -949,10 +1487,28 @@ ALTER TABLE agents.agents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE agents.deployments ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: payment_assets; Type: ROW SECURITY; Schema: agents; Owner: -
+--
+
+ALTER TABLE agents.payment_assets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: payment_deliveries; Type: ROW SECURITY; Schema: agents; Owner: -
+--
+
+ALTER TABLE agents.payment_deliveries ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: payment_nonces; Type: ROW SECURITY; Schema: agents; Owner: -
 --
 
 ALTER TABLE agents.payment_nonces ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: payment_refunds; Type: ROW SECURITY; Schema: agents; Owner: -
+--
+
+ALTER TABLE agents.payment_refunds ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: payments; Type: ROW SECURITY; Schema: agents; Owner: -
@@ -975,6 +1531,22 @@ GRANT USAGE ON SCHEMA agents TO service_role;
 
 REVOKE ALL ON FUNCTION agents.apply_deployment_event(event_id text, target_deployment uuid, target_job_id text, new_status text, log_lines text, summary text, new_agent_address text, new_app_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION agents.apply_deployment_event(event_id text, target_deployment uuid, target_job_id text, new_status text, log_lines text, summary text, new_agent_address text, new_app_id bigint) TO service_role;
+
+
+--
+-- Name: FUNCTION claim_delivery(claim_txid text, settling boolean, max_attempts integer, attempt_seconds integer, caller uuid); Type: ACL; Schema: agents; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agents.claim_delivery(claim_txid text, settling boolean, max_attempts integer, attempt_seconds integer, caller uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION agents.claim_delivery(claim_txid text, settling boolean, max_attempts integer, attempt_seconds integer, caller uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION claim_payment_challenge(target_agent uuid, claim_txid text, pay_to text, asset_id bigint, amount bigint, network text, payer_user uuid, stale_after_seconds integer); Type: ACL; Schema: agents; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agents.claim_payment_challenge(target_agent uuid, claim_txid text, pay_to text, asset_id bigint, amount bigint, network text, payer_user uuid, stale_after_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agents.claim_payment_challenge(target_agent uuid, claim_txid text, pay_to text, asset_id bigint, amount bigint, network text, payer_user uuid, stale_after_seconds integer) TO service_role;
 
 
 --
@@ -1010,6 +1582,23 @@ GRANT ALL ON FUNCTION agents.issue_payment_nonce(target_agent uuid, network text
 
 
 --
+-- Name: FUNCTION record_delivery(claim_txid text, attempt integer, delivered boolean, answer_status integer, reason agents.delivery_failure, detail text); Type: ACL; Schema: agents; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agents.record_delivery(claim_txid text, attempt integer, delivered boolean, answer_status integer, reason agents.delivery_failure, detail text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agents.record_delivery(claim_txid text, attempt integer, delivered boolean, answer_status integer, reason agents.delivery_failure, detail text) TO service_role;
+
+
+--
+-- Name: FUNCTION record_payment_refund(target_payment uuid, refund_txid text); Type: ACL; Schema: agents; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agents.record_payment_refund(target_payment uuid, refund_txid text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agents.record_payment_refund(target_payment uuid, refund_txid text) TO service_role;
+GRANT ALL ON FUNCTION agents.record_payment_refund(target_payment uuid, refund_txid text) TO authenticated;
+
+
+--
 -- Name: FUNCTION release_payment_nonce(claim_nonce text, claim_txid text); Type: ACL; Schema: agents; Owner: -
 --
 
@@ -1023,6 +1612,14 @@ GRANT ALL ON FUNCTION agents.release_payment_nonce(claim_nonce text, claim_txid 
 
 REVOKE ALL ON FUNCTION agents.settle_payment(claim_nonce text, claim_txid text, payer text, amount bigint, confirmed_round bigint, payer_user uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION agents.settle_payment(claim_nonce text, claim_txid text, payer text, amount bigint, confirmed_round bigint, payer_user uuid) TO service_role;
+
+
+--
+-- Name: TABLE payment_deliveries; Type: ACL; Schema: agents; Owner: -
+--
+
+GRANT ALL ON TABLE agents.payment_deliveries TO service_role;
+GRANT SELECT ON TABLE agents.payment_deliveries TO authenticated;
 
 
 --
@@ -1186,6 +1783,14 @@ GRANT SELECT(created_at) ON TABLE agents.agents TO anon;
 
 
 --
+-- Name: COLUMN agents.price_asset; Type: ACL; Schema: agents; Owner: -
+--
+
+GRANT SELECT(price_asset) ON TABLE agents.agents TO anon;
+GRANT INSERT(price_asset),UPDATE(price_asset) ON TABLE agents.agents TO authenticated;
+
+
+--
 -- Name: TABLE active_agents_view; Type: ACL; Schema: agents; Owner: -
 --
 
@@ -1214,6 +1819,31 @@ GRANT INSERT(agent_id) ON TABLE agents.deployments TO authenticated;
 --
 
 GRANT INSERT(deployment_summary) ON TABLE agents.deployments TO authenticated;
+
+
+--
+-- Name: TABLE payment_assets; Type: ACL; Schema: agents; Owner: -
+--
+
+GRANT ALL ON TABLE agents.payment_assets TO service_role;
+GRANT SELECT ON TABLE agents.payment_assets TO anon;
+GRANT SELECT ON TABLE agents.payment_assets TO authenticated;
+
+
+--
+-- Name: TABLE payment_refunds; Type: ACL; Schema: agents; Owner: -
+--
+
+GRANT ALL ON TABLE agents.payment_refunds TO service_role;
+GRANT SELECT ON TABLE agents.payment_refunds TO authenticated;
+
+
+--
+-- Name: TABLE refundable_payments; Type: ACL; Schema: agents; Owner: -
+--
+
+GRANT ALL ON TABLE agents.refundable_payments TO service_role;
+GRANT SELECT ON TABLE agents.refundable_payments TO authenticated;
 
 
 --

@@ -117,11 +117,8 @@ declare
   event_time timestamptz := to_timestamp((event ->> 'created')::bigint);
   owner uuid;
   result_outcome text := 'applied';
-  tier text;
 begin
-  if event_type not in ('checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed',
-                        'invoice.paid', 'invoice.payment_failed', 'customer.subscription.created', 'customer.subscription.updated',
-                        'customer.subscription.deleted') then
+  if not (event_type = any (private.stripe_handled_event_types())) then
     -- Not ours to handle: acknowledged, nothing written.
     return jsonb_build_object('event', event ->> 'id', 'outcome', 'ignored: event type not handled');
   end if;
@@ -133,16 +130,16 @@ begin
     return jsonb_build_object('event', event ->> 'id', 'outcome', 'duplicate');
   end if;
 
-  case event_type
-    when 'checkout.session.completed', 'checkout.session.async_payment_succeeded' then
+  case
+    when event_type in ('checkout.session.completed', 'checkout.session.async_payment_succeeded') then
       if obj ->> 'mode' = 'payment' and obj ->> 'payment_status' = 'paid' then
         perform private.credit_stripe_purchase(obj, (obj ->> 'amount_total')::bigint, obj ->> 'currency');
       else
         result_outcome := 'ignored: not paid yet or not a credit purchase';
       end if;
-    when 'checkout.session.async_payment_failed' then
+    when event_type = 'checkout.session.async_payment_failed' then
       result_outcome := 'payment failed: nothing credited';
-    when 'invoice.paid', 'invoice.payment_failed' then
+    when event_type in ('invoice.paid', 'invoice.payment_failed') then
       owner := private.stripe_object_user(obj);
       if owner is null then
         raise exception 'invoice % has no known user', obj ->> 'id' using errcode = '23503';
@@ -157,33 +154,10 @@ begin
       if event_type = 'invoice.paid' and obj -> 'metadata' ? 'purchase_id' then
         perform private.credit_stripe_purchase(obj, (obj ->> 'amount_paid')::bigint, obj ->> 'currency');
       end if;
-    when 'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted' then
-      owner := private.stripe_object_user(obj);
-      if owner is null then
-        raise exception 'subscription % has no known user', obj ->> 'id' using errcode = '23503';
-      end if;
-      insert into billing.customers (user_id, stripe_customer_id) values (owner, obj ->> 'customer') on conflict (user_id) do nothing;
-      tier := coalesce(nullif(obj -> 'metadata' ->> 'tier', ''), 'free');
-      if event_type = 'customer.subscription.deleted' then
-        update billing.customers c
-        set canceled_subscription_ids = array_append(c.canceled_subscription_ids, obj ->> 'id'),
-            subscription_tier = case when c.subscription_id is null or c.subscription_id = obj ->> 'id' then 'free' else c.subscription_tier end,
-            subscription_status = case when c.subscription_id is null or c.subscription_id = obj ->> 'id' then 'canceled' else c.subscription_status end,
-            subscription_state_at = greatest(c.subscription_state_at, event_time)
-        where c.user_id = owner and not (obj ->> 'id' = any (c.canceled_subscription_ids));
-      else
-        update billing.customers c
-        set subscription_id = obj ->> 'id',
-            subscription_status = obj ->> 'status',
-            subscription_tier = case when obj ->> 'status' in ('active', 'trialing', 'past_due') then tier else 'free' end,
-            subscription_state_at = event_time
-        where c.user_id = owner
-          and not (obj ->> 'id' = any (c.canceled_subscription_ids))
-          and (c.subscription_state_at is null or c.subscription_state_at <= event_time);
-        if not found then
-          result_outcome := 'ignored: older than the stored state, or a canceled subscription';
-        end if;
-      end if;
+    when event_type like 'customer.subscription.%' then
+      result_outcome := private.apply_stripe_subscription(event_type, obj, event_time);
+    else
+      result_outcome := private.apply_stripe_payment_event(event_type, obj);
   end case;
 
   update billing.stripe_events e set outcome = result_outcome where e.id = event ->> 'id';
@@ -196,7 +170,7 @@ $$;
 -- Name: FUNCTION apply_stripe_event(event jsonb); Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON FUNCTION billing.apply_stripe_event(event jsonb) IS 'Applies a verified Stripe event exactly once (event id recorded with its effects). Service role.';
+COMMENT ON FUNCTION billing.apply_stripe_event(event jsonb) IS 'Applies a verified Stripe event exactly once (event id recorded with its effects): purchases, invoices, subscriptions, refunds and disputes. Service role.';
 
 
 --
@@ -216,6 +190,9 @@ begin
   if chosen is not null then
     return chosen;
   end if;
+  if private.account_restricted(target_user) then
+    raise exception 'the account is restricted: its credit balance is below zero' using errcode = 'P0001', hint = 'account_restricted';
+  end if;
   select c.id into chosen from billing.hopsworks_clusters c
   where c.status = 'active' and c.current_users < c.max_users
   order by c.current_users::numeric / c.max_users, c.created_at, c.name
@@ -234,7 +211,7 @@ $$;
 -- Name: FUNCTION assign_cluster(target_user uuid, username text); Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON FUNCTION billing.assign_cluster(target_user uuid, username text) IS 'Assigns a user to the least-loaded active cluster with room; a user already assigned gets their cluster back. Safe under concurrency (one assignment at a time; max_users never exceeded). Service role.';
+COMMENT ON FUNCTION billing.assign_cluster(target_user uuid, username text) IS 'Assigns a user to the least-loaded active cluster with room; a user already assigned gets their cluster back. Safe under concurrency (one assignment at a time; max_users never exceeded). A restricted account (balance below zero) is refused: P0001, hint account_restricted. Service role.';
 
 
 --
@@ -423,6 +400,129 @@ $$;
 --
 
 COMMENT ON FUNCTION billing.record_usage(target_user uuid, cluster uuid, usage_date date, cpu numeric, gpu numeric, storage numeric, calls bigint) IS 'Daily usage: replaces the day''s totals, computes cost from tier rates, charges the difference to the ledger without going below zero (the rest is uncovered) or refunds what was charged above a lower total. Every ledger movement has its own key; sum(entries of a day) = -charged_cents. Service role.';
+
+
+--
+-- Name: credit_purchases; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.credit_purchases (
+    purchase_key text NOT NULL,
+    user_id uuid NOT NULL,
+    payment_intent text,
+    amount_paid_cents bigint NOT NULL,
+    currency character(3) DEFAULT 'USD'::bpchar NOT NULL,
+    credits_cents bigint NOT NULL,
+    refunded_cents bigint DEFAULT 0 NOT NULL,
+    refund_debited_cents bigint DEFAULT 0 NOT NULL,
+    refund_revision integer DEFAULT 0 NOT NULL,
+    held_cents bigint DEFAULT 0 NOT NULL,
+    dispute_debited_cents bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_purchases_amount_paid_cents_check CHECK ((amount_paid_cents > 0)),
+    CONSTRAINT credit_purchases_credits_cents_check CHECK ((credits_cents > 0)),
+    CONSTRAINT credit_purchases_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT credit_purchases_dispute_debited_cents_check CHECK ((dispute_debited_cents >= 0)),
+    CONSTRAINT credit_purchases_held_cents_check CHECK ((held_cents >= 0)),
+    CONSTRAINT credit_purchases_refund_debited_cents_check CHECK ((refund_debited_cents >= 0)),
+    CONSTRAINT credit_purchases_refunded_cents_check CHECK ((refunded_cents >= 0))
+);
+
+
+--
+-- Name: TABLE credit_purchases; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.credit_purchases IS 'Credit packs bought with Stripe, linked to their payment (PaymentIntent): what was paid, the credits granted, and what refunds and disputes took back. The user reads their own rows.';
+
+
+--
+-- Name: COLUMN credit_purchases.purchase_key; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.credit_purchases.purchase_key IS 'The ledger idempotency key of the purchase entry (purchase:<purchase_id>).';
+
+
+--
+-- Name: COLUMN credit_purchases.payment_intent; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.credit_purchases.payment_intent IS 'Stripe PaymentIntent (pi_...) that paid for the credits; refunds and disputes are matched by it.';
+
+
+--
+-- Name: COLUMN credit_purchases.refunded_cents; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.credit_purchases.refunded_cents IS 'Amount of the payment refunded so far (payment currency, cents).';
+
+
+--
+-- Name: COLUMN credit_purchases.refund_debited_cents; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.credit_purchases.refund_debited_cents IS 'Credits taken back for refunds: round(credits_cents x refunded_cents / amount_paid_cents).';
+
+
+--
+-- Name: COLUMN credit_purchases.held_cents; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.credit_purchases.held_cents IS 'Credits held by open disputes (not spendable; already out of the balance).';
+
+
+--
+-- Name: COLUMN credit_purchases.dispute_debited_cents; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.credit_purchases.dispute_debited_cents IS 'Credits debited by lost disputes.';
+
+
+--
+-- Name: user_credits; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.user_credits (
+    user_id uuid NOT NULL,
+    total_purchased bigint DEFAULT 0 NOT NULL,
+    total_used bigint DEFAULT 0 NOT NULL,
+    balance bigint GENERATED ALWAYS AS ((total_purchased - total_used)) STORED,
+    currency character(3) DEFAULT 'USD'::bpchar NOT NULL,
+    cpu_hours_used numeric(16,4) DEFAULT 0 NOT NULL,
+    gpu_hours_used numeric(16,4) DEFAULT 0 NOT NULL,
+    storage_gb_months numeric(16,4) DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_credits_total_used_check CHECK ((total_used >= 0))
+);
+
+
+--
+-- Name: TABLE user_credits; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.user_credits IS 'Projection of the ledger per user, updated in the same transaction: total_purchased = sum of non-usage entries, total_used = -sum of usage entries, balance = their difference (cents).';
+
+
+--
+-- Name: account_standing; Type: VIEW; Schema: billing; Owner: -
+--
+
+CREATE VIEW billing.account_standing WITH (security_invoker='true') AS
+ SELECT user_id,
+    balance,
+    (COALESCE(( SELECT sum(p.held_cents) AS sum
+           FROM billing.credit_purchases p
+          WHERE (p.user_id = uc.user_id)), (0)::numeric))::bigint AS held_cents,
+    (balance < 0) AS restricted
+   FROM billing.user_credits uc;
+
+
+--
+-- Name: VIEW account_standing; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON VIEW billing.account_standing IS 'Per user: balance (cents, held credits already out of it), credits held by open disputes, and restricted = balance below zero (after a refund or dispute of spent credits): no new cluster assignment, no subscription checkout, usage charged nothing more, until a credit purchase brings the balance back to zero. The user reads their own row.';
 
 
 --
@@ -622,6 +722,27 @@ COMMENT ON COLUMN billing.hopsworks_clusters.usage_key_sha256 IS 'sha256 (hex) o
 
 
 --
+-- Name: stripe_charges; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.stripe_charges (
+    id text NOT NULL,
+    payment_intent text,
+    amount_cents bigint,
+    amount_refunded_cents bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stripe_charges_amount_refunded_cents_check CHECK ((amount_refunded_cents >= 0))
+);
+
+
+--
+-- Name: TABLE stripe_charges; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.stripe_charges IS 'Stripe charges (ch_...) reported refunded: the highest amount_refunded seen. Service role only.';
+
+
+--
 -- Name: stripe_event_failures; Type: TABLE; Schema: billing; Owner: -
 --
 
@@ -692,6 +813,32 @@ COMMENT ON VIEW billing.stripe_dead_letters IS 'Stripe events recorded as poison
 
 
 --
+-- Name: stripe_disputes; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.stripe_disputes (
+    id text NOT NULL,
+    payment_intent text,
+    charge_id text,
+    amount_cents bigint NOT NULL,
+    status text NOT NULL,
+    held_cents bigint DEFAULT 0 NOT NULL,
+    resolution text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stripe_disputes_amount_cents_check CHECK ((amount_cents >= 0)),
+    CONSTRAINT stripe_disputes_held_cents_check CHECK ((held_cents >= 0)),
+    CONSTRAINT stripe_disputes_resolution_check CHECK ((resolution = ANY (ARRAY['held'::text, 'released'::text, 'debited'::text])))
+);
+
+
+--
+-- Name: TABLE stripe_disputes; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.stripe_disputes IS 'Stripe disputes (dp_...): status as last reported (a closed status is final), the credits held and what became of them (held, released, debited). Service role only.';
+
+
+--
 -- Name: stripe_event_failures_id_seq; Type: SEQUENCE; Schema: billing; Owner: -
 --
 
@@ -724,6 +871,28 @@ CREATE TABLE billing.stripe_events (
 --
 
 COMMENT ON TABLE billing.stripe_events IS 'Every Stripe event applied (id = evt_...), recorded in the transaction of its effects. Service role only.';
+
+
+--
+-- Name: stripe_refunds; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.stripe_refunds (
+    id text NOT NULL,
+    payment_intent text,
+    charge_id text,
+    amount_cents bigint NOT NULL,
+    status text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stripe_refunds_amount_cents_check CHECK ((amount_cents >= 0))
+);
+
+
+--
+-- Name: TABLE stripe_refunds; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.stripe_refunds IS 'Stripe refunds (re_...) as last reported; failed and canceled ones take nothing back. Service role only.';
 
 
 --
@@ -814,31 +983,6 @@ ALTER TABLE billing.subscription_tiers ALTER COLUMN id ADD GENERATED ALWAYS AS I
 
 
 --
--- Name: user_credits; Type: TABLE; Schema: billing; Owner: -
---
-
-CREATE TABLE billing.user_credits (
-    user_id uuid NOT NULL,
-    total_purchased bigint DEFAULT 0 NOT NULL,
-    total_used bigint DEFAULT 0 NOT NULL,
-    balance bigint GENERATED ALWAYS AS ((total_purchased - total_used)) STORED,
-    currency character(3) DEFAULT 'USD'::bpchar NOT NULL,
-    cpu_hours_used numeric(16,4) DEFAULT 0 NOT NULL,
-    gpu_hours_used numeric(16,4) DEFAULT 0 NOT NULL,
-    storage_gb_months numeric(16,4) DEFAULT 0 NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT user_credits_total_used_check CHECK ((total_used >= 0))
-);
-
-
---
--- Name: TABLE user_credits; Type: COMMENT; Schema: billing; Owner: -
---
-
-COMMENT ON TABLE billing.user_credits IS 'Projection of the ledger per user, updated in the same transaction: total_purchased = sum of non-usage entries, total_used = -sum of usage entries, balance = their difference (cents).';
-
-
---
 -- Name: user_hopsworks_assignments; Type: TABLE; Schema: billing; Owner: -
 --
 
@@ -918,6 +1062,22 @@ ALTER TABLE ONLY billing.credit_ledger
 
 
 --
+-- Name: credit_purchases credit_purchases_payment_intent_key; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.credit_purchases
+    ADD CONSTRAINT credit_purchases_payment_intent_key UNIQUE (payment_intent);
+
+
+--
+-- Name: credit_purchases credit_purchases_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.credit_purchases
+    ADD CONSTRAINT credit_purchases_pkey PRIMARY KEY (purchase_key);
+
+
+--
 -- Name: customers customers_hopsworks_username_key; Type: CONSTRAINT; Schema: billing; Owner: -
 --
 
@@ -966,6 +1126,22 @@ ALTER TABLE ONLY billing.hopsworks_clusters
 
 
 --
+-- Name: stripe_charges stripe_charges_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.stripe_charges
+    ADD CONSTRAINT stripe_charges_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: stripe_disputes stripe_disputes_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.stripe_disputes
+    ADD CONSTRAINT stripe_disputes_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: stripe_event_failures stripe_event_failures_event_id_key; Type: CONSTRAINT; Schema: billing; Owner: -
 --
 
@@ -987,6 +1163,14 @@ ALTER TABLE ONLY billing.stripe_event_failures
 
 ALTER TABLE ONLY billing.stripe_events
     ADD CONSTRAINT stripe_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: stripe_refunds stripe_refunds_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.stripe_refunds
+    ADD CONSTRAINT stripe_refunds_pkey PRIMARY KEY (id);
 
 
 --
@@ -1060,6 +1244,13 @@ CREATE INDEX credit_ledger_user_idx ON billing.credit_ledger USING btree (user_i
 
 
 --
+-- Name: credit_purchases_user_idx; Type: INDEX; Schema: billing; Owner: -
+--
+
+CREATE INDEX credit_purchases_user_idx ON billing.credit_purchases USING btree (user_id);
+
+
+--
 -- Name: customers_subscription_tier_idx; Type: INDEX; Schema: billing; Owner: -
 --
 
@@ -1071,6 +1262,27 @@ CREATE INDEX customers_subscription_tier_idx ON billing.customers USING btree (s
 --
 
 CREATE INDEX idx_usage_daily_user_date ON billing.usage_daily USING btree (user_id, date DESC);
+
+
+--
+-- Name: stripe_charges_payment_idx; Type: INDEX; Schema: billing; Owner: -
+--
+
+CREATE INDEX stripe_charges_payment_idx ON billing.stripe_charges USING btree (payment_intent);
+
+
+--
+-- Name: stripe_disputes_payment_idx; Type: INDEX; Schema: billing; Owner: -
+--
+
+CREATE INDEX stripe_disputes_payment_idx ON billing.stripe_disputes USING btree (payment_intent);
+
+
+--
+-- Name: stripe_refunds_payment_idx; Type: INDEX; Schema: billing; Owner: -
+--
+
+CREATE INDEX stripe_refunds_payment_idx ON billing.stripe_refunds USING btree (payment_intent);
 
 
 --
@@ -1123,6 +1335,13 @@ CREATE TRIGGER credit_ledger_project AFTER INSERT ON billing.credit_ledger FOR E
 
 
 --
+-- Name: credit_purchases credit_purchases_set_updated_at; Type: TRIGGER; Schema: billing; Owner: -
+--
+
+CREATE TRIGGER credit_purchases_set_updated_at BEFORE UPDATE ON billing.credit_purchases FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
 -- Name: customers customers_set_updated_at; Type: TRIGGER; Schema: billing; Owner: -
 --
 
@@ -1157,6 +1376,14 @@ ALTER TABLE ONLY billing.billing_history
 
 ALTER TABLE ONLY billing.credit_ledger
     ADD CONSTRAINT credit_ledger_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+
+--
+-- Name: credit_purchases credit_purchases_user_id_fkey; Type: FK CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.credit_purchases
+    ADD CONSTRAINT credit_purchases_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 
 --
@@ -1238,10 +1465,23 @@ CREATE POLICY "clusters: the user's own cluster, or admin" ON billing.hopsworks_
 
 
 --
+-- Name: credit_purchases credit purchases: own, or admin; Type: POLICY; Schema: billing; Owner: -
+--
+
+CREATE POLICY "credit purchases: own, or admin" ON billing.credit_purchases FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR ( SELECT private.is_admin() AS is_admin)));
+
+
+--
 -- Name: credit_ledger; Type: ROW SECURITY; Schema: billing; Owner: -
 --
 
 ALTER TABLE billing.credit_ledger ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: credit_purchases; Type: ROW SECURITY; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.credit_purchases ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: user_credits credits: own, or admin; Type: POLICY; Schema: billing; Owner: -
@@ -1284,6 +1524,18 @@ CREATE POLICY "ledger: own, or admin" ON billing.credit_ledger FOR SELECT TO aut
 
 
 --
+-- Name: stripe_charges; Type: ROW SECURITY; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.stripe_charges ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: stripe_disputes; Type: ROW SECURITY; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.stripe_disputes ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: stripe_event_failures; Type: ROW SECURITY; Schema: billing; Owner: -
 --
 
@@ -1294,6 +1546,12 @@ ALTER TABLE billing.stripe_event_failures ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE billing.stripe_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: stripe_refunds; Type: ROW SECURITY; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.stripe_refunds ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: subscription_tiers; Type: ROW SECURITY; Schema: billing; Owner: -
@@ -1391,6 +1649,30 @@ GRANT ALL ON FUNCTION billing.record_usage(target_user uuid, cluster uuid, usage
 
 
 --
+-- Name: TABLE credit_purchases; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.credit_purchases TO service_role;
+GRANT SELECT ON TABLE billing.credit_purchases TO authenticated;
+
+
+--
+-- Name: TABLE user_credits; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.user_credits TO service_role;
+GRANT SELECT ON TABLE billing.user_credits TO authenticated;
+
+
+--
+-- Name: TABLE account_standing; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.account_standing TO service_role;
+GRANT SELECT ON TABLE billing.account_standing TO authenticated;
+
+
+--
 -- Name: TABLE billing_history; Type: ACL; Schema: billing; Owner: -
 --
 
@@ -1478,6 +1760,13 @@ GRANT SELECT(created_at) ON TABLE billing.hopsworks_clusters TO authenticated;
 
 
 --
+-- Name: TABLE stripe_charges; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.stripe_charges TO service_role;
+
+
+--
 -- Name: TABLE stripe_event_failures; Type: ACL; Schema: billing; Owner: -
 --
 
@@ -1489,6 +1778,13 @@ GRANT ALL ON TABLE billing.stripe_event_failures TO service_role;
 --
 
 GRANT ALL ON TABLE billing.stripe_dead_letters TO service_role;
+
+
+--
+-- Name: TABLE stripe_disputes; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.stripe_disputes TO service_role;
 
 
 --
@@ -1506,6 +1802,13 @@ GRANT ALL ON TABLE billing.stripe_events TO service_role;
 
 
 --
+-- Name: TABLE stripe_refunds; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.stripe_refunds TO service_role;
+
+
+--
 -- Name: TABLE subscription_tiers; Type: ACL; Schema: billing; Owner: -
 --
 
@@ -1519,14 +1822,6 @@ GRANT SELECT ON TABLE billing.subscription_tiers TO authenticated;
 --
 
 GRANT ALL ON SEQUENCE billing.subscription_tiers_id_seq TO service_role;
-
-
---
--- Name: TABLE user_credits; Type: ACL; Schema: billing; Owner: -
---
-
-GRANT ALL ON TABLE billing.user_credits TO service_role;
-GRANT SELECT ON TABLE billing.user_credits TO authenticated;
 
 
 --

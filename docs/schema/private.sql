@@ -17,6 +17,234 @@ COMMENT ON SCHEMA private IS 'Internal helpers (RLS helpers, triggers, job table
 
 
 --
+-- Name: account_restricted(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.account_restricted(target_user uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce((select uc.balance < 0 from billing.user_credits uc where uc.user_id = target_user), false);
+$$;
+
+
+--
+-- Name: FUNCTION account_restricted(target_user uuid); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.account_restricted(target_user uuid) IS 'True while the user''s credit balance is below zero (see billing.account_standing).';
+
+
+--
+-- Name: agents_delivery_json(agents.payment_deliveries); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agents_delivery_json(d agents.payment_deliveries) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('status', d.status, 'attempts', d.attempts, 'max_attempts', d.max_attempts,
+    'runtime_status', d.runtime_status, 'failure_reason', d.failure_reason, 'redeemable_until', d.redeemable_until,
+    'refund', (select jsonb_build_object('txid', r.refund_txid, 'refunded_at', r.refunded_at)
+               from agents.payment_refunds r where r.payment_id = d.payment_id));
+$$;
+
+
+--
+-- Name: FUNCTION agents_delivery_json(d agents.payment_deliveries); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.agents_delivery_json(d agents.payment_deliveries) IS 'A delivery record as the agents function reports it to the caller (with the refund, if any).';
+
+
+--
+-- Name: agents_delivery_refundable(agents.payment_deliveries); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agents_delivery_refundable(d agents.payment_deliveries) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select (d.status = 'failed' or (d.status = 'pending' and d.attempt_deadline <= now()))
+     and (d.attempts >= d.max_attempts or d.redeemable_until <= now());
+$$;
+
+
+--
+-- Name: FUNCTION agents_delivery_refundable(d agents.payment_deliveries); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.agents_delivery_refundable(d agents.payment_deliveries) IS 'True when the paid call was not served and can no longer be redeemed: a refund is owed.';
+
+
+--
+-- Name: agents_payment_delivery_start(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agents_payment_delivery_start() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  insert into agents.payment_deliveries (payment_id, redeemable_until)
+  values (new.id, coalesce((select n.expires_at from agents.payment_nonces n where n.nonce = new.nonce), new.created_at));
+  return null;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION agents_payment_delivery_start(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.agents_payment_delivery_start() IS 'AFTER INSERT on agents.payments: the delivery record, attempt 1 pending (owned by the settling request), redeemable until the nonce expires.';
+
+
+--
+-- Name: agents_record_payment_refund(uuid, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agents_record_payment_refund(target_payment uuid, refund_txid text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  acting text := coalesce(nullif(current_setting('role', true), 'none'), session_user);
+  platform boolean := acting <> 'authenticated' and pg_has_role(acting, 'service_role', 'member');
+  p agents.payments;
+  d agents.payment_deliveries;
+  agent_owner uuid;
+  refund agents.payment_refunds;
+begin
+  if refund_txid is null or refund_txid !~ '^[A-Z2-7]{52}$' then
+    raise exception 'refund_txid is not an Algorand transaction id' using errcode = '22023', hint = 'invalid_refund_txid';
+  end if;
+  select * into p from agents.payments x where x.id = target_payment;
+  if p.id is null then
+    raise exception 'no payment %', target_payment using errcode = 'PT404', hint = 'payment_not_found';
+  end if;
+  select a.user_id into agent_owner from agents.agents a where a.id = p.agent_id;
+  if not platform and (agent_owner is null or agent_owner is distinct from auth.uid()) then
+    raise exception 'payment % is not for an agent of yours', target_payment using errcode = 'PT403', hint = 'payment_not_yours';
+  end if;
+  select * into d from agents.payment_deliveries x where x.payment_id = p.id for update;
+  if exists (select 1 from agents.payment_refunds r where r.payment_id = p.id) then
+    raise exception 'payment % is refunded already', target_payment using errcode = 'PT409', hint = 'payment_already_refunded';
+  end if;
+  if d.payment_id is null or not private.agents_delivery_refundable(d) then
+    raise exception 'payment % is not refundable: its call was delivered or can still be redeemed', target_payment
+      using errcode = 'PT409', hint = 'payment_not_refundable';
+  end if;
+  if exists (select 1 from agents.payment_refunds r where r.refund_txid = agents_record_payment_refund.refund_txid) then
+    raise exception 'transaction % is recorded as another payment''s refund', refund_txid using errcode = 'PT409', hint = 'refund_txid_used';
+  end if;
+  insert into agents.payment_refunds (payment_id, refund_txid, recorded_by)
+  values (p.id, agents_record_payment_refund.refund_txid, case when platform then null else auth.uid() end)
+  returning * into refund;
+  return jsonb_build_object('payment_id', refund.payment_id, 'refund_txid', refund.refund_txid,
+                            'refunded_at', refund.refunded_at, 'recorded_by', refund.recorded_by);
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION agents_record_payment_refund(target_payment uuid, refund_txid text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.agents_record_payment_refund(target_payment uuid, refund_txid text) IS 'The body of agents.record_payment_refund: checks the caller (owner or platform) and refundability, then records the refund once.';
+
+
+--
+-- Name: apply_stripe_payment_event(text, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.apply_stripe_payment_event(event_type text, obj jsonb) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  charge text := case when event_type like 'charge.refund%' and obj ->> 'object' = 'charge' then obj ->> 'id' else obj ->> 'charge' end;
+  payment text := private.stripe_payment_intent(obj);
+  closed constant text[] := array['won', 'lost', 'warning_closed', 'prevented'];
+begin
+  if payment is null and charge is not null then
+    select c.payment_intent into payment from billing.stripe_charges c where c.id = charge;
+  end if;
+  if payment is null then
+    return 'ignored: no payment intent';
+  end if;
+  perform private.lock_stripe_payment(payment);
+  case
+    when event_type = 'charge.refunded' then
+      insert into billing.stripe_charges as c (id, payment_intent, amount_cents, amount_refunded_cents)
+      values (obj ->> 'id', payment, (obj ->> 'amount')::bigint, coalesce((obj ->> 'amount_refunded')::bigint, 0))
+      on conflict (id) do update
+        set amount_refunded_cents = greatest(c.amount_refunded_cents, excluded.amount_refunded_cents),
+            payment_intent = coalesce(c.payment_intent, excluded.payment_intent), updated_at = now();
+    when event_type in ('refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated') then
+      insert into billing.stripe_refunds as r (id, payment_intent, charge_id, amount_cents, status)
+      values (obj ->> 'id', payment, charge, (obj ->> 'amount')::bigint, obj ->> 'status')
+      on conflict (id) do update
+        set status = case when r.status in ('failed', 'canceled') then r.status else excluded.status end,
+            amount_cents = excluded.amount_cents, updated_at = now();
+    else -- charge.dispute.created / updated / closed
+      insert into billing.stripe_disputes as sd (id, payment_intent, charge_id, amount_cents, status)
+      values (obj ->> 'id', payment, charge, (obj ->> 'amount')::bigint, obj ->> 'status')
+      on conflict (id) do update
+        set status = case when sd.status = any (closed) then sd.status else excluded.status end,
+            amount_cents = excluded.amount_cents, updated_at = now();
+  end case;
+  if not exists (select 1 from billing.credit_purchases cp where cp.payment_intent = payment) then
+    return 'recorded: no credit purchase for this payment (yet)';
+  end if;
+  perform private.settle_credit_purchase(payment);
+  return 'applied';
+end;
+$$;
+
+
+--
+-- Name: apply_stripe_subscription(text, jsonb, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.apply_stripe_subscription(event_type text, obj jsonb, event_time timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  owner uuid := private.stripe_object_user(obj);
+  tier text := coalesce(nullif(obj -> 'metadata' ->> 'tier', ''), 'free');
+begin
+  if owner is null then
+    raise exception 'subscription % has no known user', obj ->> 'id' using errcode = '23503';
+  end if;
+  insert into billing.customers (user_id, stripe_customer_id) values (owner, obj ->> 'customer') on conflict (user_id) do nothing;
+  if event_type = 'customer.subscription.deleted' then
+    update billing.customers c
+    set canceled_subscription_ids = array_append(c.canceled_subscription_ids, obj ->> 'id'),
+        subscription_tier = case when c.subscription_id is null or c.subscription_id = obj ->> 'id' then 'free' else c.subscription_tier end,
+        subscription_status = case when c.subscription_id is null or c.subscription_id = obj ->> 'id' then 'canceled' else c.subscription_status end,
+        subscription_state_at = greatest(c.subscription_state_at, event_time)
+    where c.user_id = owner and not (obj ->> 'id' = any (c.canceled_subscription_ids));
+    return 'applied';
+  end if;
+  update billing.customers c
+  set subscription_id = obj ->> 'id',
+      subscription_status = obj ->> 'status',
+      subscription_tier = case when obj ->> 'status' in ('active', 'trialing', 'past_due') then tier else 'free' end,
+      subscription_state_at = event_time
+  where c.user_id = owner
+    and not (obj ->> 'id' = any (c.canceled_subscription_ids))
+    and (c.subscription_state_at is null or c.subscription_state_at <= event_time);
+  if not found then
+    return 'ignored: older than the stored state, or a canceled subscription';
+  end if;
+  return 'applied';
+end;
+$$;
+
+
+--
 -- Name: bump_crawl_counts(uuid, jsonb); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -167,6 +395,9 @@ CREATE FUNCTION private.credit_stripe_purchase(obj jsonb, amount_cents bigint, c
 declare
   buyer uuid := private.stripe_object_user(obj);
   credits bigint := coalesce(nullif(obj -> 'metadata' ->> 'credit_cents', '')::bigint, amount_cents);
+  purchase text := 'purchase:' || coalesce(nullif(obj -> 'metadata' ->> 'purchase_id', ''), obj ->> 'id');
+  payment text := private.stripe_payment_intent(obj);
+  entry_currency char(3) := upper(coalesce(currency, 'usd'))::char(3);
 begin
   if buyer is null then
     raise exception 'Stripe object % has no known user', obj ->> 'id' using errcode = '23503';
@@ -174,11 +405,21 @@ begin
   if credits is null or credits <= 0 then
     return;
   end if;
+  if payment is not null then
+    perform private.lock_stripe_payment(payment);
+  end if;
   insert into billing.customers (user_id, stripe_customer_id) values (buyer, obj ->> 'customer')
   on conflict (user_id) do update set stripe_customer_id = coalesce(billing.customers.stripe_customer_id, excluded.stripe_customer_id);
-  perform billing.add_credit_entry(buyer, 'purchase', credits,
-    'purchase:' || coalesce(nullif(obj -> 'metadata' ->> 'purchase_id', ''), obj ->> 'id'), 'stripe',
-    jsonb_build_object('stripe_object', obj ->> 'id'), upper(coalesce(currency, 'usd'))::char(3));
+  perform billing.add_credit_entry(buyer, 'purchase', credits, purchase, 'stripe',
+    jsonb_build_object('stripe_object', obj ->> 'id', 'payment_intent', payment), entry_currency);
+  if coalesce(amount_cents, 0) > 0 then
+    insert into billing.credit_purchases as cp (purchase_key, user_id, payment_intent, amount_paid_cents, currency, credits_cents)
+    values (purchase, buyer, payment, amount_cents, entry_currency, credits)
+    on conflict (purchase_key) do update set payment_intent = coalesce(cp.payment_intent, excluded.payment_intent);
+  end if;
+  if payment is not null then
+    perform private.settle_credit_purchase(payment);
+  end if;
 end;
 $$;
 
@@ -582,6 +823,18 @@ COMMENT ON FUNCTION private.is_algorand_address(address text) IS 'True when the 
 
 
 --
+-- Name: lock_stripe_payment(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.lock_stripe_payment(payment text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select pg_advisory_xact_lock(hashtext('billing.stripe_payment'), hashtext(payment));
+$$;
+
+
+--
 -- Name: match_vectors(regclass, text, text, extensions.vector, integer, jsonb); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -659,7 +912,8 @@ CREATE FUNCTION private.payment_grant(p agents.payments) RETURNS jsonb
     SET search_path TO ''
     AS $$
   select jsonb_build_object('success', true, 'transaction', p.txid, 'network', p.network, 'payer', p.payer_address,
-    'amount', p.amount_microalgo, 'round', p.confirmed_round, 'agent_id', p.agent_id, 'nonce', p.nonce, 'settled_at', p.created_at);
+    'amount', p.amount_microalgo, 'asset', p.asset_id, 'round', p.confirmed_round, 'agent_id', p.agent_id, 'nonce', p.nonce,
+    'settled_at', p.created_at);
 $$;
 
 
@@ -851,6 +1105,104 @@ COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: sets upd
 
 
 --
+-- Name: settle_credit_purchase(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.settle_credit_purchase(payment text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  p billing.credit_purchases;
+  refunded bigint;
+  target bigint;
+  d billing.stripe_disputes;
+  hold bigint;
+begin
+  select cp.* into p from billing.credit_purchases cp where cp.payment_intent = payment for update;
+  if not found then
+    return;
+  end if;
+
+  select least(p.amount_paid_cents, greatest(
+    coalesce((select sum(r.amount_cents) from billing.stripe_refunds r
+              where r.payment_intent = payment and coalesce(r.status, '') not in ('failed', 'canceled')), 0),
+    coalesce((select max(c.amount_refunded_cents) from billing.stripe_charges c where c.payment_intent = payment), 0)))
+  into refunded;
+  target := least(p.credits_cents, round(p.credits_cents::numeric * refunded / p.amount_paid_cents)::bigint);
+  if target > p.refund_debited_cents then
+    perform billing.add_credit_entry(p.user_id, 'refund', -(target - p.refund_debited_cents),
+      format('stripe-refund:%s:r%s', p.purchase_key, p.refund_revision + 1), 'stripe',
+      jsonb_build_object('payment_intent', payment, 'refunded_cents', refunded, 'purchase', p.purchase_key), p.currency);
+    p.refund_revision := p.refund_revision + 1;
+    p.refund_debited_cents := target;
+  end if;
+
+  for d in select sd.* from billing.stripe_disputes sd where sd.payment_intent = payment order by sd.id for update loop
+    if d.resolution is null then
+      hold := least(p.credits_cents, round(p.credits_cents::numeric * least(d.amount_cents, p.amount_paid_cents) / p.amount_paid_cents)::bigint);
+      if hold > 0 then
+        perform billing.add_credit_entry(p.user_id, 'adjustment', -hold, 'stripe-dispute-hold:' || d.id, 'stripe',
+          jsonb_build_object('dispute', d.id, 'payment_intent', payment, 'purchase', p.purchase_key), p.currency);
+      end if;
+      d.held_cents := hold;
+      d.resolution := 'held';
+    end if;
+    if d.resolution = 'held' and d.status in ('won', 'warning_closed', 'prevented') then
+      if d.held_cents > 0 then
+        perform billing.add_credit_entry(p.user_id, 'adjustment', d.held_cents, 'stripe-dispute-release:' || d.id, 'stripe',
+          jsonb_build_object('dispute', d.id, 'payment_intent', payment, 'purchase', p.purchase_key, 'status', d.status), p.currency);
+      end if;
+      d.resolution := 'released';
+    elsif d.resolution = 'held' and d.status = 'lost' then
+      d.resolution := 'debited'; -- the hold stays: it is the debit
+    end if;
+    update billing.stripe_disputes sd set held_cents = d.held_cents, resolution = d.resolution, updated_at = now() where sd.id = d.id;
+  end loop;
+
+  update billing.credit_purchases cp
+  set refunded_cents = refunded,
+      refund_debited_cents = p.refund_debited_cents,
+      refund_revision = p.refund_revision,
+      held_cents = coalesce((select sum(sd.held_cents) from billing.stripe_disputes sd where sd.payment_intent = payment and sd.resolution = 'held'), 0),
+      dispute_debited_cents = coalesce((select sum(sd.held_cents) from billing.stripe_disputes sd where sd.payment_intent = payment and sd.resolution = 'debited'), 0)
+  where cp.purchase_key = p.purchase_key;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION settle_credit_purchase(payment text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.settle_credit_purchase(payment text) IS 'Brings a credit purchase in line with the refunds and disputes recorded for its payment: debits the refunded share of its credits, holds, releases or keeps disputed credits. Idempotent; call under private.lock_stripe_payment.';
+
+
+--
+-- Name: stripe_handled_event_types(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.stripe_handled_event_types() RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select array[
+    'checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed',
+    'invoice.paid', 'invoice.payment_failed',
+    'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted',
+    'charge.refunded', 'refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated',
+    'charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed'];
+$$;
+
+
+--
+-- Name: FUNCTION stripe_handled_event_types(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.stripe_handled_event_types() IS 'The Stripe event types billing.apply_stripe_event applies (others are acknowledged and ignored); docs/billing.md lists the same.';
+
+
+--
 -- Name: stripe_object_user(jsonb); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -870,6 +1222,22 @@ $$;
 --
 
 COMMENT ON FUNCTION private.stripe_object_user(obj jsonb) IS 'Resolves the user of a Stripe object (metadata.user_id, client_reference_id, customer).';
+
+
+--
+-- Name: stripe_payment_intent(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.stripe_payment_intent(obj jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(
+    case when jsonb_typeof(obj -> 'payment_intent') = 'string' then obj ->> 'payment_intent' end,
+    obj -> 'payment_intent' ->> 'id',
+    case when jsonb_typeof(obj -> 'payments' -> 'data' -> 0 -> 'payment' -> 'payment_intent') = 'string'
+         then obj -> 'payments' -> 'data' -> 0 -> 'payment' ->> 'payment_intent' end);
+$$;
 
 
 --
@@ -2106,6 +2474,61 @@ GRANT USAGE ON SCHEMA private TO anon;
 
 
 --
+-- Name: FUNCTION account_restricted(target_user uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.account_restricted(target_user uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.account_restricted(target_user uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION agents_delivery_json(d agents.payment_deliveries); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agents_delivery_json(d agents.payment_deliveries) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agents_delivery_json(d agents.payment_deliveries) TO service_role;
+
+
+--
+-- Name: FUNCTION agents_delivery_refundable(d agents.payment_deliveries); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agents_delivery_refundable(d agents.payment_deliveries) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agents_delivery_refundable(d agents.payment_deliveries) TO authenticated;
+GRANT ALL ON FUNCTION private.agents_delivery_refundable(d agents.payment_deliveries) TO service_role;
+
+
+--
+-- Name: FUNCTION agents_payment_delivery_start(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agents_payment_delivery_start() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION agents_record_payment_refund(target_payment uuid, refund_txid text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agents_record_payment_refund(target_payment uuid, refund_txid text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agents_record_payment_refund(target_payment uuid, refund_txid text) TO authenticated;
+GRANT ALL ON FUNCTION private.agents_record_payment_refund(target_payment uuid, refund_txid text) TO service_role;
+
+
+--
+-- Name: FUNCTION apply_stripe_payment_event(event_type text, obj jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.apply_stripe_payment_event(event_type text, obj jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION apply_stripe_subscription(event_type text, obj jsonb, event_time timestamp with time zone); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.apply_stripe_subscription(event_type text, obj jsonb, event_time timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION bump_crawl_counts(job uuid, delta jsonb); Type: ACL; Schema: private; Owner: -
 --
 
@@ -2214,6 +2637,13 @@ GRANT ALL ON FUNCTION private.is_algorand_address(address text) TO service_role;
 
 
 --
+-- Name: FUNCTION lock_stripe_payment(payment text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.lock_stripe_payment(payment text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION match_vectors(target regclass, id_column text, vector_column text, query_embedding extensions.vector, match_count integer, filter jsonb); Type: ACL; Schema: private; Owner: -
 --
 
@@ -2293,10 +2723,31 @@ REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION settle_credit_purchase(payment text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.settle_credit_purchase(payment text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION stripe_handled_event_types(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.stripe_handled_event_types() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION stripe_object_user(obj jsonb); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.stripe_object_user(obj jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION stripe_payment_intent(obj jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.stripe_payment_intent(obj jsonb) FROM PUBLIC;
 
 
 --

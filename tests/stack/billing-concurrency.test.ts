@@ -1,6 +1,7 @@
 // Billing invariants under concurrency, over real connections to the database (many at once: on
 // real PostgreSQL these race for real; PGlite runs them one at a time): cluster assignments, usage
-// charges against a small balance, replacements of one usage day, Stripe redelivery, and a
+// charges against a small balance, replacements of one usage day, Stripe redelivery, one refund or
+// dispute reported by several event types at once, and a
 // randomized sequence of ledger events (property test). Invariants: balance = sum(ledger) =
 // purchased - used, and for every usage day sum(its ledger entries) = -charged_cents.
 import postgres from 'postgres'
@@ -11,6 +12,7 @@ import { closeDb } from '../../functions/_shared/db.ts'
 import { app as stripeWebhookApp } from '../../functions/stripe-webhook/app.ts'
 import { signRoleKey } from '../../stack/keys.ts'
 import { failures, race } from '../support/concurrency.ts'
+import { charge, checkoutSession, deliverStripeEvent, dispute, refund, stripeEvent } from '../support/stripe-events.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 
 let db: TestDatabase
@@ -212,4 +214,42 @@ it('keeps balance = sum(ledger) = total_purchased - total_used through a randomi
     expect(r.bad_days).toBe(0)
     expect(await unbalancedDays(r.user_id)).toEqual([])
   }
+})
+
+it('one refund reported 40 times at once as refund.created, refund.updated and charge.refunded, on 40 connections and through the webhook: debited once', async () => {
+  const [user] = await users('refund_race', 1)
+  const purchase = stripeEvent<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed',
+    checkoutSession({ user, purchaseId: 'refund-race', paymentIntent: 'pi_refund_race', paid: 2000, credits: 2500 }))
+  expect(failures(await race(sql, 1, 1, (c) => c`select billing.apply_stripe_event(${sql.json(purchase as never)})`))).toEqual([])
+  // A partial refund of 1000 of the 2000 paid: 1250 of the 2500 credits, whichever event lands first.
+  const re = refund({ id: 're_race', charge: 'ch_race', paymentIntent: 'pi_refund_race', amount: 1000 })
+  const events = [
+    ...Array.from({ length: 10 }, () => stripeEvent<Stripe.RefundCreatedEvent>('refund.created', re)),
+    ...Array.from({ length: 10 }, () => stripeEvent<Stripe.RefundUpdatedEvent>('refund.updated', re)),
+    ...Array.from({ length: 20 }, () => stripeEvent<Stripe.ChargeRefundedEvent>('charge.refunded', charge({ id: 'ch_race', paymentIntent: 'pi_refund_race', amount: 2000, refunded: 1000 }))),
+  ]
+  const [direct, viaHttp] = await Promise.all([
+    race(sql, 40, 40, (c, i) => c`select billing.apply_stripe_event(${sql.json(events[i] as never)})`),
+    Promise.all(events.map((evt) => deliverStripeEvent(stripeWebhookApp, evt, WEBHOOK_SECRET))),
+  ])
+  expect(failures(direct)).toEqual([])
+  expect(viaHttp.filter((r) => r.status !== 200)).toEqual([])
+  expect(await sql`select balance::int from billing.user_credits where user_id = ${user}`).toEqual([{ balance: 1250 }])
+  expect(await sql`select count(*)::int as n from billing.credit_ledger where user_id = ${user} and kind = 'refund'`).toEqual([{ n: 1 }])
+})
+
+it('a dispute created and closed (lost) 20 times each at once: held once, debited once, never released', async () => {
+  const [user] = await users('dispute_race', 1)
+  const purchase = stripeEvent<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed',
+    checkoutSession({ user, purchaseId: 'dispute-race', paymentIntent: 'pi_dispute_race', paid: 1000, credits: 1000 }))
+  await sql`select billing.apply_stripe_event(${sql.json(purchase as never)})`
+  const dp = dispute({ id: 'dp_race', charge: 'ch_dispute_race', paymentIntent: 'pi_dispute_race', amount: 1000, status: 'needs_response' })
+  const events = Array.from({ length: 40 }, (_, i) => i % 2
+    ? stripeEvent<Stripe.ChargeDisputeClosedEvent>('charge.dispute.closed', { ...dp, status: 'lost' })
+    : stripeEvent<Stripe.ChargeDisputeCreatedEvent>('charge.dispute.created', dp))
+  expect(failures(await race(sql, 40, 40, (c, i) => c`select billing.apply_stripe_event(${sql.json(events[i] as never)})`))).toEqual([])
+  expect(await sql`select balance::int from billing.user_credits where user_id = ${user}`).toEqual([{ balance: 0 }])
+  expect(await sql`select kind::text, amount_cents::int from billing.credit_ledger where user_id = ${user} order by id`)
+    .toEqual([{ kind: 'purchase', amount_cents: 1000 }, { kind: 'adjustment', amount_cents: -1000 }])
+  expect(await sql`select held_cents::int, dispute_debited_cents::int from billing.credit_purchases where user_id = ${user}`).toEqual([{ held_cents: 0, dispute_debited_cents: 1000 }])
 })
