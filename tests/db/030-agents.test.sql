@@ -1,8 +1,9 @@
 -- Agents: the seed's constraints, the Algorand address check, owner-only RLS with the public listing,
 -- column privileges on the payment fields and the token, deployment transitions, and the payment
--- nonce / settlement rules (single use, replay returns the original grant).
+-- nonce / settlement rules (single use, replay returns the original grant), and delivery of the paid call
+-- (attempts claimed once each, at most max_attempts, then refundable; refunds recorded once by the owner or platform).
 begin;
-select plan(69);
+select plan(106);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -137,6 +138,81 @@ select tests.authenticate_as('cal');
 select is((select count(*)::int from agents.payments), 0, 'a third user does not');
 select throws_ok($$select agents.issue_payment_nonce((select agent_id from dep), 'algorand-testnet', '/x', 300)$$, '42501', null, 'clients cannot issue nonces');
 select throws_ok($$select agents.settle_payment('x', 'y', 'z', 1, 1)$$, '42501', null, 'clients cannot settle payments');
+
+-- Delivery of the paid call, retries, refunds ------------------------------------------------------------
+reset role;
+-- The SQLSTATE and hint of the error a statement raises ('no error' if none), run as the current role.
+create function tests.agents_error(query text)
+returns text
+language plpgsql
+as $$
+declare
+  state text;
+  hint text;
+begin
+  execute query;
+  return 'no error';
+exception when others then
+  get stacked diagnostics state = returned_sqlstate, hint = pg_exception_hint;
+  return state || ' ' || coalesce(hint, '');
+end;
+$$;
+grant execute on function tests.agents_error(text) to anon, authenticated;
+create temp table p1 as select id, txid from agents.payments where txid = repeat('A', 52);
+grant select on p1 to authenticated;
+select results_eq($$select status::text, attempts, max_attempts from agents.payment_deliveries where payment_id = (select id from p1)$$,
+  $$values ('pending', 1, 3)$$, 'a settled payment gets its delivery record: attempt 1 pending, owned by the settling request');
+select is(agents.claim_delivery(repeat('A', 52), true, 3, 60) ->> 'outcome', 'claimed', 'the settling request takes its first attempt');
+select is(agents.claim_delivery(repeat('A', 52), false, 3, 60, tests.get_supabase_uid('ben')) ->> 'outcome', 'in_progress', 'a re-send while it is in flight is not forwarded');
+select is(agents.record_delivery(repeat('A', 52), 1, false, 500, 'runtime_error', 'HTTP 500') #>> '{delivery,failure_reason}', 'runtime_error', 'a failed attempt is recorded with its reason');
+select is(agents.claim_delivery(repeat('A', 52), false, 3, 60) ->> 'outcome', 'not_yours', 'a paid-for call of a signed-in user is retried only for that user');
+select is(agents.claim_delivery(repeat('A', 52), false, 3, 60, tests.get_supabase_uid('ben')) ->> 'attempt', '2', 'the payer''s re-send claims attempt 2');
+select is(agents.claim_delivery(repeat('A', 52), false, 3, 60, tests.get_supabase_uid('ben')) ->> 'outcome', 'in_progress', 'one claim per attempt');
+select is(agents.record_delivery(repeat('A', 52), 1, true, 200) ->> 'recorded', 'false', 'a result of an attempt that is no longer current changes nothing');
+select is(agents.record_delivery(repeat('A', 52), 2, false, null, 'timeout', 'no answer') #>> '{delivery,attempts}', '2', 'attempt 2 fails (timeout)');
+select is(agents.claim_delivery(repeat('A', 52), false, 3, 60, tests.get_supabase_uid('ben')) ->> 'attempt', '3', 'attempt 3 is claimed');
+select is(agents.record_delivery(repeat('A', 52), 3, false, null, 'connection_failed', 'ECONNRESET') ->> 'refundable', 'true', 'after the last attempt fails a refund is owed');
+select is(agents.claim_delivery(repeat('A', 52), false, 3, 60, tests.get_supabase_uid('ben')) ->> 'outcome', 'not_served', 'no fourth attempt');
+select throws_ok($$select agents.record_delivery(repeat('A', 52), 3, false)$$, '22023', null, 'a failure needs a reason');
+
+-- A delivered payment: never forwarded again, never refundable.
+create temp table n3 as select * from agents.issue_payment_nonce((select agent_id from dep), 'algorand-testnet', '/x', 300);
+select is(agents.claim_payment_nonce((select nonce from n3), (select agent_id from dep), repeat('E', 52)) ->> 'outcome', 'claimed', 'a second payment claims its nonce');
+select is(agents.settle_payment((select nonce from n3), repeat('E', 52), (select address from addr where name = 'ben'), 250000, 11) ->> 'outcome', 'settled', 'and settles');
+select is(agents.claim_delivery(repeat('E', 52), true, 3, 60) ->> 'attempt', '1', 'its settling request forwards');
+select is(agents.record_delivery(repeat('E', 52), 1, true, 422) #>> '{delivery,status}', 'delivered', 'a 4xx from the runtime is the agent''s answer: delivered');
+select is(agents.claim_delivery(repeat('E', 52), false, 3, 60) ->> 'outcome', 'delivered', 'a delivered payment re-sent is never forwarded again');
+create temp table p3 as select id from agents.payments where txid = repeat('E', 52);
+grant select on p3 to authenticated;
+
+select tests.authenticate_as('ann');
+select results_eq($$select payment_id, attempts, failure_reason::text, refund_owed from agents.refundable_payments$$,
+  $$select (select id from p1), 3, 'connection_failed', true$$, 'the agent''s owner sees the unserved payment as refundable (the delivered one is not listed)');
+select is((select count(*)::int from agents.payment_deliveries), 2, 'the owner reads the delivery records of their agent''s payments');
+select throws_ok($$update agents.payment_deliveries set status = 'delivered'$$, '42501', null, 'clients cannot write delivery records');
+select throws_ok($$insert into agents.payment_refunds (payment_id, refund_txid) select id, repeat('R', 52) from p1$$, '42501', null, 'clients cannot write refunds directly');
+select throws_ok($$select agents.claim_delivery(repeat('A', 52), false, 3, 60)$$, '42501', null, 'clients cannot claim deliveries');
+select is(tests.agents_error($$select agents.record_payment_refund((select id from p3), repeat('R', 52))$$), 'PT409 payment_not_refundable', 'a delivered payment is not refundable');
+select is(tests.agents_error($$select agents.record_payment_refund((select id from p1), 'r-lowercase')$$), '22023 invalid_refund_txid', 'a malformed refund txid is refused');
+select is(tests.agents_error($$select agents.record_payment_refund(gen_random_uuid(), repeat('R', 52))$$), 'PT404 payment_not_found', 'an unknown payment is refused');
+select tests.authenticate_as('cal');
+select is((select count(*)::int from agents.refundable_payments), 0, 'another user sees no refundable payments');
+select is((select count(*)::int from agents.payment_deliveries), 0, 'nor delivery records');
+select is(tests.agents_error($$select agents.record_payment_refund((select id from p1), repeat('R', 52))$$), 'PT403 payment_not_yours', 'another user cannot record the refund');
+select tests.authenticate_as('ben');
+select is(tests.agents_error($$select agents.record_payment_refund((select id from p1), repeat('R', 52))$$), 'PT403 payment_not_yours', 'nor can the payer');
+select tests.authenticate_as('ann');
+select is(agents.record_payment_refund((select id from p1), repeat('R', 52)) ->> 'recorded_by', tests.get_supabase_uid('ann')::text, 'the owner records the refund transaction');
+select is(tests.agents_error($$select agents.record_payment_refund((select id from p1), repeat('S', 52))$$), 'PT409 payment_already_refunded', 'a payment is refunded once');
+select tests.authenticate_as('ben');
+select results_eq($$select refund_owed, refund_txid from agents.refundable_payments$$, $$values (false, repeat('R', 52))$$,
+  'the payer sees that the call was not served and was refunded');
+select tests.authenticate_as_service_role();
+select is((select count(*)::int from agents.refundable_payments), 1, 'the service role sees every refundable payment');
+select is(agents.claim_delivery(repeat('A', 52), false, 3, 60, tests.get_supabase_uid('ben')) ->> 'outcome', 'not_served', 'a refunded payment is never forwarded');
+select tests.clear_authentication();
+select throws_ok($$select * from agents.refundable_payments$$, '42501', null, 'anon reads no refundable payments');
+select throws_ok($$select agents.record_payment_refund((select id from p1), repeat('T', 52))$$, '42501', null, 'anon cannot record refunds');
 
 select * from finish();
 rollback;
