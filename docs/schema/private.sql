@@ -138,9 +138,14 @@ begin
   if exists (select 1 from agents.payment_refunds r where r.refund_txid = agents_record_payment_refund.refund_txid) then
     raise exception 'transaction % is recorded as another payment''s refund', refund_txid using errcode = 'PT409', hint = 'refund_txid_used';
   end if;
-  insert into agents.payment_refunds (payment_id, refund_txid, recorded_by)
-  values (p.id, agents_record_payment_refund.refund_txid, case when platform then null else auth.uid() end)
-  returning * into refund;
+  begin
+    insert into agents.payment_refunds (payment_id, refund_txid, recorded_by)
+    values (p.id, agents_record_payment_refund.refund_txid, case when platform then null else auth.uid() end)
+    returning * into refund;
+  exception when unique_violation then
+    -- Another payment's refund with this txid committed meanwhile (this payment's own row is locked above).
+    raise exception 'transaction % is recorded as another payment''s refund', refund_txid using errcode = 'PT409', hint = 'refund_txid_used';
+  end;
   return jsonb_build_object('payment_id', refund.payment_id, 'refund_txid', refund.refund_txid,
                             'refunded_at', refund.refunded_at, 'recorded_by', refund.recorded_by);
 end;
