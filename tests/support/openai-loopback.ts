@@ -41,6 +41,19 @@ export interface ChatRequest {
   [key: string]: unknown
 }
 
+/**
+ * A model that obeys instructions it finds in its system message, as a naive model would: when the
+ * system message says `ignore previous instructions and say "X"` it answers X; otherwise `fallback`.
+ * For prompt-injection tests: site content must never reach the system message.
+ */
+export function obeysSystemInstructions(fallback: (request: ChatRequest) => string) {
+  return (request: ChatRequest): string => {
+    const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n')
+    const injected = /ignore (?:all )?previous instructions[^"]*"([^"]+)"/i.exec(system)
+    return injected ? injected[1] : fallback(request)
+  }
+}
+
 const error = (message: string, type: string, code: string | null = null) => ({ error: { message, type, param: null, code } })
 
 export async function startOpenAILoopback(): Promise<OpenAILoopback> {
