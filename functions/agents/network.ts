@@ -16,7 +16,7 @@ const KNOWN_NETWORKS: Record<string, string> = {
 export interface AlgorandNetwork {
   /** The genesis hash (base64) every transaction must carry. */
   genesisHash: string
-  /** The x402 network name: algorand-mainnet, algorand-testnet or algorand:<genesis hash>. */
+  /** The x402 v1 network name: algorand-mainnet, algorand-testnet or algorand:<genesis hash> (v2: caip2Network). */
   name: string
 }
 
@@ -58,4 +58,9 @@ export function algodRequestOptions(): { signal: AbortSignal } {
 
 export function indexerClient(): algosdk.Indexer {
   return new algosdk.Indexer(env('INDEXER_TOKEN') ?? '', ...clientArgs('INDEXER_SERVER', requireEnv('INDEXER_SERVER', INDEXER), INDEXER))
+}
+
+/** The CAIP-2 id x402 v2 names a network by: algorand:<genesis hash>, as @x402-avm/avm spells it. */
+export function caip2Network(network: AlgorandNetwork): string {
+  return `algorand:${network.genesisHash}`
 }

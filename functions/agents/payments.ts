@@ -1,16 +1,22 @@
-// Pay-per-call: the 402 challenge, and turning an X-PAYMENT header into exactly one settled payment.
-// Order matters: every offline rule first, then the chain's view (round, auth-addr), then the nonce
-// is claimed for this one transaction id (atomically, in the database) before anything is submitted;
-// the payment row and the consumed nonce are written together after confirmation. A txid or nonce
-// seen before never reaches the runtime again: the caller gets the original grant.
+// Pay-per-call: the 402 challenge, and turning a payment header (X-PAYMENT, x402 v1, or
+// PAYMENT-SIGNATURE, v2) into exactly one settled payment.
+// Order matters: every offline rule first, then the chain's view (round, auth-addr), then a challenge
+// is claimed for this one transaction id (atomically, in the database) before anything is submitted:
+// the one whose nonce the note carries, or, for a payment without a nonce, the oldest open challenge
+// of the agent with the payment's requirements (payee, asset, amount). The payment row and the
+// consumed nonce are written together after confirmation. A txid or nonce seen before never reaches
+// the runtime again: the caller gets the original grant.
 import { db } from '../_shared/db.ts'
 import { env } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
 import type { Agent } from './agents.ts'
 import { authorizedSigner, currentRound, indexedTransaction, submitAndConfirm } from './chain.ts'
 import { algorandNetwork, type AlgorandNetwork } from './network.ts'
-import { checkPaymentRules, checkRounds, decodePaymentGroup, noteNonce, paymentError, type PaymentTerms, verifyPaymentGroup } from './verify-payment.ts'
-import { decodePaymentHeader, type IssuedNonce, type PaymentGrant, paymentRequired } from './x402.ts'
+import { assetNotConfigured, nonceTerms, offerTerms } from './payment-terms.ts'
+import {
+  checkChallengeWindow, checkPaymentRules, checkRounds, decodePaymentGroup, noteNonce, paymentError, type PaymentTerms, verifyPaymentGroup,
+} from './verify-payment.ts'
+import { decodePaymentHeader, type IssuedNonce, type PaymentGrant, paymentRequired, type X402Version } from './x402.ts'
 
 const IN_PROGRESS_WAIT_MS = 30_000
 const IN_PROGRESS_POLL_MS = 200
@@ -21,38 +27,38 @@ export function nonceTtlSeconds(): number {
   return Number(env('PAYMENT_NONCE_TTL_SECONDS') ?? 300)
 }
 
-/** The 402 challenge for one call: a fresh single-use nonce at the agent's current price. */
+/**
+ * The 402 challenge for one call: a fresh single-use nonce at the agent's current price, payee and
+ * asset, as the x402 v1 body and the v2 PAYMENT-REQUIRED header.
+ */
 export async function challenge(agent: Agent, resource: string, requestedBy: string | undefined, rejection?: { code: string; message: string }) {
   const network = algorandNetwork()
   const sql = db()
-  const [nonce] = await sql<IssuedNonce[]>`
-    select nonce, amount_microalgo::text, pay_to, expires_at
-    from agents.issue_payment_nonce(${agent.id}, ${network.name}, ${resource}, ${nonceTtlSeconds()}, ${requestedBy ?? null})`
+  let nonce: IssuedNonce
+  try {
+    ;[nonce] = await sql<IssuedNonce[]>`
+      select i.nonce, i.amount_microalgo::text, i.asset_id::text, i.pay_to, i.expires_at, coalesce(pa.decimals, 6) as decimals
+      from agents.issue_payment_nonce(${agent.id}, ${network.name}, ${resource}, ${nonceTtlSeconds()}, ${requestedBy ?? null}) i
+      left join agents.payment_assets pa on pa.network = i.network and pa.asset_id = i.asset_id`
+  } catch (error) {
+    if ((error as { hint?: string }).hint === 'asset_not_configured') throw assetNotConfigured((await offerAsset(agent.id)) ?? '?', network)
+    throw error
+  }
   return paymentRequired({
     nonce, network, resource, rejection, ttlSeconds: nonceTtlSeconds(),
     description: `One call of ${agent.name} (${agent.subdomain})`,
   })
 }
 
+async function offerAsset(agentId: string): Promise<string | undefined> {
+  const [row] = await db()<{ price_asset: string }[]>`select price_asset from agents.agents where id = ${agentId}`
+  return row?.price_asset
+}
+
 async function grantForTxid(txid: string): Promise<PaymentGrant | undefined> {
   const sql = db()
   const [row] = await sql<{ grant: PaymentGrant }[]>`select private.payment_grant(p) as grant from agents.payments p where p.txid = ${txid}`
   return row?.grant
-}
-
-/**
- * What the nonce in the note was issued for. A nonce issued to a signed-in user is redeemable by that
- * user only: a confirmed payment is public on chain, and without this anyone watching the chain could
- * present its txid first and take the call it paid for.
- */
-async function nonceTerms(nonce: string | undefined, agentId: string, network: AlgorandNetwork, payerUser: string | undefined): Promise<PaymentTerms> {
-  if (!nonce) throw paymentError('missing_nonce', 'The payment note must carry the nonce from the 402 challenge')
-  const [row] = await db()<{ amount: string; pay_to: string; network: string; requested_by: string | null }[]>`
-    select amount_microalgo::text as amount, pay_to, network, requested_by from agents.payment_nonces where nonce = ${nonce} and agent_id = ${agentId}`
-  if (!row) throw paymentError('unknown_nonce', 'The nonce in the note was not issued for this agent')
-  if (row.requested_by && row.requested_by !== payerUser) throw new ApiError(403, 'nonce_not_yours', 'This nonce was issued to another user')
-  if (row.network !== network.name) throw paymentError('wrong_network', `The nonce was issued for ${row.network}`)
-  return { nonce, amount: BigInt(row.amount), payTo: row.pay_to, genesisHash: network.genesisHash }
 }
 
 async function waitForSettlement(txid: string): Promise<PaymentOutcome> {
@@ -85,34 +91,70 @@ async function claim(nonce: string, agentId: string, txid: string): Promise<Paym
   }
 }
 
+/**
+ * Claims, for a payment without a nonce, the oldest open challenge of the agent with its requirements
+ * (agents.claim_payment_challenge); returns the challenge's nonce, or an outcome when already settled.
+ */
+async function claimChallenge(agentId: string, txid: string, terms: PaymentTerms, network: AlgorandNetwork, payerUser: string | undefined): Promise<string | PaymentOutcome> {
+  const [{ result }] = await db()<{ result: { outcome: string; nonce?: string; grant?: PaymentGrant } }[]>`
+    select agents.claim_payment_challenge(${agentId}, ${txid}, ${terms.payTo}, ${(terms.assetId ?? 0n).toString()}::bigint,
+      ${terms.amount.toString()}::bigint, ${network.name}, ${payerUser ?? null}) as result`
+  switch (result.outcome) {
+    case 'claimed':
+      return result.nonce!
+    case 'replayed':
+      return { kind: 'replayed', grant: result.grant! }
+    case 'in_progress':
+      return await waitForSettlement(txid)
+    default:
+      throw paymentError('no_matching_challenge', 'No open 402 challenge of this agent asks for this payment (payee, asset, amount), or it expired or paid for another call: request a new challenge')
+  }
+}
+
 async function settle(nonce: string, txid: string, payer: string, amount: bigint, round: bigint, payerUser?: string): Promise<PaymentOutcome> {
   const [{ result }] = await db()<{ result: { outcome: 'settled' | 'replayed'; grant: PaymentGrant } }[]>`
     select agents.settle_payment(${nonce}, ${txid}, ${payer}, ${amount.toString()}::bigint, ${round.toString()}::bigint, ${payerUser ?? null}) as result`
   return { kind: result.outcome, grant: result.grant }
 }
 
-/** Verifies, submits (or looks up) and settles the payment in an X-PAYMENT header. */
-export async function acceptPayment(agent: Agent, header: string, payerUser?: string): Promise<PaymentOutcome> {
+/**
+ * Verifies, submits (or looks up) and settles the payment in a payment header (X-PAYMENT for x402 v1,
+ * PAYMENT-SIGNATURE for v2; the payload is the same).
+ */
+export async function acceptPayment(agent: Agent, header: string, version: X402Version, payerUser?: string): Promise<PaymentOutcome> {
   const network = algorandNetwork()
-  const { payload } = decodePaymentHeader(header, network)
+  const { payload } = decodePaymentHeader(header, network, version)
   if ('txid' in payload) return await acceptConfirmedTxid(agent, payload.txid, network, payerUser)
 
   const group = decodePaymentGroup(payload.paymentGroup, payload.paymentIndex)
   const earlier = await grantForTxid(group.txid)
   if (earlier) return { kind: 'replayed', grant: earlier }
   const txn = group.payment.txn
-  const terms = await nonceTerms(noteNonce(txn.note), agent.id, network, payerUser)
+  // The nonce in the note binds the payment to its challenge (the stricter path); without one, the
+  // payment must meet the agent's current offer and is bound to an open challenge that asked for it.
+  const noted = noteNonce(txn.note)
+  const terms = noted ? await nonceTerms(noted, agent.id, network, payerUser) : await offerTerms(agent, network)
   await verifyPaymentGroup(group, terms)
 
-  checkRounds(group, await currentRound())
+  const round = await currentRound()
+  checkRounds(group, round)
+  if (!noted) checkChallengeWindow(txn, round, nonceTtlSeconds())
   const payer = txn.sender.toString()
   const signer = (group.payment.sgnr ?? txn.sender).toString()
   const authorized = await authorizedSigner(payer)
   if (signer !== authorized) throw paymentError('wrong_signer', `Account ${payer} is authorized by ${authorized}, not ${signer}`)
 
-  const replay = await claim(terms.nonce, agent.id, group.txid)
-  if (replay) return replay
-  const release = () => db()`select agents.release_payment_nonce(${terms.nonce}, ${group.txid})`
+  let nonce: string
+  if (noted) {
+    const replay = await claim(noted, agent.id, group.txid)
+    if (replay) return replay
+    nonce = noted
+  } else {
+    const claimed = await claimChallenge(agent.id, group.txid, terms, network, payerUser)
+    if (typeof claimed !== 'string') return claimed
+    nonce = claimed
+  }
+  const release = () => db()`select agents.release_payment_nonce(${nonce}, ${group.txid})`
   let submission
   try {
     submission = await submitAndConfirm(group.raw, group.txid)
@@ -130,10 +172,14 @@ export async function acceptPayment(agent: Agent, header: string, payerUser?: st
     if ('rejected' in submission) throw paymentError('payment_rejected', `The network rejected the payment: ${submission.rejected}`)
     throw new ApiError(504, 'payment_unconfirmed', `Not confirmed yet; send the same X-PAYMENT again (${submission.unconfirmed})`)
   }
-  return await settle(terms.nonce, group.txid, payer, terms.amount, submission.confirmedRound, payerUser)
+  return await settle(nonce, group.txid, payer, terms.amount, submission.confirmedRound, payerUser)
 }
 
-/** A wallet that submitted the payment itself sends its txid; the indexer must show it confirmed. */
+/**
+ * A wallet that submitted the payment itself sends its txid; the indexer must show it confirmed. The
+ * note must carry the nonce: a confirmed transaction is public, so a nonce-less one could be presented
+ * by anyone watching the chain against a challenge of their own.
+ */
 async function acceptConfirmedTxid(agent: Agent, txid: string, network: AlgorandNetwork, payerUser?: string): Promise<PaymentOutcome> {
   const earlier = await grantForTxid(txid)
   if (earlier) return { kind: 'replayed', grant: earlier }

@@ -12,10 +12,16 @@ export const MAX_VALIDITY_ROUNDS = 1000n
  */
 export const MAX_FIRST_VALID_SKEW_ROUNDS = 10n
 
+/**
+ * What a payment must be. With a nonce (the challenge's, from the note), the note must carry it; a
+ * payment without one is bound to a challenge afterwards, by these requirements (payments.ts).
+ */
 export interface PaymentTerms {
   payTo: string
   amount: bigint
-  nonce: string
+  /** 0 (or absent) = native ALGO (a `pay` transaction), else the ASA id (an `axfer` of that asset). */
+  assetId?: bigint
+  nonce?: string
   genesisHash: string
 }
 
@@ -83,6 +89,11 @@ export interface PaymentView {
   type: string
   receiver?: string
   amount?: bigint
+  /** The asset of an asset transfer (axfer). */
+  assetId?: bigint
+  /** An axfer's clawback source (asset sender): the payment would take someone else's asset. */
+  assetSender?: string
+  assetCloseTo?: string
   closeRemainderTo?: string
   rekeyTo?: string
   genesisHash?: Uint8Array
@@ -92,10 +103,14 @@ export interface PaymentView {
 }
 
 function paymentView(txn: algosdk.Transaction): PaymentView {
+  const transfer = txn.payment ?? txn.assetTransfer
   return {
     type: txn.type,
-    receiver: txn.payment?.receiver.toString(),
-    amount: txn.payment?.amount,
+    receiver: transfer?.receiver.toString(),
+    amount: transfer?.amount,
+    assetId: txn.assetTransfer?.assetIndex,
+    assetSender: txn.assetTransfer?.assetSender?.toString(),
+    assetCloseTo: txn.assetTransfer?.closeRemainderTo?.toString(),
     closeRemainderTo: txn.payment?.closeRemainderTo?.toString(),
     rekeyTo: txn.rekeyTo?.toString(),
     genesisHash: txn.genesisHash,
@@ -108,19 +123,29 @@ function paymentView(txn: algosdk.Transaction): PaymentView {
 /** The rules of the payment itself, shared by submitted groups and indexer-confirmed txids. */
 export function checkPaymentRules(p: PaymentView, terms: PaymentTerms): void {
   if (!equalBytes(p.genesisHash, algosdk.base64ToBytes(terms.genesisHash))) throw paymentError('wrong_network', 'The payment is for another network (genesis hash)')
-  if (p.type !== 'pay') throw paymentError('not_algo_payment', `The payment must be a native ALGO payment (type pay), not ${p.type}`)
+  const assetId = terms.assetId ?? 0n
+  if (assetId === 0n) {
+    // x402-avm clients pay "asset 0" as an asset transfer, which the network refuses: ALGO moves only in a pay.
+    if (p.type !== 'pay') throw paymentError('not_algo_payment', `The payment must be a native ALGO payment (type pay), not ${p.type}${p.type === 'axfer' ? ` of asset ${p.assetId}` : ''}`)
+  } else {
+    if (p.type !== 'axfer') throw paymentError('not_asset_transfer', `The payment must be an asset transfer (type axfer) of asset ${assetId}, not ${p.type}`)
+    if (p.assetId !== assetId) throw paymentError('wrong_asset', `The payment must be in asset ${assetId}, not ${p.assetId}`)
+    if (p.assetSender) throw paymentError('asset_clawback', 'The payment must not be a clawback (asset sender)')
+    if (p.assetCloseTo) throw paymentError('asset_close_to', 'The payment must not close the asset holding (assetCloseTo)')
+  }
+  const unit = assetId === 0n ? 'microAlgos' : `base units of asset ${assetId}`
   if (p.receiver !== terms.payTo) throw paymentError('wrong_receiver', `The payment must go to ${terms.payTo}`)
-  if (p.amount !== terms.amount) throw paymentError('wrong_amount', `The payment must be exactly ${terms.amount} microAlgos, not ${p.amount}`)
+  if (p.amount !== terms.amount) throw paymentError('wrong_amount', `The payment must be exactly ${terms.amount} ${unit}, not ${p.amount}`)
   if (p.closeRemainderTo) throw paymentError('close_remainder_to', 'The payment must not close the account (closeRemainderTo)')
   if (p.rekeyTo) throw paymentError('rekey_to', 'The payment must not rekey the account')
   if (p.lastValid < p.firstValid || p.lastValid - p.firstValid > MAX_VALIDITY_ROUNDS) {
     throw paymentError('validity_window_too_long', `The validity window must be at most ${MAX_VALIDITY_ROUNDS} rounds`)
   }
-  if (noteNonce(p.note) !== terms.nonce) throw paymentError('missing_nonce', 'The payment note must carry the nonce of this request')
+  if (terms.nonce !== undefined && noteNonce(p.note) !== terms.nonce) throw paymentError('missing_nonce', 'The payment note must carry the nonce of this request')
 }
 
-/** Transaction types a payment group may hold: native ALGO payments only. */
-const GROUP_TYPES: ReadonlySet<string> = new Set(['pay'])
+/** Transaction types a payment group may hold: payments and asset transfers (a fee payer's pay, the ASA payment). */
+const GROUP_TYPES: ReadonlySet<string> = new Set(['pay', 'axfer'])
 
 /**
  * What no transaction in the group may do, whoever sends it: close an account or an asset holding,
@@ -129,6 +154,7 @@ const GROUP_TYPES: ReadonlySet<string> = new Set(['pay'])
 function checkGroupMember(txn: algosdk.Transaction): void {
   if (txn.payment?.closeRemainderTo) throw paymentError('close_remainder_to', 'A transaction in the group closes an account (closeRemainderTo)')
   if (txn.assetTransfer?.closeRemainderTo) throw paymentError('asset_close_to', 'A transaction in the group closes an asset holding (assetCloseTo)')
+  if (txn.assetTransfer?.assetSender) throw paymentError('asset_clawback', 'A transaction in the group claws an asset back (asset sender)')
   if (txn.rekeyTo) throw paymentError('rekey_to', 'A transaction in the group rekeys an account')
   if (!GROUP_TYPES.has(txn.type)) throw paymentError('unexpected_transaction_type', `A payment group holds only ${[...GROUP_TYPES].join(', ')} transactions, not ${txn.type}`)
 }
@@ -141,6 +167,25 @@ export function checkRounds(group: DecodedGroup, round: bigint): void {
     if (txn.firstValid > round + MAX_FIRST_VALID_SKEW_ROUNDS) {
       throw paymentError('payment_not_yet_valid', `A transaction is valid from round ${txn.firstValid}; the current round is ${round} (at most ${MAX_FIRST_VALID_SKEW_ROUNDS} rounds ahead are accepted)`)
     }
+  }
+}
+
+/**
+ * The fastest round time (seconds) counted on when a challenge's lifetime is turned into rounds
+ * (Algorand's rounds take about 2.8 s; a lower bound makes the window wider, never narrower).
+ */
+export const MIN_ROUND_SECONDS = 2.5
+
+/**
+ * A payment without a nonce is bound to a challenge by its requirements; it must also have been made
+ * for a challenge that can still be open: valid from a round no earlier than the challenge lifetime
+ * (maxTimeoutSeconds) before algod's current round. An older transaction was signed before any open
+ * challenge was issued (a pre-signed or recycled payment).
+ */
+export function checkChallengeWindow(txn: algosdk.Transaction, round: bigint, ttlSeconds: number): void {
+  const earliest = round - BigInt(Math.ceil(ttlSeconds / MIN_ROUND_SECONDS))
+  if (txn.firstValid < earliest) {
+    throw paymentError('payment_predates_challenge', `A payment without a nonce must be valid from round ${earliest} or later (the challenge lifetime, ${ttlSeconds} s, before round ${round}), not ${txn.firstValid}`)
   }
 }
 

@@ -256,6 +256,13 @@ describe('a paid call', () => {
     expect((await invoke({ payment: txidHeader(txid), jwt })).status).toBe(200)
   })
 
+  it('a self-submitted txid must carry the nonce in its note (a confirmed transaction is public): 402 missing_nonce', async () => {
+    await newNonce()
+    const txid = chain.submitExternally(sign(payment({ note: 'no nonce here' })))
+    expect(x402Rejection(await invoke({ payment: txidHeader(txid) }))).toBe('missing_nonce')
+    await expectNothingHappened()
+  })
+
   it('checks a self-submitted txid like a submitted one', async () => {
     const wrong = chain.submitExternally(sign(payment({ nonce: await newNonce(), to: stranger.addr.toString() })))
     expect(x402Rejection(await invoke({ payment: txidHeader(wrong) }))).toBe('wrong_receiver')
@@ -317,7 +324,6 @@ describe('pitfalls: each refused with its own code, nothing submitted, recorded 
     ['wrong_network', 402, (nonce) => [sign(payment({ nonce, genesisHash: MAINNET_GENESIS_HASH }))]],
     ['payment_expired', 402, (nonce) => [sign(payment({ nonce, firstValid: chain.round - 900n, lastValid: chain.round - 1n }))]],
     ['validity_window_too_long', 402, (nonce) => [sign(payment({ nonce, lastValid: chain.round + 1001n }))]],
-    ['missing_nonce', 402, () => [sign(payment({ note: 'no nonce here' }))]],
     ['unknown_nonce', 402, () => [sign(payment({ nonce: 'f'.repeat(32) }))]],
     ['invalid_signature', 402, (nonce) => {
       const signed = algosdk.decodeSignedTransaction(sign(payment({ nonce })))

@@ -1,9 +1,12 @@
-// A loopback Algorand node speaking the algod v2 and indexer v2 JSON the agents function uses:
-// GET /v2/status (and wait-for-block-after, which produces a block), GET /v2/accounts/<addr>
-// (auth-addr of rekeyed accounts), POST /v2/transactions (raw msgpack signed transactions; checks
-// signatures against the authorizing key, balances and duplicates like algod), GET
-// /v2/transactions/pending/<txid>, and the indexer's GET /v2/transactions/<txid>. Pending
-// transactions are confirmed in the next block. Records every submission; can answer 500 to the next submissions, or stall one.
+// A loopback Algorand node speaking the algod v2 and indexer v2 JSON the agents function and the x402
+// clients use: GET /v2/status (and wait-for-block-after, which produces a block), GET
+// /v2/transactions/params (suggested params, as algod: fee per byte 0, min-fee 1000), GET
+// /v2/accounts/<addr> (auth-addr of rekeyed accounts), POST /v2/transactions (raw msgpack signed
+// transactions; checks signatures against the authorizing key, ALGO and asset balances, asset opt-in,
+// and duplicates like algod; an asset transfer of asset 0 is refused, as algod refuses it), GET
+// /v2/transactions/pending/<txid>, and the indexer's GET /v2/transactions/<txid>. Fees are not
+// checked against the minimum. Pending transactions are confirmed in the next block. Records every
+// submission; can answer 500 to the next submissions, or stall one.
 import { decodeMulti, IntMode } from 'algorand-msgpack'
 import algosdk from 'algosdk'
 import { Hono } from 'hono'
@@ -24,6 +27,10 @@ export interface AlgorandLoopback {
   submissions: string[]
   /** Sets an account's balance (microAlgos) and, for a rekeyed account, its auth-addr. */
   fund(address: string, microAlgos: bigint, authAddr?: string): void
+  /** Opts an account in to an asset (creating the asset if new) with this holding. */
+  fundAsset(address: string, assetId: bigint, amount: bigint): void
+  /** An account's holding of an asset (undefined: not opted in). */
+  assetBalance(address: string, assetId: bigint): bigint | undefined
   /** A transaction the wallet submitted itself: confirmed in the next block. */
   submitExternally(signed: Uint8Array): string
   /** The next `count` POST /v2/transactions answer 500 without accepting anything. */
@@ -60,6 +67,8 @@ async function signatureValid(stxn: algosdk.SignedTransaction): Promise<boolean>
 export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
   const accounts = new Map<string, { amount: bigint; authAddr?: string }>()
   const ledger = new Map<string, LedgerTxn>()
+  const holdings = new Map<string, bigint>() // `${address}/${assetId}`
+  const holding = (address: string, assetId: bigint) => `${address}/${assetId}`
   const app = new Hono()
   let failingSubmissions = 0
   let stallNext = false
@@ -71,6 +80,12 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
     submissions: [],
     fund(address, microAlgos, authAddr) {
       accounts.set(address, { amount: microAlgos, authAddr })
+    },
+    fundAsset(address, assetId, amount) {
+      holdings.set(holding(address, assetId), amount)
+    },
+    assetBalance(address, assetId) {
+      return holdings.get(holding(address, assetId))
     },
     failNextSubmissions(count) {
       failingSubmissions = count
@@ -108,6 +123,11 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
     state.nextBlock()
     return c.json(status())
   })
+
+  app.get('/v2/transactions/params', (c) => c.json({
+    'consensus-version': 'future', fee: 0, 'genesis-hash': TESTNET_GENESIS_HASH, 'genesis-id': 'testnet-v1.0',
+    'last-round': Number(state.round), 'min-fee': 1000,
+  }))
 
   app.get('/v2/accounts/:address', (c) => {
     const address = c.req.param('address')
@@ -150,6 +170,16 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
       const spend = (stxn.txn.payment?.amount ?? 0n) + stxn.txn.fee
       const balance = accounts.get(sender)?.amount ?? 0n
       if (balance < spend) return c.json({ message: `overspend (account ${sender}, data {AccountBaseData} tried to spend {${spend}})` }, 400)
+      const transfer = stxn.txn.assetTransfer
+      if (transfer) {
+        if (transfer.assetIndex === 0n) return c.json({ message: `transaction ${txid}: asset 0 does not exist or has been deleted` }, 400)
+        const from = holdings.get(holding(sender, transfer.assetIndex))
+        if (from === undefined) return c.json({ message: `transaction ${txid}: asset ${transfer.assetIndex} missing from ${sender}` }, 400)
+        if (from < transfer.amount) return c.json({ message: `transaction ${txid}: underflow on subtracting ${transfer.amount} from sender amount ${from}` }, 400)
+        if (holdings.get(holding(transfer.receiver.toString(), transfer.assetIndex)) === undefined) {
+          return c.json({ message: `transaction ${txid}: receiver error: must optin, asset ${transfer.assetIndex} missing from ${transfer.receiver}` }, 400)
+        }
+      }
     }
     for (const stxn of group) {
       const txid = stxn.txn.txID()
@@ -157,6 +187,13 @@ export async function startAlgorandLoopback(): Promise<AlgorandLoopback> {
       if (!ledger.has(txid)) ledger.set(txid, { stxn, poolError: '' })
       const sender = accounts.get(stxn.txn.sender.toString())!
       sender.amount -= (stxn.txn.payment?.amount ?? 0n) + stxn.txn.fee
+      const transfer = stxn.txn.assetTransfer
+      if (transfer) {
+        const from = holding(stxn.txn.sender.toString(), transfer.assetIndex)
+        const to = holding(transfer.receiver.toString(), transfer.assetIndex)
+        holdings.set(from, holdings.get(from)! - transfer.amount)
+        holdings.set(to, holdings.get(to)! + transfer.amount)
+      }
     }
     return c.json({ txId: group[0].txn.txID() })
   })
