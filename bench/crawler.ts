@@ -35,7 +35,7 @@ export async function crawlerFigures(log: (line: string) => void) {
       { path: '/p/*', render: (path) => (/^\/p\/\d+$/.test(path) ? page(Number(path.slice(3))) : null) },
     ],
   })
-  Object.assign(process.env, { SCRAPE_ALLOW_PRIVATE_HOSTS: 'true', SCRAPE_BUDGET_SECONDS: '600' })
+  Object.assign(process.env, { SCRAPE_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', SCRAPE_BUDGET_SECONDS: '600' })
   delete process.env.OPENAI_API_KEY
   const { stack, stop } = await stackOnClone()
   const inFlight = countRequestsTo(site.url)

@@ -9,10 +9,11 @@ import { chunkText } from '../_shared/embeddings/tokens.ts'
 import { sha256Hex } from '../_shared/hash.ts'
 import { extractPage } from './extract.ts'
 import { crawlDelayPacer, fetchPage, type FetchSettings, type Pacer } from './fetcher.ts'
+import { RefusedDestinationError, type SafeFetch, safeFetcher } from './pinned-fetch.ts'
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type Robots } from './robots.ts'
 import type { CrawlSettings } from './settings.ts'
 import { sitemapPages } from './sitemaps.ts'
-import { crawlUrl, isPrivateHost, sameSite } from './urls.ts'
+import { crawlUrl, sameSite } from './urls.ts'
 
 interface Job {
   id: string
@@ -29,6 +30,9 @@ interface FrontierUrl {
   etag: string | null
   last_modified: Date | null
 }
+
+/** The settings of one step: with the step's SSRF-proof fetch (one vetted address per host). */
+type StepSettings = CrawlSettings & { fetch: SafeFetch }
 
 export interface StepResult {
   job_id: string
@@ -48,32 +52,32 @@ async function record(sql: postgres.Sql, jobId: string, result: Record<string, u
 }
 
 /** robots.txt of the site, and which scheme answers (https first, then http). */
-async function discoverOrigin(host: string, settings: CrawlSettings, signal?: AbortSignal): Promise<{ origin: string; robots: Robots }> {
+async function discoverOrigin(host: string, settings: StepSettings, signal?: AbortSignal): Promise<{ origin: string; robots: Robots }> {
   let lastError: unknown
   for (const scheme of ['https', 'http']) {
     const origin = `${scheme}://${host}`
     try {
-      const response = await fetch(`${origin}/robots.txt`, { headers: { 'user-agent': settings.userAgent }, signal: withTimeout(settings, signal) })
+      const response = await settings.fetch(`${origin}/robots.txt`, { headers: { 'user-agent': settings.userAgent }, signal: withTimeout(settings, signal), follow: settings.maxRedirects })
       const text = response.ok ? await response.text() : ''
       if (!response.ok) await response.body?.cancel()
       if (response.status >= 500) return { origin, robots: DISALLOW_ALL(origin, settings.userAgent) }
       return { origin, robots: response.ok ? parseRobots(origin, text, settings.userAgent) : ALLOW_ALL(origin, settings.userAgent) }
     } catch (error) {
-      if (signal?.aborted) throw error
+      if (signal?.aborted || error instanceof RefusedDestinationError) throw error
       lastError = error
     }
   }
   throw new Error(`${host} is unreachable over https and http: ${(lastError as Error).message}`)
 }
 
-async function discover(sql: postgres.Sql, job: Job, host: string, settings: CrawlSettings, signal?: AbortSignal) {
+async function discover(sql: postgres.Sql, job: Job, host: string, settings: StepSettings, signal?: AbortSignal) {
   const { origin, robots } = await discoverOrigin(host, settings, signal)
   // A sitemap that cannot be read (error status, refused, timed out while answering or while sending
   // its body) is left out; a crawl that is being stopped stops.
   const fetchText = async (url: string) => {
     if (!robots.isAllowed(url)) return undefined
     try {
-      const response = await fetch(url, { headers: { 'user-agent': settings.userAgent }, signal: withTimeout(settings, signal) })
+      const response = await settings.fetch(url, { headers: { 'user-agent': settings.userAgent }, signal: withTimeout(settings, signal), follow: settings.maxRedirects })
       if (response.ok) return await response.text()
       await response.body?.cancel()
       return undefined
@@ -93,7 +97,7 @@ async function discover(sql: postgres.Sql, job: Job, host: string, settings: Cra
   return { origin, robots }
 }
 
-async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots: Robots, settings: CrawlSettings, pacer: Pacer | undefined,
+async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots: Robots, settings: StepSettings, pacer: Pacer | undefined,
   signal?: AbortSignal) {
   if (!robots.isAllowed(row.url)) return await record(sql, job.id, { url: row.url, outcome: 'skipped_robots' })
   const fetchSettings: FetchSettings = { ...settings, pacer }
@@ -173,7 +177,8 @@ async function recordPage(sql: postgres.Sql, job: Job, row: FrontierUrl, outcome
  * Runs one step of a crawl job within settings.budgetMs. Returns when the frontier is empty (the job
  * completes), the budget is spent, or signal aborts (then in-flight pages are left to their lease).
  */
-export async function runCrawlStep(jobId: string, settings: CrawlSettings, signal?: AbortSignal): Promise<StepResult> {
+export async function runCrawlStep(jobId: string, crawlSettings: CrawlSettings, signal?: AbortSignal): Promise<StepResult> {
+  const settings: StepSettings = { ...crawlSettings, fetch: safeFetcher({ resolve: crawlSettings.resolve, allowed: crawlSettings.allowed }) }
   const sql = db()
   const leaseSeconds = Math.ceil(settings.budgetMs / 1000) + 60
   const [job] = await sql<Job[]>`select id, domain_id, status, metadata from sites.lease_crawl_job(${jobId}, ${leaseSeconds}) where id is not null`
@@ -182,8 +187,11 @@ export async function runCrawlStep(jobId: string, settings: CrawlSettings, signa
     return { job_id: jobId, status: current?.status ?? 'missing', processed: 0 }
   }
   const [{ domain }] = await sql<{ domain: string }[]>`select domain from sites.domains where id = ${job.domain_id}`
-  if (isPrivateHost(domain) && !settings.allowPrivateHosts) {
-    const [{ status }] = await sql`select sites.end_crawl(${job.id}, 'failed', ${`${domain} is a private address`}) as status`
+  // The domain itself first: a crawl of a private destination fails before a single request.
+  // (A name that does not resolve is left to discovery, which reports the site unreachable.)
+  const refused = await settings.fetch.vet(new URL(`http://${domain}/`)).then(() => undefined, (error) => error instanceof RefusedDestinationError ? error : undefined)
+  if (refused) {
+    const [{ status }] = await sql`select sites.end_crawl(${job.id}, 'failed', ${refused.message}) as status`
     return { job_id: jobId, status, processed: 0 }
   }
 

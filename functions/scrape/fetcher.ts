@@ -2,7 +2,10 @@
 // exponential backoff on 429 and 5xx honouring Retry-After, HTML only, a size cap read off the
 // stream. Redirects are not followed here: the crawler queues their target like a link, so every
 // URL is fetched once per crawl and the chain length is counted in the frontier.
+import { allowList, type AllowList } from './address-policy.ts'
 import { type Clock, systemClock } from './clock.ts'
+import { RefusedDestinationError, type SafeFetch, safeFetcher } from './pinned-fetch.ts'
+import { type Resolver, systemResolver } from './resolver.ts'
 
 export interface FetchSettings {
   userAgent: string
@@ -16,6 +19,17 @@ export interface FetchSettings {
   clock?: Clock
   /** Politeness between requests to one host (Crawl-delay): awaited before every attempt, told when it is over. */
   pacer?: Pacer
+  /** Host name resolution (the system resolver unless a test brings its own). */
+  resolve?: Resolver
+  /** Private destinations allowed anyway (SCRAPE_ALLOWED_PRIVATE_HOSTS); none by default. */
+  allowed?: AllowList
+  /** The vetting, pinning fetch of a crawl step; built from resolve and allowed when absent. */
+  fetch?: SafeFetch
+}
+
+/** The SSRF-proof fetch of these settings: the step's own, or a new one. */
+export function safeFetchOf(settings: FetchSettings): SafeFetch {
+  return settings.fetch ?? safeFetcher({ resolve: settings.resolve ?? systemResolver, allowed: settings.allowed ?? allowList(undefined) })
 }
 
 export interface Pacer {
@@ -88,17 +102,19 @@ async function readCapped(response: Response, maxBytes: number): Promise<{ text:
 type Attempt = FetchOutcome | { kind: 'again'; status: number | null; error: string; waitMs: number }
 
 async function attemptOnce(url: string, validators: Validators, settings: FetchSettings, clock: Clock, attempt: number,
-  signal?: AbortSignal): Promise<Attempt> {
+  fetch: SafeFetch, signal?: AbortSignal): Promise<Attempt> {
   const headers: Record<string, string> = { 'user-agent': settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' }
   if (validators.etag) headers['if-none-match'] = validators.etag
   if (validators.lastModified) headers['if-modified-since'] = new Date(validators.lastModified).toUTCString()
   // The timeout covers the whole attempt: waiting for the answer and reading its body.
   const timeout = clock.timeout(settings.timeoutMs)
   try {
-    const response = await fetch(url, { headers, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
+    const response = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
     return await readResponse(url, response, validators, settings, clock, attempt)
   } catch (error) {
     if (signal?.aborted) throw error
+    // A private destination stays private: refused at once, never retried.
+    if (error instanceof RefusedDestinationError) return { kind: 'failed', status: null, error: error.message }
     // A slow page stays slow: a timeout fails at once; connection errors are retried.
     if (timeout.aborted) return { kind: 'failed', status: null, error: `timed out after ${settings.timeoutMs} ms` }
     return { kind: 'again', status: null, error: (error as Error).message, waitMs: 500 * 2 ** attempt }
@@ -143,11 +159,12 @@ async function readResponse(url: string, response: Response, validators: Validat
 
 export async function fetchPage(url: string, validators: Validators, settings: FetchSettings, signal?: AbortSignal): Promise<FetchOutcome> {
   const clock = settings.clock ?? systemClock
+  const fetch = safeFetchOf(settings)
   for (let attempt = 0; ; attempt++) {
     await settings.pacer?.before(signal)
     let outcome: Attempt
     try {
-      outcome = await attemptOnce(url, validators, settings, clock, attempt, signal)
+      outcome = await attemptOnce(url, validators, settings, clock, attempt, fetch, signal)
     } finally {
       settings.pacer?.after()
     }

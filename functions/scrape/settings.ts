@@ -1,6 +1,8 @@
 // Crawler settings from the environment (see README, Sites).
 import { env } from '../_shared/env.ts'
+import { allowList, type AllowList } from './address-policy.ts'
 import { type Clock, systemClock } from './clock.ts'
+import { type Resolver, systemResolver } from './resolver.ts'
 
 export interface CrawlSettings {
   userAgent: string
@@ -17,7 +19,10 @@ export interface CrawlSettings {
   maxDepth: number
   chunkTokens: number
   chunkOverlap: number
-  allowPrivateHosts: boolean
+  /** Private destinations the crawler may reach anyway (SCRAPE_ALLOWED_PRIVATE_HOSTS); none by default. */
+  allowed: AllowList
+  /** Host name resolution: the system resolver; tests bring their own. */
+  resolve: Resolver
   /** Time, sleeps and timeouts: the system clock; tests run crawls on their own. */
   clock: Clock
 }
@@ -42,7 +47,8 @@ export function crawlSettings(): CrawlSettings {
     maxDepth: number(env('SCRAPE_MAX_DEPTH'), 5),
     chunkTokens: number(env('SCRAPE_CHUNK_TOKENS'), 400),
     chunkOverlap: number(env('SCRAPE_CHUNK_OVERLAP'), 50),
-    allowPrivateHosts: env('SCRAPE_ALLOW_PRIVATE_HOSTS') === 'true',
+    allowed: allowList(env('SCRAPE_ALLOWED_PRIVATE_HOSTS')),
+    resolve: systemResolver,
     clock: systemClock,
   }
 }

@@ -33,10 +33,3 @@ const siteHost = (host: string) => host.toLowerCase().replace(/^www\./, '')
 export function sameSite(a: string, b: string): boolean {
   return siteHost(new URL(a).host) === siteHost(new URL(b).host)
 }
-
-/** Loopback, private and link-local literals, refused unless SCRAPE_ALLOW_PRIVATE_HOSTS is set. */
-export function isPrivateHost(host: string): boolean {
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase()
-  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' ||
-    /^(127\.|10\.|192\.168\.|169\.254\.|0\.)/.test(name) || /^172\.(1[6-9]|2\d|3[01])\./.test(name) || /^f[cd][0-9a-f]{2}:/.test(name)
-}

@@ -12,6 +12,7 @@ import { app } from '../../functions/scrape/app.ts'
 import { fetchPage } from '../../functions/scrape/fetcher.ts'
 import { crawlSettings } from '../../functions/scrape/settings.ts'
 import { signRoleKey, signUserToken } from '../../stack/keys.ts'
+import { markDomainVerified } from '../support/domain-verified.ts'
 import { manualClock, type ManualClock } from '../support/manual-clock.ts'
 import { startOpenAILoopback, type OpenAILoopback } from '../support/openai-loopback.ts'
 import { defaultSite, startSiteLoopback, type SiteLoopback } from '../support/site-loopback.ts'
@@ -34,7 +35,9 @@ async function call(path: string, body: unknown, key = serviceKey) {
 }
 
 async function addDomain(host: string, userId = owner): Promise<string> {
-  return (await query<{ id: string }>(`insert into sites.domains (user_id, domain, name) values ($1, $2, $2) returning id`, [userId, host]))[0].id
+  const id = (await query<{ id: string }>(`insert into sites.domains (user_id, domain, name) values ($1, $2, $2) returning id`, [userId, host]))[0].id
+  await markDomainVerified(query, id)
+  return id
 }
 
 /** Starts a crawl and runs it to its end: through POST /scrape/run, or on `clock` when one is given. */
@@ -75,9 +78,10 @@ beforeAll(async () => {
   site = await startSiteLoopback(defaultSite())
   Object.assign(process.env, {
     SUPABASE_DB_URL: db.url, JWT_SECRET, OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL,
+    // The loopback sites are the only private destination allowed (the crawler refuses the rest).
     // 60 s: no loopback page that answers comes near it, however busy the machine (the timeout itself
     // is tested on a manual clock); a Retry-After up to 2 s is slept through, longer ones are rescheduled.
-    SCRAPE_ALLOW_PRIVATE_HOSTS: 'true', SCRAPE_TIMEOUT_MS: '60000', SCRAPE_MAX_RETRY_WAIT_MS: '2000', SCRAPE_BUDGET_SECONDS: '60',
+    SCRAPE_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', SCRAPE_TIMEOUT_MS: '60000', SCRAPE_MAX_RETRY_WAIT_MS: '2000', SCRAPE_BUDGET_SECONDS: '60',
   })
   serviceKey = await signRoleKey('service_role', JWT_SECRET)
   owner = (await query<{ id: string }>(`select tests.create_supabase_user('site_owner') as id`))[0].id
@@ -330,14 +334,15 @@ describe('what the crawler must not reach', () => {
   it('refuses a domain that is a private address unless allowed, without a single request', async () => {
     const internal = await startSiteLoopback(defaultSite())
     const id = await addDomain(internal.host)
-    process.env.SCRAPE_ALLOW_PRIVATE_HOSTS = ''
+    delete process.env.SCRAPE_ALLOWED_PRIVATE_HOSTS
     try {
       const job = await crawl(id)
       expect(job.status).toBe('failed')
-      expect(await query(`select error_message from sites.content_refresh_jobs where id = $1`, [job.jobId])).toEqual([{ error_message: `${internal.host} is a private address` }])
+      expect(await query(`select error_message from sites.content_refresh_jobs where id = $1`, [job.jobId]))
+        .toEqual([{ error_message: `${internal.host} is a private address (127.0.0.1: loopback)` }])
       expect(internal.requests).toEqual([])
     } finally {
-      process.env.SCRAPE_ALLOW_PRIVATE_HOSTS = 'true'
+      process.env.SCRAPE_ALLOWED_PRIVATE_HOSTS = '127.0.0.1'
       await internal.close()
     }
   })
