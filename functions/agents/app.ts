@@ -1,6 +1,7 @@
 // The agents function: x402 pay-per-call for marketplace agents, the deploy backend's signed webhook,
 // agent token issue/rotation for owners, and runtime health reports from agent runtimes.
-//   POST /agents/<id or subdomain>/invoke   no X-PAYMENT: 402 challenge; with it: pay, then forward
+//   POST /agents/<id or subdomain>/invoke   no payment: 402 challenge (x402 v1 body + v2 PAYMENT-REQUIRED);
+//                                           with X-PAYMENT (v1) or PAYMENT-SIGNATURE (v2): pay, then forward
 //   POST /agents/<id or subdomain>/token    owner (user JWT): issue or rotate the agent token
 //   POST /agents/deployments/webhook        deploy backend (Standard Webhooks signature)
 //   POST /agents/runtime/status             agent runtime (Bearer agent token): runtime_status
@@ -16,7 +17,8 @@ import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
 import { acceptPayment, challenge } from './payments.ts'
 import { requireAgentToken, requireCallConfig } from './runtime.ts'
 import { RuntimeStatus } from './schemas.ts'
-import { paymentResponseHeader, publicResource } from './x402.ts'
+import { paymentResponseHeader, publicResource, requestPayment } from './x402.ts'
+import { x402V2Settlement } from './x402-response.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents')
 
@@ -50,23 +52,28 @@ async function callingUser(authorization: string | undefined): Promise<string | 
   return claims.role === 'authenticated' ? claims.sub : undefined
 }
 
+// A call paid with x402 v2 gets PAYMENT-RESPONSE beside X-PAYMENT-RESPONSE on every paid answer.
+app.use('/:ref/invoke', x402V2Settlement)
+
 app.post('/:ref/invoke', async (c) => {
   const agent = await findAgent(c.req.param('ref'))
   requireCallable(agent)
   requireCallConfig(agent)
   const agentToken = await requireAgentToken(agent)
   const user = await callingUser(c.req.header('authorization'))
-  const header = c.req.header('x-payment')
+  const payment = requestPayment((name) => c.req.header(name))
   const resource = publicResource(c.req.url)
-  if (!header) return c.json(await challenge(agent, resource, user), 402)
+  // Every 402 speaks both versions: the v1 body and the v2 PAYMENT-REQUIRED header (one challenge).
+  const paymentRequired = (offer: Awaited<ReturnType<typeof challenge>>) => c.json(offer.body, 402, { 'payment-required': offer.header })
+  if (!payment) return paymentRequired(await challenge(agent, resource, user))
 
   let outcome
   try {
-    outcome = await acceptPayment(agent, header, user)
+    outcome = await acceptPayment(agent, payment.value, payment.version, user)
   } catch (error) {
     // A refused payment (402) answers a fresh x402 challenge carrying the reason (see paymentRequired).
     if (error instanceof ApiError && error.status === 402) {
-      return c.json(await challenge(agent, resource, user, { code: error.code, message: error.message }), 402)
+      return paymentRequired(await challenge(agent, resource, user, { code: error.code, message: error.message }))
     }
     throw error
   }
