@@ -751,39 +751,66 @@ export type Database = {
       }
       customers: {
         Row: {
+          cancel_at_period_end: boolean
           canceled_subscription_ids: string[]
           created_at: string
+          current_period_end: string | null
+          grace_ends_at: string | null
           hopsworks_username: string | null
+          past_due_since: string | null
+          payment_action_invoice: string | null
+          payment_action_required_at: string | null
+          payment_action_url: string | null
           stripe_customer_id: string | null
           subscription_id: string | null
+          subscription_price_id: string | null
           subscription_state_at: string | null
           subscription_status: string | null
           subscription_tier: string
+          trial_ends_at: string | null
           updated_at: string
           user_id: string
         }
         ComputedFields: never
         Insert: {
+          cancel_at_period_end?: boolean
           canceled_subscription_ids?: string[]
           created_at?: string
+          current_period_end?: string | null
+          grace_ends_at?: string | null
           hopsworks_username?: string | null
+          past_due_since?: string | null
+          payment_action_invoice?: string | null
+          payment_action_required_at?: string | null
+          payment_action_url?: string | null
           stripe_customer_id?: string | null
           subscription_id?: string | null
+          subscription_price_id?: string | null
           subscription_state_at?: string | null
           subscription_status?: string | null
           subscription_tier?: string
+          trial_ends_at?: string | null
           updated_at?: string
           user_id: string
         }
         Update: {
+          cancel_at_period_end?: boolean
           canceled_subscription_ids?: string[]
           created_at?: string
+          current_period_end?: string | null
+          grace_ends_at?: string | null
           hopsworks_username?: string | null
+          past_due_since?: string | null
+          payment_action_invoice?: string | null
+          payment_action_required_at?: string | null
+          payment_action_url?: string | null
           stripe_customer_id?: string | null
           subscription_id?: string | null
+          subscription_price_id?: string | null
           subscription_state_at?: string | null
           subscription_status?: string | null
           subscription_tier?: string
+          trial_ends_at?: string | null
           updated_at?: string
           user_id?: string
         }
@@ -841,6 +868,22 @@ export type Database = {
           name?: string
           status?: Database['billing']['Enums']['cluster_status']
           usage_key_sha256?: string | null
+        }
+        Relationships: []
+      }
+      settings: {
+        Row: {
+          id: boolean
+          past_due_grace: string
+        }
+        ComputedFields: never
+        Insert: {
+          id?: boolean
+          past_due_grace?: string
+        }
+        Update: {
+          id?: boolean
+          past_due_grace?: string
         }
         Relationships: []
       }
@@ -970,6 +1013,39 @@ export type Database = {
           type?: string
         }
         Relationships: []
+      }
+      stripe_prices: {
+        Row: {
+          created_at: string
+          interval: string
+          is_active: boolean
+          price_id: string
+          tier: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          interval: string
+          is_active?: boolean
+          price_id: string
+          tier: string
+        }
+        Update: {
+          created_at?: string
+          interval?: string
+          is_active?: boolean
+          price_id?: string
+          tier?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'stripe_prices_tier_fkey'
+            columns: ['tier']
+            isOneToOne: false
+            referencedRelation: 'subscription_tiers'
+            referencedColumns: ['name']
+          },
+        ]
       }
       stripe_refunds: {
         Row: {
@@ -1301,8 +1377,12 @@ export type Database = {
         }
         Returns: number
       }
-      apply_stripe_event: { Args: { event: Json }; Returns: Json }
+      apply_stripe_event: {
+        Args: { current_object?: Json; event: Json; retrieved_at?: string }
+        Returns: Json
+      }
       assign_cluster: { Args: { target_user: string; username?: string }; Returns: string }
+      end_past_due_grace: { Args: Record<PropertyKey, never>; Returns: number }
       record_stripe_dead_letter: {
         Args: { error_code: string; error_message: string; event: Json; sqlstate?: string }
         Returns: Json
@@ -2815,6 +2895,7 @@ export type Database = {
           owned_domains: string[]
           primary_color: string
           rate_limit: number
+          site_rate_limit: number
           suggested_questions: NonNullable<Json>
           updated_at: string
           welcome_message: string | null
@@ -2834,6 +2915,7 @@ export type Database = {
           owned_domains?: string[]
           primary_color?: string
           rate_limit?: number
+          site_rate_limit?: number
           suggested_questions?: NonNullable<Json>
           updated_at?: string
           welcome_message?: string | null
@@ -2852,6 +2934,7 @@ export type Database = {
           owned_domains?: string[]
           primary_color?: string
           rate_limit?: number
+          site_rate_limit?: number
           suggested_questions?: NonNullable<Json>
           updated_at?: string
           welcome_message?: string | null
@@ -3053,6 +3136,11 @@ export type Database = {
           scrape_frequency: Database['sites']['Enums']['scrape_frequency']
           updated_at: string
           user_id: string
+          verification_checked_at: string | null
+          verification_error: string | null
+          verification_failures: number
+          verification_token: string
+          verified_at: string | null
         }
         ComputedFields: never
         Insert: {
@@ -3068,6 +3156,11 @@ export type Database = {
           scrape_frequency?: Database['sites']['Enums']['scrape_frequency']
           updated_at?: string
           user_id?: string
+          verification_checked_at?: string | null
+          verification_error?: string | null
+          verification_failures?: number
+          verification_token?: string
+          verified_at?: string | null
         }
         Update: {
           active?: boolean
@@ -3082,6 +3175,11 @@ export type Database = {
           scrape_frequency?: Database['sites']['Enums']['scrape_frequency']
           updated_at?: string
           user_id?: string
+          verification_checked_at?: string | null
+          verification_error?: string | null
+          verification_failures?: number
+          verification_token?: string
+          verified_at?: string | null
         }
         Relationships: [
           {
@@ -3620,6 +3718,14 @@ export type Database = {
         }[]
       }
       crawl_jobs_ready: { Args: { max_jobs?: number }; Returns: string[] }
+      domains_due_for_recheck: {
+        Args: { max_domains?: number }
+        Returns: {
+          domain: string
+          id: string
+          verification_token: string
+        }[]
+      }
       end_crawl: { Args: { final_status: string; job: string; message?: string }; Returns: string }
       enqueue_crawl_urls: { Args: { job: string; urls: Json }; Returns: number }
       finish_crawl_if_done: { Args: { job: string }; Returns: string }
@@ -3632,13 +3738,6 @@ export type Database = {
           scraped_at: string
           title: string
           url: string
-        }[]
-      }
-      hit_chat_rate_limit: {
-        Args: { buckets: string[]; config: string; max_per_minute: number }
-        Returns: {
-          allowed: boolean
-          retry_after_seconds: number
         }[]
       }
       lease_crawl_job: {
@@ -3694,6 +3793,10 @@ export type Database = {
         Returns: string
       }
       record_crawl_result: { Args: { job: string; result: Json }; Returns: Json }
+      record_domain_verification: {
+        Args: { error?: string; outcome: string; target_domain: string }
+        Returns: Json
+      }
       release_chat_message: { Args: { target_domain: string }; Returns: undefined }
       release_crawl_job: { Args: { job: string }; Returns: undefined }
       reserve_chat_message: {
@@ -3756,6 +3859,14 @@ export type Database = {
         }
       }
       start_due_crawls: { Args: Record<PropertyKey, never>; Returns: string[] }
+      take_chat_rate_limit: {
+        Args: { buckets: string[]; config: string; limits: number[] }
+        Returns: {
+          allowed: boolean
+          refused_bucket: string
+          retry_after_seconds: number
+        }[]
+      }
     }
     Enums: {
       business_plan: 'enterprise' | 'free' | 'pro'

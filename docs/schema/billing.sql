@@ -104,10 +104,10 @@ COMMENT ON FUNCTION billing.add_credit_entry(target_user uuid, entry_kind text, 
 
 
 --
--- Name: apply_stripe_event(jsonb); Type: FUNCTION; Schema: billing; Owner: -
+-- Name: apply_stripe_event(jsonb, jsonb, timestamp with time zone); Type: FUNCTION; Schema: billing; Owner: -
 --
 
-CREATE FUNCTION billing.apply_stripe_event(event jsonb) RETURNS jsonb
+CREATE FUNCTION billing.apply_stripe_event(event jsonb, current_object jsonb DEFAULT NULL::jsonb, retrieved_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -151,11 +151,28 @@ begin
       on conflict (stripe_invoice_id) do update
         set status = case when h.status = 'paid' then 'paid' else excluded.status end,
             amount = excluded.amount;
-      if event_type = 'invoice.paid' and obj -> 'metadata' ? 'purchase_id' then
-        perform private.credit_stripe_purchase(obj, (obj ->> 'amount_paid')::bigint, obj ->> 'currency');
+      if event_type = 'invoice.paid' then
+        update billing.customers c set payment_action_invoice = null, payment_action_url = null, payment_action_required_at = null
+        where c.user_id = owner and c.payment_action_invoice = obj ->> 'id';
+        if obj -> 'metadata' ? 'purchase_id' then
+          perform private.credit_stripe_purchase(obj, (obj ->> 'amount_paid')::bigint, obj ->> 'currency');
+        end if;
+      end if;
+    when event_type = 'invoice.payment_action_required' then
+      owner := private.stripe_object_user(obj);
+      if owner is null then
+        raise exception 'invoice % has no known user', obj ->> 'id' using errcode = '23503';
+      end if;
+      if exists (select 1 from billing.billing_history h where h.stripe_invoice_id = obj ->> 'id' and h.status = 'paid') then
+        result_outcome := 'ignored: the invoice is paid';
+      else
+        insert into billing.customers (user_id, stripe_customer_id) values (owner, obj ->> 'customer') on conflict (user_id) do nothing;
+        update billing.customers c
+        set payment_action_invoice = obj ->> 'id', payment_action_url = obj ->> 'hosted_invoice_url', payment_action_required_at = event_time
+        where c.user_id = owner;
       end if;
     when event_type like 'customer.subscription.%' then
-      result_outcome := private.apply_stripe_subscription(event_type, obj, event_time);
+      result_outcome := private.apply_stripe_subscription(event_type, coalesce(current_object, obj), coalesce(retrieved_at, event_time));
     else
       result_outcome := private.apply_stripe_payment_event(event_type, obj);
   end case;
@@ -167,10 +184,10 @@ $$;
 
 
 --
--- Name: FUNCTION apply_stripe_event(event jsonb); Type: COMMENT; Schema: billing; Owner: -
+-- Name: FUNCTION apply_stripe_event(event jsonb, current_object jsonb, retrieved_at timestamp with time zone); Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON FUNCTION billing.apply_stripe_event(event jsonb) IS 'Applies a verified Stripe event exactly once (event id recorded with its effects): purchases, invoices, subscriptions, refunds and disputes. Service role.';
+COMMENT ON FUNCTION billing.apply_stripe_event(event jsonb, current_object jsonb, retrieved_at timestamp with time zone) IS 'Applies a verified Stripe event exactly once (event id recorded with its effects): purchases, invoices, subscriptions, refunds and disputes. current_object / retrieved_at: the subscription as just read from the Stripe API, applied instead of the event''s object (the latest read wins). Service role.';
 
 
 --
@@ -212,6 +229,29 @@ $$;
 --
 
 COMMENT ON FUNCTION billing.assign_cluster(target_user uuid, username text) IS 'Assigns a user to the least-loaded active cluster with room; a user already assigned gets their cluster back. Safe under concurrency (one assignment at a time; max_users never exceeded). A restricted account (balance below zero) is refused: P0001, hint account_restricted. Service role.';
+
+
+--
+-- Name: end_past_due_grace(); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.end_past_due_grace() RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with ended as (
+    update billing.customers c set subscription_tier = 'free'
+    where c.subscription_status = 'past_due' and c.grace_ends_at <= now() and c.subscription_tier <> 'free'
+    returning 1)
+  select count(*)::int from ended;
+$$;
+
+
+--
+-- Name: FUNCTION end_past_due_grace(); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.end_past_due_grace() IS 'Puts past_due customers whose grace period (billing.settings.past_due_grace) has ended on the free tier; returns how many. Hourly (POST /billing/past-due). Service role.';
 
 
 --
@@ -620,7 +660,16 @@ CREATE TABLE billing.customers (
     subscription_id text,
     subscription_status text,
     subscription_state_at timestamp with time zone,
-    canceled_subscription_ids text[] DEFAULT '{}'::text[] NOT NULL
+    canceled_subscription_ids text[] DEFAULT '{}'::text[] NOT NULL,
+    subscription_price_id text,
+    cancel_at_period_end boolean DEFAULT false NOT NULL,
+    current_period_end timestamp with time zone,
+    past_due_since timestamp with time zone,
+    grace_ends_at timestamp with time zone,
+    trial_ends_at timestamp with time zone,
+    payment_action_invoice text,
+    payment_action_url text,
+    payment_action_required_at timestamp with time zone
 );
 
 
@@ -664,6 +713,69 @@ COMMENT ON COLUMN billing.customers.subscription_state_at IS 'Stripe time (event
 --
 
 COMMENT ON COLUMN billing.customers.canceled_subscription_ids IS 'Subscriptions Stripe reported deleted: a late update never revives them.';
+
+
+--
+-- Name: COLUMN customers.subscription_price_id; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.subscription_price_id IS 'Stripe price of the current subscription (billing.stripe_prices).';
+
+
+--
+-- Name: COLUMN customers.cancel_at_period_end; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.cancel_at_period_end IS 'The subscription ends at current_period_end (canceled in the portal); the paid tier stays until then.';
+
+
+--
+-- Name: COLUMN customers.current_period_end; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.current_period_end IS 'End of the current billing period of the subscription.';
+
+
+--
+-- Name: COLUMN customers.past_due_since; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.past_due_since IS 'When the subscription went past_due (null when it is not).';
+
+
+--
+-- Name: COLUMN customers.grace_ends_at; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.grace_ends_at IS 'past_due: the paid tier is kept until this time (past_due_since + billing.settings.past_due_grace), then the customer is on free.';
+
+
+--
+-- Name: COLUMN customers.trial_ends_at; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.trial_ends_at IS 'End of the trial, set when Stripe announces it (customer.subscription.trial_will_end).';
+
+
+--
+-- Name: COLUMN customers.payment_action_invoice; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.payment_action_invoice IS 'An invoice that needs the customer to act (3-D Secure, ...): pay it at payment_action_url. Cleared when it is paid.';
+
+
+--
+-- Name: COLUMN customers.payment_action_url; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.payment_action_url IS 'Stripe-hosted page of payment_action_invoice.';
+
+
+--
+-- Name: COLUMN customers.payment_action_required_at; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.customers.payment_action_required_at IS 'When Stripe reported the action required.';
 
 
 --
@@ -719,6 +831,25 @@ COMMENT ON COLUMN billing.hopsworks_clusters.kubeconfig IS 'Kubeconfig for metri
 --
 
 COMMENT ON COLUMN billing.hopsworks_clusters.usage_key_sha256 IS 'sha256 (hex) of the cluster''s usage-posting key. Service role only.';
+
+
+--
+-- Name: settings; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.settings (
+    id boolean DEFAULT true NOT NULL,
+    past_due_grace interval DEFAULT '7 days'::interval NOT NULL,
+    CONSTRAINT settings_id_check CHECK (id),
+    CONSTRAINT settings_past_due_grace_check CHECK ((past_due_grace >= '00:00:00'::interval))
+);
+
+
+--
+-- Name: TABLE settings; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.settings IS 'Billing policy (one row). past_due_grace: how long a past_due subscription keeps its paid tier. Service role only.';
 
 
 --
@@ -871,6 +1002,42 @@ CREATE TABLE billing.stripe_events (
 --
 
 COMMENT ON TABLE billing.stripe_events IS 'Every Stripe event applied (id = evt_...), recorded in the transaction of its effects. Service role only.';
+
+
+--
+-- Name: stripe_prices; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.stripe_prices (
+    price_id text NOT NULL,
+    tier text NOT NULL,
+    "interval" text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stripe_prices_interval_check CHECK (("interval" = ANY (ARRAY['month'::text, 'year'::text]))),
+    CONSTRAINT stripe_prices_price_id_check CHECK ((price_id ~ '^price_[A-Za-z0-9_]+$'::text))
+);
+
+
+--
+-- Name: TABLE stripe_prices; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.stripe_prices IS 'Stripe prices (price_...) of the tiers: which tier and interval each price buys. Checkout sells the active price of a tier and interval; webhooks map a subscription''s price to its tier. Service-managed; everyone reads the active ones.';
+
+
+--
+-- Name: COLUMN stripe_prices."interval"; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.stripe_prices."interval" IS 'Billing interval of the price: month or year.';
+
+
+--
+-- Name: COLUMN stripe_prices.is_active; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.stripe_prices.is_active IS 'Offered at checkout. An inactive price still maps existing subscriptions to their tier.';
 
 
 --
@@ -1126,6 +1293,14 @@ ALTER TABLE ONLY billing.hopsworks_clusters
 
 
 --
+-- Name: settings settings_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.settings
+    ADD CONSTRAINT settings_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: stripe_charges stripe_charges_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
 --
 
@@ -1163,6 +1338,14 @@ ALTER TABLE ONLY billing.stripe_event_failures
 
 ALTER TABLE ONLY billing.stripe_events
     ADD CONSTRAINT stripe_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: stripe_prices stripe_prices_pkey; Type: CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.stripe_prices
+    ADD CONSTRAINT stripe_prices_pkey PRIMARY KEY (price_id);
 
 
 --
@@ -1276,6 +1459,13 @@ CREATE INDEX stripe_charges_payment_idx ON billing.stripe_charges USING btree (p
 --
 
 CREATE INDEX stripe_disputes_payment_idx ON billing.stripe_disputes USING btree (payment_intent);
+
+
+--
+-- Name: stripe_prices_active_tier_interval; Type: INDEX; Schema: billing; Owner: -
+--
+
+CREATE UNIQUE INDEX stripe_prices_active_tier_interval ON billing.stripe_prices USING btree (tier, "interval") WHERE is_active;
 
 
 --
@@ -1403,6 +1593,14 @@ ALTER TABLE ONLY billing.customers
 
 
 --
+-- Name: stripe_prices stripe_prices_tier_fkey; Type: FK CONSTRAINT; Schema: billing; Owner: -
+--
+
+ALTER TABLE ONLY billing.stripe_prices
+    ADD CONSTRAINT stripe_prices_tier_fkey FOREIGN KEY (tier) REFERENCES billing.subscription_tiers(name) ON UPDATE CASCADE;
+
+
+--
 -- Name: usage_daily usage_daily_hopsworks_cluster_id_fkey; Type: FK CONSTRAINT; Schema: billing; Owner: -
 --
 
@@ -1524,6 +1722,19 @@ CREATE POLICY "ledger: own, or admin" ON billing.credit_ledger FOR SELECT TO aut
 
 
 --
+-- Name: stripe_prices prices: everyone reads active prices; Type: POLICY; Schema: billing; Owner: -
+--
+
+CREATE POLICY "prices: everyone reads active prices" ON billing.stripe_prices FOR SELECT TO anon, authenticated USING (is_active);
+
+
+--
+-- Name: settings; Type: ROW SECURITY; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.settings ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: stripe_charges; Type: ROW SECURITY; Schema: billing; Owner: -
 --
 
@@ -1546,6 +1757,12 @@ ALTER TABLE billing.stripe_event_failures ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE billing.stripe_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: stripe_prices; Type: ROW SECURITY; Schema: billing; Owner: -
+--
+
+ALTER TABLE billing.stripe_prices ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: stripe_refunds; Type: ROW SECURITY; Schema: billing; Owner: -
@@ -1609,11 +1826,11 @@ GRANT ALL ON FUNCTION billing.add_credit_entry(target_user uuid, entry_kind text
 
 
 --
--- Name: FUNCTION apply_stripe_event(event jsonb); Type: ACL; Schema: billing; Owner: -
+-- Name: FUNCTION apply_stripe_event(event jsonb, current_object jsonb, retrieved_at timestamp with time zone); Type: ACL; Schema: billing; Owner: -
 --
 
-REVOKE ALL ON FUNCTION billing.apply_stripe_event(event jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION billing.apply_stripe_event(event jsonb) TO service_role;
+REVOKE ALL ON FUNCTION billing.apply_stripe_event(event jsonb, current_object jsonb, retrieved_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.apply_stripe_event(event jsonb, current_object jsonb, retrieved_at timestamp with time zone) TO service_role;
 
 
 --
@@ -1622,6 +1839,14 @@ GRANT ALL ON FUNCTION billing.apply_stripe_event(event jsonb) TO service_role;
 
 REVOKE ALL ON FUNCTION billing.assign_cluster(target_user uuid, username text) FROM PUBLIC;
 GRANT ALL ON FUNCTION billing.assign_cluster(target_user uuid, username text) TO service_role;
+
+
+--
+-- Name: FUNCTION end_past_due_grace(); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.end_past_due_grace() FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.end_past_due_grace() TO service_role;
 
 
 --
@@ -1760,6 +1985,13 @@ GRANT SELECT(created_at) ON TABLE billing.hopsworks_clusters TO authenticated;
 
 
 --
+-- Name: TABLE settings; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.settings TO service_role;
+
+
+--
 -- Name: TABLE stripe_charges; Type: ACL; Schema: billing; Owner: -
 --
 
@@ -1799,6 +2031,15 @@ GRANT ALL ON SEQUENCE billing.stripe_event_failures_id_seq TO service_role;
 --
 
 GRANT ALL ON TABLE billing.stripe_events TO service_role;
+
+
+--
+-- Name: TABLE stripe_prices; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.stripe_prices TO service_role;
+GRANT SELECT ON TABLE billing.stripe_prices TO anon;
+GRANT SELECT ON TABLE billing.stripe_prices TO authenticated;
 
 
 --

@@ -81,40 +81,75 @@ COMMENT ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_filter
 --
 
 CREATE FUNCTION cloud.search_instances(query_embedding extensions.vector DEFAULT NULL::extensions.vector, match_count integer DEFAULT 10, provider_filter text DEFAULT NULL::text, gpu_model_filter text DEFAULT NULL::text, min_gpu_count integer DEFAULT NULL::integer, max_price_hourly numeric DEFAULT NULL::numeric, max_price_monthly numeric DEFAULT NULL::numeric, min_vcpu integer DEFAULT NULL::integer, min_memory_gb numeric DEFAULT NULL::numeric, country_filter text DEFAULT NULL::text, city_filter text DEFAULT NULL::text, continent_filter text DEFAULT NULL::text, available_only boolean DEFAULT true) RETURNS TABLE(id uuid, provider character varying, instance_id character varying, name character varying, cpu_cores integer, memory_gb numeric, gpu_count integer, gpu_model character varying, gpu_memory_gb integer, price_hourly numeric, price_monthly numeric, price_currency character, regions jsonb, available boolean, similarity double precision)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     SET "hnsw.iterative_scan" TO 'relaxed_order'
     SET "hnsw.ef_search" TO '100'
     SET "hnsw.max_scan_tuples" TO '100000'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET jit TO 'off'
     AS $$
-  with matches as materialized (
-    select i.*, case when query_embedding is null then null
-                     else i.embedding operator(extensions.<=>) query_embedding end as distance
-    from cloud.instances i
-    where (not available_only or i.available)
-      and (provider_filter is null or i.provider = lower(provider_filter))
-      and (gpu_model_filter is null or lower(i.gpu_model) = lower(gpu_model_filter))
-      and (min_gpu_count is null or i.gpu_count >= min_gpu_count)
-      and (max_price_hourly is null or i.price_hourly <= max_price_hourly)
-      and (max_price_monthly is null or i.price_monthly <= max_price_monthly)
-      and (min_vcpu is null or i.cpu_cores >= min_vcpu)
-      and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
-      and (query_embedding is null or i.embedding is not null)
-      and (coalesce(country_filter, city_filter, continent_filter) is null or exists (
-        select 1 from cloud.regions r
-        where r.provider = i.provider and i.regions ? r.region_id
-          and (country_filter is null or r.country = country_filter)
-          and (city_filter is null or r.city = city_filter)
-          and (continent_filter is null or r.continent = continent_filter)))
-    order by
-      case when query_embedding is not null then i.embedding operator(extensions.<=>) query_embedding end,
-      i.price_monthly nulls last, i.id
-    limit greatest(match_count, 0)
-  )
-  select m.id, m.provider, m.instance_id, m.name, m.cpu_cores, m.memory_gb, m.gpu_count, m.gpu_model, m.gpu_memory_gb,
-         m.price_hourly, m.price_monthly, m.price_currency, m.regions, m.available, 1 - m.distance
-  from matches m
-  order by m.distance nulls last, m.price_monthly nulls last, m.id;
+#variable_conflict use_column
+declare
+  seqscan text := current_setting('enable_seqscan');
+  k integer := greatest(match_count, 0);
+  located boolean := coalesce(country_filter, city_filter, continent_filter) is not null;
+begin
+  if query_embedding is null then
+    return query
+      select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
+             i.price_hourly, i.price_monthly, i.price_currency, i.regions, i.available, null::double precision
+      from cloud.instances i
+      where (not available_only or i.available)
+        and (provider_filter is null or i.provider = lower(provider_filter))
+        and (gpu_model_filter is null or lower(i.gpu_model) = lower(gpu_model_filter))
+        and (min_gpu_count is null or i.gpu_count >= min_gpu_count)
+        and (max_price_hourly is null or i.price_hourly <= max_price_hourly)
+        and (max_price_monthly is null or i.price_monthly <= max_price_monthly)
+        and (min_vcpu is null or i.cpu_cores >= min_vcpu)
+        and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
+        and (not located or exists (
+          select 1 from cloud.regions r
+          where r.provider = i.provider and i.regions ? r.region_id
+            and (country_filter is null or r.country = country_filter)
+            and (city_filter is null or r.city = city_filter)
+            and (continent_filter is null or r.continent = continent_filter)))
+      order by i.price_monthly nulls last, i.id
+      limit k;
+    return;
+  end if;
+
+  perform set_config('enable_seqscan', 'off', true);
+  return query
+    with matches as materialized (
+      select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
+             i.price_hourly, i.price_monthly, i.price_currency, i.regions, i.available,
+             i.embedding operator(extensions.<=>) query_embedding as distance
+      from cloud.instances i
+      where i.embedding is not null
+        and (not available_only or i.available)
+        and (provider_filter is null or i.provider = lower(provider_filter))
+        and (gpu_model_filter is null or lower(i.gpu_model) = lower(gpu_model_filter))
+        and (min_gpu_count is null or i.gpu_count >= min_gpu_count)
+        and (max_price_hourly is null or i.price_hourly <= max_price_hourly)
+        and (max_price_monthly is null or i.price_monthly <= max_price_monthly)
+        and (min_vcpu is null or i.cpu_cores >= min_vcpu)
+        and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
+        and (not located or exists (
+          select 1 from cloud.regions r
+          where r.provider = i.provider and i.regions ? r.region_id
+            and (country_filter is null or r.country = country_filter)
+            and (city_filter is null or r.city = city_filter)
+            and (continent_filter is null or r.continent = continent_filter)))
+      order by i.embedding operator(extensions.<=>) query_embedding
+      limit k
+    )
+    select m.id, m.provider, m.instance_id, m.name, m.cpu_cores, m.memory_gb, m.gpu_count, m.gpu_model, m.gpu_memory_gb,
+           m.price_hourly, m.price_monthly, m.price_currency, m.regions, m.available, 1 - m.distance
+    from matches m
+    order by m.distance, m.price_monthly nulls last, m.id;
+  perform set_config('enable_seqscan', seqscan, true);
+end;
 $$;
 
 
@@ -130,73 +165,88 @@ COMMENT ON FUNCTION cloud.search_instances(query_embedding extensions.vector, ma
 --
 
 CREATE FUNCTION cloud.search_packages(query_text text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, match_count integer DEFAULT 10, category_filter integer DEFAULT NULL::integer, operator_only boolean DEFAULT false, official_only boolean DEFAULT false, cncf_only boolean DEFAULT false, verified_publisher_only boolean DEFAULT false, exclude_deprecated boolean DEFAULT true, full_text_weight double precision DEFAULT 1, semantic_weight double precision DEFAULT 1, rrf_k integer DEFAULT 50) RETURNS TABLE(package_id uuid, name text, description text, version text, category integer, is_operator boolean, official boolean, cncf boolean, repository_verified_publisher boolean, deprecated boolean, stars integer, score double precision)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     SET "hnsw.iterative_scan" TO 'relaxed_order'
     SET "hnsw.ef_search" TO '100'
     SET "hnsw.max_scan_tuples" TO '100000'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET jit TO 'off'
     AS $$
-  -- Each ranker reads the table itself with the filters inline (a shared CTE would be scanned
-  -- in full by every ranker and keep the HNSW indexes out of reach).
-  with full_text as (
-    select p.package_id, row_number() over (order by ts_rank_cd(p.search_tsv, websearch_to_tsquery('english', query_text)) desc, p.stars desc) as rank_ix
-    from cloud.bitnami_packages p
-    where query_text is not null and p.search_tsv @@ websearch_to_tsquery('english', query_text)
-      and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
-      and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
-      and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-    order by rank_ix limit match_count * 2
-  ),
-  by_description as (
-    select x.package_id, row_number() over (order by x.d) as rank_ix from (
-      select p.package_id, p.description_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
-      where query_embedding is not null and p.description_embedding is not null
+#variable_conflict use_column
+declare
+  seqscan text := current_setting('enable_seqscan');
+begin
+  if query_text is null and query_embedding is null then
+    return query
+      select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
+             p.repository_verified_publisher, p.deprecated, p.stars, 0::double precision
+      from cloud.bitnami_packages p
+      where (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+      order by p.stars desc, p.name
+      limit match_count;
+    return;
+  end if;
+
+  if query_embedding is not null then
+    perform set_config('enable_seqscan', 'off', true);
+  end if;
+  -- Each ranker reads the table itself with the filters inline, ordered by its own index's
+  -- expression (a shared CTE would be scanned in full by every ranker).
+  return query
+    with full_text as (
+      select p.package_id, row_number() over (order by ts_rank_cd(p.search_tsv, websearch_to_tsquery('english', query_text)) desc, p.stars desc) as rank_ix
+      from cloud.bitnami_packages p
+      where query_text is not null and p.search_tsv @@ websearch_to_tsquery('english', query_text)
         and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
         and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
         and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-      order by p.description_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
-  ),
-  by_readme as (
-    select x.package_id, row_number() over (order by x.d) as rank_ix from (
-      select p.package_id, p.readme_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
-      where query_embedding is not null and p.readme_embedding is not null
-        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
-        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
-        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-      order by p.readme_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
-  ),
-  by_keywords as (
-    select x.package_id, row_number() over (order by x.d) as rank_ix from (
-      select p.package_id, p.keywords_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
-      where query_embedding is not null and p.keywords_embedding is not null
-        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
-        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
-        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-      order by p.keywords_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
-  ),
-  fused as (
-    select r.package_id, sum(r.w / (rrf_k + r.rank_ix)) as score from (
-      select package_id, rank_ix, full_text_weight as w from full_text
-      union all select package_id, rank_ix, semantic_weight / 3 from by_description
-      union all select package_id, rank_ix, semantic_weight / 3 from by_readme
-      union all select package_id, rank_ix, semantic_weight / 3 from by_keywords
-    ) r group by r.package_id
-  ),
-  ranked as (
-    -- Without a query, the most starred packages that pass the filters.
-    select f.package_id, f.score from fused f
-    union all
-    select p.package_id, 0 from cloud.bitnami_packages p
-    where query_text is null and query_embedding is null
-      and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
-      and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
-      and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-  )
-  select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
-         p.repository_verified_publisher, p.deprecated, p.stars, r.score
-  from ranked r join cloud.bitnami_packages p on p.package_id = r.package_id
-  order by r.score desc, p.stars desc, p.name
-  limit match_count;
+      order by rank_ix limit match_count * 2
+    ),
+    by_description as (
+      select x.package_id, row_number() over (order by x.d) as rank_ix from (
+        select p.package_id, p.description_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+        where query_embedding is not null and p.description_embedding is not null
+          and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+          and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+          and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+        order by p.description_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+    ),
+    by_readme as (
+      select x.package_id, row_number() over (order by x.d) as rank_ix from (
+        select p.package_id, p.readme_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+        where query_embedding is not null and p.readme_embedding is not null
+          and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+          and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+          and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+        order by p.readme_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+    ),
+    by_keywords as (
+      select x.package_id, row_number() over (order by x.d) as rank_ix from (
+        select p.package_id, p.keywords_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+        where query_embedding is not null and p.keywords_embedding is not null
+          and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+          and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+          and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+        order by p.keywords_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+    ),
+    fused as (
+      select r.package_id, sum(r.w / (rrf_k + r.rank_ix)) as score from (
+        select f.package_id, f.rank_ix, full_text_weight as w from full_text f
+        union all select d.package_id, d.rank_ix, semantic_weight / 3 from by_description d
+        union all select d.package_id, d.rank_ix, semantic_weight / 3 from by_readme d
+        union all select d.package_id, d.rank_ix, semantic_weight / 3 from by_keywords d
+      ) r group by r.package_id
+    )
+    select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
+           p.repository_verified_publisher, p.deprecated, p.stars, f.score
+    from fused f join cloud.bitnami_packages p on p.package_id = f.package_id
+    order by f.score desc, p.stars desc, p.name
+    limit match_count;
+  perform set_config('enable_seqscan', seqscan, true);
+end;
 $$;
 
 

@@ -216,37 +216,89 @@ CREATE FUNCTION private.apply_stripe_subscription(event_type text, obj jsonb, ev
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+-- event_time: when this state was Stripe's (the retrieval time, or event.created).
 declare
   owner uuid := private.stripe_object_user(obj);
-  tier text := coalesce(nullif(obj -> 'metadata' ->> 'tier', ''), 'free');
+  status text := obj ->> 'status';
+  sub_id text := obj ->> 'id';
+  tier text := 'free';
+  customer billing.customers;
+  since timestamptz;
+  grace_end timestamptz;
+  outcome text := 'applied';
 begin
   if owner is null then
-    raise exception 'subscription % has no known user', obj ->> 'id' using errcode = '23503';
+    raise exception 'subscription % has no known user', sub_id using errcode = '23503';
   end if;
   insert into billing.customers (user_id, stripe_customer_id) values (owner, obj ->> 'customer') on conflict (user_id) do nothing;
-  if event_type = 'customer.subscription.deleted' then
+  select c.* into customer from billing.customers c where c.user_id = owner for update;
+
+  if event_type = 'customer.subscription.trial_will_end' and (obj ->> 'trial_end') is not null then
+    update billing.customers c set trial_ends_at = to_timestamp((obj ->> 'trial_end')::bigint)
+    where c.user_id = owner and (c.subscription_id is null or c.subscription_id = sub_id);
+  end if;
+
+  if sub_id = any (customer.canceled_subscription_ids) then
+    return 'ignored: a canceled subscription';
+  end if;
+  if event_type = 'customer.subscription.deleted' or status in ('canceled', 'incomplete_expired') then
     update billing.customers c
-    set canceled_subscription_ids = array_append(c.canceled_subscription_ids, obj ->> 'id'),
-        subscription_tier = case when c.subscription_id is null or c.subscription_id = obj ->> 'id' then 'free' else c.subscription_tier end,
-        subscription_status = case when c.subscription_id is null or c.subscription_id = obj ->> 'id' then 'canceled' else c.subscription_status end,
+    set canceled_subscription_ids = array_append(c.canceled_subscription_ids, sub_id),
+        subscription_tier = case when c.subscription_id is null or c.subscription_id = sub_id then 'free' else c.subscription_tier end,
+        subscription_status = case when c.subscription_id is null or c.subscription_id = sub_id then 'canceled' else c.subscription_status end,
+        cancel_at_period_end = case when c.subscription_id is null or c.subscription_id = sub_id then false else c.cancel_at_period_end end,
+        past_due_since = case when c.subscription_id is null or c.subscription_id = sub_id then null else c.past_due_since end,
+        grace_ends_at = case when c.subscription_id is null or c.subscription_id = sub_id then null else c.grace_ends_at end,
         subscription_state_at = greatest(c.subscription_state_at, event_time)
-    where c.user_id = owner and not (obj ->> 'id' = any (c.canceled_subscription_ids));
+    where c.user_id = owner;
     return 'applied';
   end if;
-  update billing.customers c
-  set subscription_id = obj ->> 'id',
-      subscription_status = obj ->> 'status',
-      subscription_tier = case when obj ->> 'status' in ('active', 'trialing', 'past_due') then tier else 'free' end,
-      subscription_state_at = event_time
-  where c.user_id = owner
-    and not (obj ->> 'id' = any (c.canceled_subscription_ids))
-    and (c.subscription_state_at is null or c.subscription_state_at <= event_time);
-  if not found then
-    return 'ignored: older than the stored state, or a canceled subscription';
+  if customer.subscription_state_at is not null and customer.subscription_state_at > event_time then
+    return 'ignored: older than the stored state';
   end if;
-  return 'applied';
+
+  if status in ('active', 'trialing', 'past_due') then
+    tier := private.stripe_subscription_tier(obj);
+    if tier is null then
+      raise exception 'subscription % has no price mapped to a tier (billing.stripe_prices): %', sub_id,
+        coalesce((select string_agg(item -> 'price' ->> 'id', ', ')
+                  from jsonb_array_elements(case when jsonb_typeof(obj -> 'items' -> 'data') = 'array' then obj -> 'items' -> 'data' else '[]'::jsonb end) item), 'no items')
+        using errcode = '23503', constraint = 'stripe_prices_unknown';
+    end if;
+  end if;
+  if status = 'past_due' then
+    since := case when customer.subscription_id = sub_id and customer.subscription_status = 'past_due' and customer.past_due_since is not null
+                  then customer.past_due_since else least(event_time, now()) end;
+    grace_end := since + (select s.past_due_grace from billing.settings s);
+    if grace_end <= now() then
+      tier := 'free';
+      outcome := 'applied: past_due beyond the grace period, free tier';
+    end if;
+  end if;
+
+  update billing.customers c
+  set subscription_id = sub_id,
+      subscription_status = status,
+      subscription_tier = tier,
+      subscription_price_id = (select item -> 'price' ->> 'id' from jsonb_array_elements(case when jsonb_typeof(obj -> 'items' -> 'data') = 'array' then obj -> 'items' -> 'data' else '[]'::jsonb end) item limit 1),
+      cancel_at_period_end = coalesce((obj ->> 'cancel_at_period_end')::boolean, false),
+      current_period_end = (select to_timestamp(max((item ->> 'current_period_end')::bigint))
+                            from jsonb_array_elements(case when jsonb_typeof(obj -> 'items' -> 'data') = 'array' then obj -> 'items' -> 'data' else '[]'::jsonb end) item),
+      past_due_since = since,
+      grace_ends_at = grace_end,
+      trial_ends_at = coalesce(to_timestamp((obj ->> 'trial_end')::bigint), c.trial_ends_at),
+      subscription_state_at = event_time
+  where c.user_id = owner;
+  return outcome;
 end;
 $$;
+
+
+--
+-- Name: FUNCTION apply_stripe_subscription(event_type text, obj jsonb, event_time timestamp with time zone); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.apply_stripe_subscription(event_type text, obj jsonb, event_time timestamp with time zone) IS 'Applies a Stripe subscription object to its customer: tier from the mapped price, status, cancel_at_period_end, period end, past_due grace; a state older than the stored one is ignored, a canceled subscription never revives.';
 
 
 --
@@ -729,21 +781,27 @@ CREATE FUNCTION private.hybrid_search(target regclass, id_column text, fts_colum
     SET "hnsw.iterative_scan" TO 'relaxed_order'
     SET "hnsw.ef_search" TO '100'
     SET "hnsw.max_scan_tuples" TO '100000'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET jit TO 'off'
     AS $_$
+declare
+  seqscan text := current_setting('enable_seqscan');
+  row_filter text := case when coalesce(filter, '{}'::jsonb) = '{}'::jsonb then '' else 'and to_jsonb(t) @> $6' end;
 begin
+  perform set_config('enable_seqscan', 'off', true);
   return query execute format(
     'with full_text as (
        select t.%1$I::text as id,
               row_number() over (order by ts_rank_cd(t.%2$I, websearch_to_tsquery($7, $1)) desc) as rank_ix
        from %4$s t
-       where t.%2$I @@ websearch_to_tsquery($7, $1) and ($6 = ''{}''::jsonb or to_jsonb(t) @> $6)
+       where t.%2$I @@ websearch_to_tsquery($7, $1) %5$s
        order by rank_ix
        limit $3 * 2),
      semantic as (
        select s.id, row_number() over (order by s.distance) as rank_ix
        from (select t.%1$I::text as id, t.%3$I operator(extensions.<=>) $2 as distance
              from %4$s t
-             where t.%3$I is not null and ($6 = ''{}''::jsonb or to_jsonb(t) @> $6)
+             where t.%3$I is not null %5$s
              order by t.%3$I operator(extensions.<=>) $2
              limit $3 * 2) s)
      select coalesce(f.id, s.id),
@@ -752,9 +810,10 @@ begin
      from full_text f full outer join semantic s on f.id = s.id
      order by 2 desc, 1
      limit $3',
-    id_column, fts_column, vector_column, target)
+    id_column, fts_column, vector_column, target, row_filter)
   using query_text, query_embedding, match_count, null, rrf_k, coalesce(filter, '{}'::jsonb), text_config,
         full_text_weight, semantic_weight;
+  perform set_config('enable_seqscan', seqscan, true);
 end;
 $_$;
 
@@ -849,18 +908,25 @@ CREATE FUNCTION private.match_vectors(target regclass, id_column text, vector_co
     SET "hnsw.iterative_scan" TO 'relaxed_order'
     SET "hnsw.ef_search" TO '100'
     SET "hnsw.max_scan_tuples" TO '100000'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET jit TO 'off'
     AS $_$
+declare
+  seqscan text := current_setting('enable_seqscan');
 begin
+  perform set_config('enable_seqscan', 'off', true);
   return query execute format(
     'with ranked as materialized (
        select t.%1$I::text as id, t.%2$I operator(extensions.<=>) $1 as distance
        from %3$s t
-       where t.%2$I is not null and ($2 = ''{}''::jsonb or to_jsonb(t) @> $2)
+       where t.%2$I is not null %4$s
        order by t.%2$I operator(extensions.<=>) $1
        limit $3)
      select r.id, 1 - r.distance from ranked r order by r.distance',
-    id_column, vector_column, target)
+    id_column, vector_column, target,
+    case when coalesce(filter, '{}'::jsonb) = '{}'::jsonb then '' else 'and to_jsonb(t) @> $2' end)
   using query_embedding, coalesce(filter, '{}'::jsonb), match_count;
+  perform set_config('enable_seqscan', seqscan, true);
 end;
 $_$;
 
@@ -1193,8 +1259,9 @@ CREATE FUNCTION private.stripe_handled_event_types() RETURNS text[]
     AS $$
   select array[
     'checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed',
-    'invoice.paid', 'invoice.payment_failed',
+    'invoice.paid', 'invoice.payment_failed', 'invoice.payment_action_required',
     'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted',
+    'customer.subscription.trial_will_end',
     'charge.refunded', 'refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated',
     'charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed'];
 $$;
@@ -1243,6 +1310,30 @@ CREATE FUNCTION private.stripe_payment_intent(obj jsonb) RETURNS text
     case when jsonb_typeof(obj -> 'payments' -> 'data' -> 0 -> 'payment' -> 'payment_intent') = 'string'
          then obj -> 'payments' -> 'data' -> 0 -> 'payment' ->> 'payment_intent' end);
 $$;
+
+
+--
+-- Name: stripe_subscription_tier(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.stripe_subscription_tier(obj jsonb) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select p.tier
+  from jsonb_array_elements(case when jsonb_typeof(obj -> 'items' -> 'data') = 'array' then obj -> 'items' -> 'data' else '[]'::jsonb end) item
+  join billing.stripe_prices p on p.price_id = item -> 'price' ->> 'id'
+  join billing.subscription_tiers t on t.name = p.tier
+  order by t.price_monthly desc, t.name
+  limit 1;
+$$;
+
+
+--
+-- Name: FUNCTION stripe_subscription_tier(obj jsonb); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.stripe_subscription_tier(obj jsonb) IS 'The tier of a Stripe subscription object: its mapped price (billing.stripe_prices) of the dearest tier; null when no price is mapped.';
 
 
 --
@@ -1899,22 +1990,21 @@ COMMENT ON COLUMN private.agent_token_salts.token_sha256 IS 'SHA-256 (hex) of th
 
 
 --
--- Name: chat_rate_limits; Type: TABLE; Schema: private; Owner: -
+-- Name: chat_rate_hits; Type: TABLE; Schema: private; Owner: -
 --
 
-CREATE TABLE private.chat_rate_limits (
+CREATE TABLE private.chat_rate_hits (
     config_id uuid NOT NULL,
     bucket text NOT NULL,
-    window_start timestamp with time zone NOT NULL,
-    hits integer DEFAULT 0 NOT NULL
+    hit_at timestamp with time zone NOT NULL
 );
 
 
 --
--- Name: TABLE chat_rate_limits; Type: COMMENT; Schema: private; Owner: -
+-- Name: TABLE chat_rate_hits; Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON TABLE private.chat_rate_limits IS 'Chat requests per config, key and minute. Old windows are purged as new ones open.';
+COMMENT ON TABLE private.chat_rate_hits IS 'One row per allowed chat request and bucket (session:<id>, net:<hash of the address prefix>, site); rows older than the one-minute window are deleted as buckets are hit.';
 
 
 --
@@ -2242,14 +2332,6 @@ ALTER TABLE ONLY private.agent_token_salts
 
 
 --
--- Name: chat_rate_limits chat_rate_limits_pkey; Type: CONSTRAINT; Schema: private; Owner: -
---
-
-ALTER TABLE ONLY private.chat_rate_limits
-    ADD CONSTRAINT chat_rate_limits_pkey PRIMARY KEY (config_id, bucket, window_start);
-
-
---
 -- Name: crawl_frontier crawl_frontier_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -2319,6 +2401,13 @@ ALTER TABLE ONLY private.site_credentials
 
 ALTER TABLE ONLY private.studio_template_graphs
     ADD CONSTRAINT studio_template_graphs_pkey PRIMARY KEY (template_id);
+
+
+--
+-- Name: chat_rate_hits_bucket_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX chat_rate_hits_bucket_idx ON private.chat_rate_hits USING btree (config_id, bucket, hit_at);
 
 
 --
@@ -2414,11 +2503,11 @@ ALTER TABLE ONLY private.agent_token_salts
 
 
 --
--- Name: chat_rate_limits chat_rate_limits_config_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+-- Name: chat_rate_hits chat_rate_hits_config_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
 --
 
-ALTER TABLE ONLY private.chat_rate_limits
-    ADD CONSTRAINT chat_rate_limits_config_id_fkey FOREIGN KEY (config_id) REFERENCES sites.customer_configs(id) ON DELETE CASCADE;
+ALTER TABLE ONLY private.chat_rate_hits
+    ADD CONSTRAINT chat_rate_hits_config_id_fkey FOREIGN KEY (config_id) REFERENCES sites.customer_configs(id) ON DELETE CASCADE;
 
 
 --
@@ -2753,6 +2842,13 @@ REVOKE ALL ON FUNCTION private.stripe_object_user(obj jsonb) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.stripe_payment_intent(obj jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION stripe_subscription_tier(obj jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.stripe_subscription_tier(obj jsonb) FROM PUBLIC;
 
 
 --

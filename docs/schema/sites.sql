@@ -432,6 +432,28 @@ $$;
 
 
 --
+-- Name: domains_due_for_recheck(integer); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.domains_due_for_recheck(max_domains integer DEFAULT 50) RETURNS TABLE(id uuid, domain text, verification_token text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select d.id, d.domain, d.verification_token from sites.domains d
+  where d.verified_at is not null and (d.verification_checked_at is null or d.verification_checked_at < now() - interval '1 day')
+  order by d.verification_checked_at nulls first
+  limit greatest(max_domains, 0);
+$$;
+
+
+--
+-- Name: FUNCTION domains_due_for_recheck(max_domains integer); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.domains_due_for_recheck(max_domains integer) IS 'Verified domain claims not checked within a day, oldest first (default 50). Service role (the daily re-check).';
+
+
+--
 -- Name: end_crawl(uuid, text, text); Type: FUNCTION; Schema: sites; Owner: -
 --
 
@@ -534,41 +556,6 @@ $$;
 --
 
 COMMENT ON FUNCTION sites.get_stale_content(domain text, max_age interval) IS 'Content of a domain not refreshed within max_age (oldest first).';
-
-
---
--- Name: hit_chat_rate_limit(uuid, text[], integer); Type: FUNCTION; Schema: sites; Owner: -
---
-
-CREATE FUNCTION sites.hit_chat_rate_limit(config uuid, buckets text[], max_per_minute integer) RETURNS TABLE(allowed boolean, retry_after_seconds integer)
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  current_window timestamptz := date_trunc('minute', now());
-  worst integer := 0;
-  b text;
-  n integer;
-begin
-  delete from private.chat_rate_limits r where r.config_id = config and r.window_start < current_window - interval '5 minutes';
-  foreach b in array buckets loop
-    insert into private.chat_rate_limits as r (config_id, bucket, window_start, hits)
-    values (config, b, current_window, 1)
-    on conflict (config_id, bucket, window_start) do update set hits = r.hits + 1
-    returning r.hits into n;
-    worst := greatest(worst, n);
-  end loop;
-  return query select worst <= max_per_minute,
-    case when worst <= max_per_minute then 0 else ceil(extract(epoch from current_window + interval '1 minute' - now()))::integer end;
-end;
-$$;
-
-
---
--- Name: FUNCTION hit_chat_rate_limit(config uuid, buckets text[], max_per_minute integer); Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON FUNCTION sites.hit_chat_rate_limit(config uuid, buckets text[], max_per_minute integer) IS 'Counts one request against every bucket (e.g. session:<id>, ip:<hash>) of a config for this minute; allowed while each stays within max_per_minute. Service role.';
 
 
 --
@@ -927,6 +914,61 @@ COMMENT ON FUNCTION sites.record_crawl_result(job uuid, result jsonb) IS 'Record
 
 
 --
+-- Name: record_domain_verification(uuid, text, text); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.record_domain_verification(target_domain uuid, outcome text, error text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  d sites.domains;
+begin
+  if outcome not in ('found', 'absent', 'unreachable') then
+    raise exception 'unknown verification outcome %', outcome using errcode = '22023';
+  end if;
+  select * into d from sites.domains where id = target_domain for update;
+  if d.id is null then
+    return jsonb_build_object('status', 'not_found');
+  end if;
+  if outcome = 'found' then
+    if exists (select 1 from sites.domains o where o.domain = d.domain and o.id <> d.id and o.verified_at is not null) then
+      update sites.domains set verification_checked_at = now(), verification_error = 'another claim of this domain is verified'
+      where id = d.id;
+      return jsonb_build_object('status', 'taken', 'verified_at', null, 'failures', d.verification_failures);
+    end if;
+    begin
+      update sites.domains set verified_at = coalesce(verified_at, now()), verification_checked_at = now(),
+        verification_failures = 0, verification_error = null
+      where id = d.id returning * into d;
+    exception when unique_violation then
+      -- Another claim of the same host was verified at the same moment.
+      update sites.domains set verification_checked_at = now(), verification_error = 'another claim of this domain is verified'
+      where id = target_domain;
+      return jsonb_build_object('status', 'taken', 'verified_at', null, 'failures', d.verification_failures);
+    end;
+    return jsonb_build_object('status', 'verified', 'verified_at', d.verified_at, 'failures', 0);
+  end if;
+  update sites.domains set
+    verification_checked_at = now(),
+    verification_failures = case when outcome = 'unreachable' then verification_failures + 1 else 0 end,
+    verification_error = record_domain_verification.error,
+    verified_at = case when outcome = 'absent' or verification_failures + 1 >= 3 then null else verified_at end
+  where id = d.id returning * into d;
+  return jsonb_build_object('status', case when d.verified_at is null then 'unverified' else 'still_verified' end,
+    'verified_at', d.verified_at, 'failures', d.verification_failures);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION record_domain_verification(target_domain uuid, outcome text, error text); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.record_domain_verification(target_domain uuid, outcome text, error text) IS 'Records one check of a domain claim''s token (found | absent | unreachable): verified (one verified claim per host: else taken), unverified at once when absent, after 3 unreachable checks in a row. Service role (the domains function).';
+
+
+--
 -- Name: release_chat_message(uuid); Type: FUNCTION; Schema: sites; Owner: -
 --
 
@@ -1047,15 +1089,21 @@ COMMENT ON FUNCTION sites.rotate_native_app_key(config_id uuid) IS 'Owner: gives
 CREATE FUNCTION sites.search_embeddings(query text, domain text, k integer DEFAULT 10) RETURNS TABLE(id uuid, page_id uuid, url text, title text, chunk_text text, similarity double precision, score double precision, metadata jsonb)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET jit TO 'off'
     AS $$
 #variable_conflict use_column
 declare
+  target uuid;
   anchor extensions.vector;
 begin
+  select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain);
+  if target is null then
+    return;
+  end if;
   select e.embedding into anchor
   from sites.page_embeddings e
-  join sites.domains d on d.id = e.domain_id and d.domain = lower(search_embeddings.domain)
-  where e.fts operator(pg_catalog.@@) websearch_to_tsquery('english', query) and e.embedding is not null
+  where e.domain_id = target and e.fts operator(pg_catalog.@@) websearch_to_tsquery('english', query) and e.embedding is not null
   order by ts_rank_cd(e.fts, websearch_to_tsquery('english', query)) desc
   limit 1;
   if anchor is not null then
@@ -1066,9 +1114,8 @@ begin
     select e.id, e.page_id, coalesce(e.metadata ->> 'url', p.url), coalesce(e.metadata ->> 'title', p.title), e.chunk_text,
            null::double precision, extensions.word_similarity(query, e.chunk_text)::double precision, e.metadata
     from sites.page_embeddings e
-    join sites.domains d on d.id = e.domain_id and d.domain = lower(search_embeddings.domain)
     join sites.scraped_pages p on p.id = e.page_id
-    where extensions.word_similarity(query, e.chunk_text) > 0.3
+    where e.domain_id = target and extensions.word_similarity(query, e.chunk_text) > 0.3
     order by 7 desc, e.id
     limit k;
 end;
@@ -1087,46 +1134,61 @@ COMMENT ON FUNCTION sites.search_embeddings(query text, domain text, k integer) 
 --
 
 CREATE FUNCTION sites.search_embeddings(query text, query_embedding extensions.vector, domain text, k integer DEFAULT 10) RETURNS TABLE(id uuid, page_id uuid, url text, title text, chunk_text text, similarity double precision, score double precision, metadata jsonb)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     SET "hnsw.iterative_scan" TO 'relaxed_order'
+    SET "hnsw.ef_search" TO '100'
+    SET "hnsw.max_scan_tuples" TO '100000'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET jit TO 'off'
     AS $$
-  with target as (
-    select d.id from sites.domains d where d.domain = lower(search_embeddings.domain)
-  ),
-  semantic as (
-    select s.id, row_number() over (order by s.distance) as rank
-    from (
-      select e.id, e.embedding operator(extensions.<=>) query_embedding as distance
-      from sites.page_embeddings e
-      where e.domain_id = (select id from target) and e.embedding is not null
-      order by e.embedding operator(extensions.<=>) query_embedding
-      limit greatest(k, 1) * 4
-    ) s
-  ),
-  lexical as (
-    select l.id, row_number() over (order by l.rank_cd desc) as rank
-    from (
-      select e.id, ts_rank_cd(e.fts, q) as rank_cd
-      from sites.page_embeddings e, websearch_to_tsquery('english', query) q
-      where e.domain_id = (select id from target) and e.fts operator(pg_catalog.@@) q
-      order by ts_rank_cd(e.fts, q) desc
-      limit greatest(k, 1) * 4
-    ) l
-  ),
-  fused as (
-    select coalesce(s.id, l.id) as id,
-           coalesce(1.0 / (50 + s.rank), 0) + coalesce(1.0 / (50 + l.rank), 0) as score
-    from semantic s full join lexical l on l.id = s.id
-  )
-  select e.id, e.page_id, coalesce(e.metadata ->> 'url', p.url), coalesce(e.metadata ->> 'title', p.title), e.chunk_text,
-         case when e.embedding is null then null else 1 - (e.embedding operator(extensions.<=>) query_embedding) end,
-         f.score, e.metadata
-  from fused f
-  join sites.page_embeddings e on e.id = f.id
-  join sites.scraped_pages p on p.id = e.page_id
-  order by f.score desc, e.id
-  limit k;
+#variable_conflict use_column
+declare
+  seqscan text := current_setting('enable_seqscan');
+  target uuid;
+  depth integer := greatest(coalesce(k, 10), 1) * 4;
+begin
+  select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain);
+  if target is null then
+    return;
+  end if;
+  perform set_config('enable_seqscan', 'off', true);
+  return query
+    with semantic as materialized (
+      select s.id, row_number() over (order by s.distance) as rank
+      from (
+        select e.id, e.embedding operator(extensions.<=>) query_embedding as distance
+        from sites.page_embeddings e
+        where e.domain_id = target and e.embedding is not null
+        order by e.embedding operator(extensions.<=>) query_embedding
+        limit depth
+      ) s
+    ),
+    lexical as materialized (
+      select l.id, row_number() over (order by l.rank_cd desc) as rank
+      from (
+        select e.id, ts_rank_cd(e.fts, q) as rank_cd
+        from sites.page_embeddings e, websearch_to_tsquery('english', query) q
+        where e.domain_id = target and e.fts operator(pg_catalog.@@) q
+        order by ts_rank_cd(e.fts, q) desc
+        limit depth
+      ) l
+    ),
+    fused as (
+      select coalesce(s.id, l.id) as id,
+             coalesce(1.0 / (50 + s.rank), 0) + coalesce(1.0 / (50 + l.rank), 0) as score
+      from semantic s full join lexical l on l.id = s.id
+    )
+    select e.id, e.page_id, coalesce(e.metadata ->> 'url', p.url), coalesce(e.metadata ->> 'title', p.title), e.chunk_text,
+           case when e.embedding is null then null else 1 - (e.embedding operator(extensions.<=>) query_embedding) end,
+           f.score::double precision, e.metadata
+    from fused f
+    join sites.page_embeddings e on e.id = f.id
+    join sites.scraped_pages p on p.id = e.page_id
+    order by f.score desc, e.id
+    limit k;
+  perform set_config('enable_seqscan', seqscan, true);
+end;
 $$;
 
 
@@ -1182,7 +1244,7 @@ CREATE FUNCTION sites.start_due_crawls() RETURNS SETOF uuid
     AS $$
   select (sites.start_crawl(d.id)).id
   from sites.domains d
-  where d.active
+  where d.active and d.verified_at is not null
     and (d.last_scraped_at is null or d.last_scraped_at < now() - case d.scrape_frequency
           when 'daily' then interval '1 day' when 'monthly' then interval '1 month' else interval '7 days' end)
     and not exists (select 1 from sites.content_refresh_jobs j where j.domain_id = d.id and j.status in ('pending', 'running'));
@@ -1193,7 +1255,61 @@ $$;
 -- Name: FUNCTION start_due_crawls(); Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON FUNCTION sites.start_due_crawls() IS 'Opens crawl jobs for active domains that are due (daily, weekly, monthly since last_scraped_at). Service role.';
+COMMENT ON FUNCTION sites.start_due_crawls() IS 'Opens crawl jobs for active, verified domains that are due (daily, weekly, monthly since last_scraped_at). Service role.';
+
+
+--
+-- Name: take_chat_rate_limit(uuid, text[], integer[]); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.take_chat_rate_limit(config uuid, buckets text[], limits integer[]) RETURNS TABLE(allowed boolean, retry_after_seconds integer, refused_bucket text)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  b record;
+  t timestamptz;
+  n integer;
+  oldest timestamptz;
+  worst_wait double precision := 0;
+  refused text;
+begin
+  if coalesce(array_length(buckets, 1), 0) <> coalesce(array_length(limits, 1), 0) then
+    raise exception 'buckets and limits differ in length' using errcode = '22023';
+  end if;
+  -- One bucket at a time across all instances; a fixed order, so two requests never wait on each other.
+  for b in select distinct u.bucket from unnest(buckets) as u(bucket) order by 1 loop
+    perform pg_advisory_xact_lock(hashtextextended('chat_rate:' || config::text || ':' || b.bucket, 0));
+  end loop;
+  t := clock_timestamp();
+  for b in select u.bucket, u.lim from unnest(buckets, limits) as u(bucket, lim) loop
+    delete from private.chat_rate_hits h where h.config_id = config and h.bucket = b.bucket and h.hit_at <= t - interval '1 minute';
+    select count(*), min(h.hit_at) into n, oldest from private.chat_rate_hits h where h.config_id = config and h.bucket = b.bucket;
+    if n >= b.lim then
+      -- Allowed again when enough of the window's hits have aged out (hits beyond the limit are never stored).
+      select h.hit_at into oldest from private.chat_rate_hits h where h.config_id = config and h.bucket = b.bucket
+      order by h.hit_at offset greatest(n - b.lim, 0) limit 1;
+      if extract(epoch from oldest + interval '1 minute' - t) >= worst_wait then
+        worst_wait := extract(epoch from oldest + interval '1 minute' - t);
+        refused := b.bucket;
+      end if;
+    end if;
+  end loop;
+  if refused is not null then
+    return query select false, greatest(1, ceil(worst_wait))::integer, refused;
+    return;
+  end if;
+  insert into private.chat_rate_hits (config_id, bucket, hit_at) select config, u.bucket, t from unnest(buckets) as u(bucket);
+  return query select true, 0, null::text;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION take_chat_rate_limit(config uuid, buckets text[], limits integer[]); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.take_chat_rate_limit(config uuid, buckets text[], limits integer[]) IS 'Counts one chat request against each bucket of a config (session:<id>, net:<prefix hash>, site) with its per-minute limit, in a sliding one-minute window; allowed only when every bucket is under its limit (a refused request is not counted). refused_bucket names the bucket that refused. Service role.';
 
 
 --
@@ -1505,10 +1621,12 @@ CREATE TABLE sites.customer_configs (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     native_app_key text,
+    site_rate_limit integer DEFAULT 600 NOT NULL,
     CONSTRAINT customer_configs_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
     CONSTRAINT customer_configs_native_app_key_check CHECK ((native_app_key ~ '^wk_[A-Za-z0-9_-]{32,128}$'::text)),
     CONSTRAINT customer_configs_primary_color_check CHECK ((primary_color ~ '^#[0-9a-fA-F]{6}$'::text)),
     CONSTRAINT customer_configs_rate_limit_check CHECK (((rate_limit >= 1) AND (rate_limit <= 10000))),
+    CONSTRAINT customer_configs_site_rate_limit_check CHECK (((site_rate_limit >= 1) AND (site_rate_limit <= 100000))),
     CONSTRAINT customer_configs_suggested_questions_check CHECK ((jsonb_typeof(suggested_questions) = 'array'::text)),
     CONSTRAINT customer_configs_woocommerce_url_check CHECK ((woocommerce_url ~ '^https?://'::text))
 );
@@ -1525,7 +1643,7 @@ COMMENT ON TABLE sites.customer_configs IS 'Chat widget settings and store integ
 -- Name: COLUMN customer_configs.rate_limit; Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON COLUMN sites.customer_configs.rate_limit IS 'Chat requests per minute, per session and per IP.';
+COMMENT ON COLUMN sites.customer_configs.rate_limit IS 'Chat requests per minute per visitor session and per client address prefix (/24 IPv4, /64 IPv6), in a sliding window.';
 
 
 --
@@ -1540,6 +1658,13 @@ COMMENT ON COLUMN sites.customer_configs.allowed_origins IS 'Origins the widget 
 --
 
 COMMENT ON COLUMN sites.customer_configs.native_app_key IS 'Public key a native app sends as X-App-Key (no Origin header) to use this site''s chat widget; null = native apps refused. Set by sites.rotate_native_app_key; owners read it and may clear it.';
+
+
+--
+-- Name: COLUMN customer_configs.site_rate_limit; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.customer_configs.site_rate_limit IS 'Chat requests per minute for the whole site, all visitors together (a ceiling over the per-visitor rate_limit).';
 
 
 --
@@ -1668,7 +1793,14 @@ CREATE TABLE sites.domains (
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text))
+    verification_token text DEFAULT encode(extensions.gen_random_bytes(16), 'hex'::text) NOT NULL,
+    verified_at timestamp with time zone,
+    verification_checked_at timestamp with time zone,
+    verification_failures integer DEFAULT 0 NOT NULL,
+    verification_error text,
+    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
+    CONSTRAINT domains_verification_failures_check CHECK ((verification_failures >= 0)),
+    CONSTRAINT domains_verification_token_check CHECK ((verification_token ~ '^[0-9a-f]{32}$'::text))
 );
 
 
@@ -1690,7 +1822,7 @@ COMMENT ON COLUMN sites.domains.business_id IS 'Business whose usage and limits 
 -- Name: COLUMN domains.domain; Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON COLUMN sites.domains.domain IS 'Host (lowercase, optional :port), e.g. shop.example.com.';
+COMMENT ON COLUMN sites.domains.domain IS 'Host (lowercase, optional :port), e.g. shop.example.com. Several users may claim a host; one claim per user; at most one verified claim per host.';
 
 
 --
@@ -1698,6 +1830,41 @@ COMMENT ON COLUMN sites.domains.domain IS 'Host (lowercase, optional :port), e.g
 --
 
 COMMENT ON COLUMN sites.domains.last_scraped_at IS 'When the last crawl completed. Written by the crawler.';
+
+
+--
+-- Name: COLUMN domains.verification_token; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_token IS 'This claim''s token: publish it as a line of http(s)://<domain>/.well-known/five-domains-verification.txt, then POST /domains/verify. Owners read it.';
+
+
+--
+-- Name: COLUMN domains.verified_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verified_at IS 'When the token was first found on the site (null = unverified: not crawled, not served). Written by the domains function.';
+
+
+--
+-- Name: COLUMN domains.verification_checked_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_checked_at IS 'Last check of the token (owner request or the daily re-check).';
+
+
+--
+-- Name: COLUMN domains.verification_failures; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_failures IS 'Checks in a row that could not reach the site; 3 end the verification.';
+
+
+--
+-- Name: COLUMN domains.verification_error; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_error IS 'Why the last check did not verify (null after a successful one).';
 
 
 --
@@ -2029,6 +2196,14 @@ ALTER TABLE ONLY sites.customer_access_logs
 
 
 --
+-- Name: customer_configs customer_configs_customer_domain_key; Type: CONSTRAINT; Schema: sites; Owner: -
+--
+
+ALTER TABLE ONLY sites.customer_configs
+    ADD CONSTRAINT customer_configs_customer_domain_key UNIQUE (customer_id, domain);
+
+
+--
 -- Name: customer_configs customer_configs_pkey; Type: CONSTRAINT; Schema: sites; Owner: -
 --
 
@@ -2093,27 +2268,11 @@ ALTER TABLE ONLY sites.domain_patterns
 
 
 --
--- Name: domains domains_domain_key; Type: CONSTRAINT; Schema: sites; Owner: -
---
-
-ALTER TABLE ONLY sites.domains
-    ADD CONSTRAINT domains_domain_key UNIQUE (domain);
-
-
---
 -- Name: domains domains_pkey; Type: CONSTRAINT; Schema: sites; Owner: -
 --
 
 ALTER TABLE ONLY sites.domains
     ADD CONSTRAINT domains_pkey PRIMARY KEY (id);
-
-
---
--- Name: customer_configs idx_customer_configs_domain; Type: CONSTRAINT; Schema: sites; Owner: -
---
-
-ALTER TABLE ONLY sites.customer_configs
-    ADD CONSTRAINT idx_customer_configs_domain UNIQUE (domain);
 
 
 --
@@ -2331,10 +2490,31 @@ CREATE INDEX domains_due_idx ON sites.domains USING btree (last_scraped_at NULLS
 
 
 --
+-- Name: domains_one_claim_per_user; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE UNIQUE INDEX domains_one_claim_per_user ON sites.domains USING btree (user_id, domain);
+
+
+--
+-- Name: domains_one_verified_claim; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE UNIQUE INDEX domains_one_verified_claim ON sites.domains USING btree (domain) WHERE (verified_at IS NOT NULL);
+
+
+--
 -- Name: domains_user_idx; Type: INDEX; Schema: sites; Owner: -
 --
 
 CREATE INDEX domains_user_idx ON sites.domains USING btree (user_id);
+
+
+--
+-- Name: domains_verification_due_idx; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX domains_verification_due_idx ON sites.domains USING btree (verification_checked_at NULLS FIRST) WHERE (verified_at IS NOT NULL);
 
 
 --
@@ -2349,6 +2529,13 @@ CREATE INDEX idx_conversations_created_at ON sites.conversations USING btree (cr
 --
 
 CREATE INDEX idx_customer_configs_active_woo ON sites.customer_configs USING btree (domain) WHERE (active AND (woocommerce_url IS NOT NULL));
+
+
+--
+-- Name: idx_customer_configs_domain; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX idx_customer_configs_domain ON sites.customer_configs USING btree (domain);
 
 
 --
@@ -3179,6 +3366,14 @@ GRANT ALL ON FUNCTION sites.crawl_jobs_ready(max_jobs integer) TO service_role;
 
 
 --
+-- Name: FUNCTION domains_due_for_recheck(max_domains integer); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.domains_due_for_recheck(max_domains integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.domains_due_for_recheck(max_domains integer) TO service_role;
+
+
+--
 -- Name: FUNCTION end_crawl(job uuid, final_status text, message text); Type: ACL; Schema: sites; Owner: -
 --
 
@@ -3209,14 +3404,6 @@ GRANT ALL ON FUNCTION sites.finish_crawl_if_done(job uuid) TO service_role;
 REVOKE ALL ON FUNCTION sites.get_stale_content(domain text, max_age interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION sites.get_stale_content(domain text, max_age interval) TO service_role;
 GRANT ALL ON FUNCTION sites.get_stale_content(domain text, max_age interval) TO authenticated;
-
-
---
--- Name: FUNCTION hit_chat_rate_limit(config uuid, buckets text[], max_per_minute integer); Type: ACL; Schema: sites; Owner: -
---
-
-REVOKE ALL ON FUNCTION sites.hit_chat_rate_limit(config uuid, buckets text[], max_per_minute integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION sites.hit_chat_rate_limit(config uuid, buckets text[], max_per_minute integer) TO service_role;
 
 
 --
@@ -3273,6 +3460,14 @@ GRANT ALL ON FUNCTION sites.record_chat_turn(target_domain uuid, customer uuid, 
 
 REVOKE ALL ON FUNCTION sites.record_crawl_result(job uuid, result jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION sites.record_crawl_result(job uuid, result jsonb) TO service_role;
+
+
+--
+-- Name: FUNCTION record_domain_verification(target_domain uuid, outcome text, error text); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.record_domain_verification(target_domain uuid, outcome text, error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.record_domain_verification(target_domain uuid, outcome text, error text) TO service_role;
 
 
 --
@@ -3340,6 +3535,14 @@ GRANT ALL ON FUNCTION sites.start_crawl(target_domain uuid, max_pages integer, m
 
 REVOKE ALL ON FUNCTION sites.start_due_crawls() FROM PUBLIC;
 GRANT ALL ON FUNCTION sites.start_due_crawls() TO service_role;
+
+
+--
+-- Name: FUNCTION take_chat_rate_limit(config uuid, buckets text[], limits integer[]); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.take_chat_rate_limit(config uuid, buckets text[], limits integer[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.take_chat_rate_limit(config uuid, buckets text[], limits integer[]) TO service_role;
 
 
 --
@@ -3522,6 +3725,13 @@ GRANT UPDATE(native_app_key) ON TABLE sites.customer_configs TO authenticated;
 
 
 --
+-- Name: COLUMN customer_configs.site_rate_limit; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(site_rate_limit),UPDATE(site_rate_limit) ON TABLE sites.customer_configs TO authenticated;
+
+
+--
 -- Name: TABLE customer_data_cache; Type: ACL; Schema: sites; Owner: -
 --
 
@@ -3643,6 +3853,41 @@ GRANT SELECT(created_at) ON TABLE sites.domains TO authenticated;
 --
 
 GRANT SELECT(updated_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_token; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_token) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verified_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verified_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_checked_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_checked_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_failures; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_failures) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_error; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_error) ON TABLE sites.domains TO authenticated;
 
 
 --

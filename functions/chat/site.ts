@@ -29,7 +29,9 @@ export async function loadSite(domain: string): Promise<Site> {
            c.welcome_message, c.suggested_questions, c.rate_limit, c.allowed_origins, c.native_app_key, c.woocommerce_url,
            (k.woocommerce_consumer_key is not null and k.woocommerce_consumer_secret is not null) as has_store_credentials
     from sites.customer_configs c
-    join sites.domains d on d.domain = c.domain and d.active
+    -- Served only from the verified claim on the host, with its owner's config (docs/sites.md, domain verification).
+    join sites.domains d on d.domain = c.domain and d.active and d.verified_at is not null
+      and d.user_id = (select cu.auth_user_id from sites.customers cu where cu.id = c.customer_id)
     left join private.site_credentials k on k.config_id = c.id
     where c.domain = ${domain} and c.active`
   if (!site) throw new ApiError(404, 'site_not_found', `No active chat widget for ${domain}`)

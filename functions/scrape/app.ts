@@ -6,6 +6,7 @@
 import { createApp } from '../_shared/app.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { db, withRole } from '../_shared/db.ts'
+import { requireVerifiedDomain } from '../_shared/domain-verification.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
 import { runCrawlStep, type StepResult } from './crawler.ts'
@@ -24,6 +25,7 @@ async function requireDomainAccess(claims: AuthClaims, domainId: string) {
 app.post('/', requireRole('authenticated', 'service_role'), async (c) => {
   const body = parse(StartCrawl, await jsonBody(c))
   await requireDomainAccess(c.get('claims'), body.domain_id)
+  await requireVerifiedDomain(body.domain_id) // 403 domain_not_verified (due crawls: sites.start_due_crawls skips them)
   const settings = crawlSettings()
   const [job] = await db()`select id, domain_id, status, metadata, created_at
     from sites.start_crawl(${body.domain_id}, ${body.max_pages ?? settings.maxPages}, ${body.max_depth ?? settings.maxDepth})`

@@ -8,6 +8,7 @@ import { app, createChatApp } from '../../functions/chat/app.ts'
 import { app as embedApp } from '../../functions/embed/app.ts'
 import { signRoleKey } from '../../stack/keys.ts'
 import { markDomainVerified } from '../support/domain-verified.ts'
+import { markDomainVerified } from '../support/domain-verified.ts'
 import { startMailLoopback } from '../support/mail-loopback.ts'
 import { obeysSystemInstructions, startOpenAILoopback, type OpenAILoopback } from '../support/openai-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
@@ -45,6 +46,7 @@ async function post(path: string, body: Record<string, unknown>) {
 async function addSite(owner: string, domain: string, pages: [string, string, string][], config: Record<string, unknown> = {}) {
   const [{ id: customer }] = await query<{ id: string }>(`insert into sites.customers (auth_user_id, email) values ($1, $2) returning id`, [owner, `owner@${domain}`])
   const [{ id: domainId }] = await query<{ id: string }>(`insert into sites.domains (user_id, domain) values ($1, $2) returning id`, [owner, domain])
+  await markDomainVerified(query, domainId)
   await markDomainVerified(query, domainId)
   const [{ id: configId }] = await query<{ id: string }>(`insert into sites.customer_configs (customer_id, domain, business_name, welcome_message, allowed_origins, rate_limit, woocommerce_url)
                values ($1, $2, $3, 'Hi!', $4, $5, $6) returning id`,
