@@ -103,4 +103,24 @@ describe('agents over REST', () => {
     expect(rejection.accepts[0]).toMatchObject({ resource: `${functions}/agents/ann-live/invoke`, payTo: PAY_TO })
     expect(rejection.accepts[0].extra.nonce).not.toBe(challenge.accepts[0].extra.nonce)
   })
+
+  it('a 402 through the gateway also carries the x402 v2 challenge (PAYMENT-REQUIRED); a PAYMENT-SIGNATURE is read as v2', async () => {
+    const functions = `${stack.status.API_URL}/functions/v1`
+    const decode = (value: string | null) => JSON.parse(Buffer.from(value!, 'base64').toString())
+    const first = await fetch(`${functions}/agents/ann-live/invoke`, { method: 'POST', headers: { apikey: stack.status.ANON_KEY }, body: '{}' })
+    const body = await first.json()
+    expect(first.status).toBe(402)
+    expect(decode(first.headers.get('payment-required'))).toMatchObject({
+      x402Version: 2, resource: { url: `${functions}/agents/ann-live/invoke` },
+      accepts: [{ scheme: 'exact', network: 'algorand:SGO1GKSzyE7IEPItTxCByw9x8FmnrCDexi9/cOUJOiI=', amount: '1000000', asset: '0', payTo: PAY_TO,
+        extra: { nonce: body.accepts[0].extra.nonce } }],
+    })
+    // A v2 payment for mainnet: refused as v2 reads it (accepted.network), with a fresh challenge in both forms.
+    const mainnet = Buffer.from(JSON.stringify({ x402Version: 2, accepted: { scheme: 'exact', network: 'algorand:wGHE2Pwdvd7S12BL5FaOP20EGYesN73ktiC1qzkkit8=' },
+      payload: { txid: 'A'.repeat(52) } })).toString('base64')
+    const refused = await fetch(`${functions}/agents/ann-live/invoke`, { method: 'POST', headers: { apikey: stack.status.ANON_KEY, 'payment-signature': mainnet }, body: '{}' })
+    const rejection = await refused.json()
+    expect({ status: refused.status, code: rejection.code }).toEqual({ status: 402, code: 'wrong_network' })
+    expect(decode(refused.headers.get('payment-required'))).toMatchObject({ x402Version: 2, error: rejection.error, accepts: [{ extra: { nonce: rejection.accepts[0].extra.nonce } }] })
+  })
 })
