@@ -15,12 +15,14 @@ import { signUserToken } from '../../stack/keys.ts'
 import { listenOnLoopback } from '../support/listen.ts'
 import { startAlgorandLoopback, TESTNET_GENESIS_HASH, type AlgorandLoopback } from '../support/algorand-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { withEnv } from './unset-env.ts'
 
 const JWT_SECRET = 'agents-delivery-test-jwt-secret-at-least-32-chars'
 const PRICE = 100_000n
 const APP_ID = 2002n
 const PAY_TO = algosdk.getApplicationAddress(APP_ID).toString()
-const RUNTIME_TIMEOUT_MS = 400
+/** Only the timeout test shortens it (its runtime never answers); the others must never hit it. */
+const STALL_TIMEOUT_MS = 300
 
 type Failure = 'error' | 'reset' | 'stall' | 'bad_request'
 
@@ -120,7 +122,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     SUPABASE_DB_URL: db.url, JWT_SECRET, ALGOD_SERVER: chain.url, INDEXER_SERVER: chain.url, ALGORAND_NETWORK: 'testnet',
     AGENT_TOKEN_SECRET: 'agent-token-secret-for-the-delivery-suite', AGENT_RUNTIME_URL: `${runtime.url}/{subdomain}/invoke`,
-    AGENT_RUNTIME_TIMEOUT_MS: String(RUNTIME_TIMEOUT_MS),
+    AGENT_RUNTIME_TIMEOUT_MS: '30000',
   })
   const owner = await newUser('courier_owner')
   ownerJwt = await signUserToken(owner, JWT_SECRET)
@@ -168,7 +170,7 @@ describe('a failed delivery is recorded with its reason', () => {
   it('no answer within AGENT_RUNTIME_TIMEOUT_MS: 504 agent_timeout, failure_reason timeout', async () => {
     const { header, txid } = await paidHeader()
     runtime.failNext('stall')
-    const res = await invoke({ payment: header })
+    const res = await withEnv({ AGENT_RUNTIME_TIMEOUT_MS: String(STALL_TIMEOUT_MS) }, () => invoke({ payment: header }))
     expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 504, code: 'agent_timeout' })
     expect(await delivery(txid)).toEqual({ status: 'failed', attempts: 1, runtime_status: null, failure_reason: 'timeout' })
   })
