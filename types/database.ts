@@ -3405,6 +3405,63 @@ export type Database = {
           },
         ]
       }
+      privacy_review_items: {
+        Row: {
+          conversation_id: string
+          created_at: string
+          domain_id: string
+          id: string
+          reason: string
+          request_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          conversation_id: string
+          created_at?: string
+          domain_id: string
+          id?: string
+          reason?: string
+          request_id: string
+        }
+        Update: {
+          conversation_id?: string
+          created_at?: string
+          domain_id?: string
+          id?: string
+          reason?: string
+          request_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'privacy_review_items_conversation_id_fkey'
+            columns: ['conversation_id']
+            isOneToOne: false
+            referencedRelation: 'chat_sessions'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'privacy_review_items_conversation_id_fkey'
+            columns: ['conversation_id']
+            isOneToOne: false
+            referencedRelation: 'conversations'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'privacy_review_items_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'privacy_review_items_request_id_fkey'
+            columns: ['request_id']
+            isOneToOne: false
+            referencedRelation: 'privacy_requests'
+            referencedColumns: ['id']
+          },
+        ]
+      }
       scraped_pages: {
         Row: {
           content: string | null
@@ -3694,6 +3751,38 @@ export type Database = {
           },
         ]
       }
+      crawl_report: {
+        Row: {
+          attempts: number
+          depth: number
+          detail: string | null
+          discovered_from: string | null
+          domain_id: string
+          http_status: number | null
+          job_id: string
+          outcome: string | null
+          result: string | null
+          updated_at: string
+          url: string
+        }
+        ComputedFields: never
+        Relationships: [
+          {
+            foreignKeyName: 'content_refresh_jobs_domain_id_fkey'
+            columns: ['domain_id']
+            isOneToOne: false
+            referencedRelation: 'domains'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'crawl_frontier_job_id_fkey'
+            columns: ['job_id']
+            isOneToOne: false
+            referencedRelation: 'content_refresh_jobs'
+            referencedColumns: ['id']
+          },
+        ]
+      }
     }
     Functions: {
       chat_usage_check: {
@@ -3705,6 +3794,7 @@ export type Database = {
           used: number
         }[]
       }
+      check_privacy_code: { Args: { presented_code_hash: string; request: string }; Returns: string }
       check_verification: { Args: { presented_code_hash: string; verification: string }; Returns: string }
       claim_crawl_urls: {
         Args: { job: string; lease_seconds: number; n: number }
@@ -3773,11 +3863,29 @@ export type Database = {
         }
         Returns: undefined
       }
+      open_privacy_request: {
+        Args: {
+          client_hash: string
+          code_hash: string
+          details: Json
+          regulation: string
+          request_type: string
+          subject_email: string
+          target_domain: string
+        }
+        Returns: {
+          due_at: string
+          outcome: string
+          request_id: string
+          retry_after_seconds: number
+        }[]
+      }
       privacy_erase: {
         Args: { request: string; subject_email: string; target_domain: string }
         Returns: Json
       }
       privacy_export: { Args: { subject_email: string; target_domain: string }; Returns: Json }
+      privacy_flag_mentions: { Args: { request: string }; Returns: number }
       record_chat_turn: {
         Args: {
           answer: string

@@ -442,6 +442,42 @@ $$;
 
 
 --
+-- Name: crawl_pages_left(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.crawl_pages_left(target_domain uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  business uuid;
+  quota integer;
+  used integer;
+  in_flight integer;
+begin
+  select d.business_id into business from sites.domains d where d.id = target_domain;
+  if business is null then
+    return null;
+  end if;
+  select (c.limits ->> 'pages_per_month')::integer into quota from sites.business_configs c where c.business_id = business;
+  if quota is null then
+    return null;
+  end if;
+  -- One business's claims queue here, so two crawls of the month cannot both take its last pages.
+  insert into sites.business_usage (business_id, period_start) values (business, date_trunc('month', now())::date)
+  on conflict (business_id, period_start) do nothing;
+  select u.pages_crawled into used from sites.business_usage u
+  where u.business_id = business and u.period_start = date_trunc('month', now())::date for update;
+  select count(*) into in_flight from private.crawl_frontier f
+  join sites.content_refresh_jobs j on j.id = f.job_id
+  join sites.domains d on d.id = j.domain_id
+  where d.business_id = business and f.status = 'fetching';
+  return greatest(quota - used - in_flight, 0);
+end;
+$$;
+
+
+--
 -- Name: credit_stripe_purchase(jsonb, bigint, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -985,6 +1021,39 @@ CREATE FUNCTION private.payment_grant(p agents.payments) RETURNS jsonb
   select jsonb_build_object('success', true, 'transaction', p.txid, 'network', p.network, 'payer', p.payer_address,
     'amount', p.amount_microalgo, 'asset', p.asset_id, 'round', p.confirmed_round, 'agent_id', p.agent_id, 'nonce', p.nonce,
     'settled_at', p.created_at);
+$$;
+
+
+--
+-- Name: plan_max_pages(sites.business_plan); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.plan_max_pages(plan sites.business_plan) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case plan when 'enterprise' then 50000 when 'pro' then 5000 else 500 end;
+$$;
+
+
+--
+-- Name: FUNCTION plan_max_pages(plan sites.business_plan); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.plan_max_pages(plan sites.business_plan) IS 'Largest max_pages of one crawl for a business plan (free 500, pro 5000, enterprise 50000).';
+
+
+--
+-- Name: privacy_wrong_codes(uuid, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.privacy_wrong_codes(target_domain uuid, subject_email text) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(sum(v.attempts), 0)::integer from sites.customer_verifications v
+  where v.domain_id = target_domain and v.email = lower(subject_email) and v.purpose = 'privacy_request'
+    and v.created_at > now() - interval '24 hours';
 $$;
 
 
@@ -2023,6 +2092,8 @@ CREATE TABLE private.crawl_frontier (
     lease_until timestamp with time zone,
     discovered_from text,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    http_status integer,
+    detail text,
     CONSTRAINT crawl_frontier_depth_check CHECK ((depth >= 0)),
     CONSTRAINT crawl_frontier_redirects_check CHECK ((redirects >= 0)),
     CONSTRAINT crawl_frontier_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'done'::text, 'failed'::text, 'skipped'::text])))
@@ -2034,6 +2105,20 @@ CREATE TABLE private.crawl_frontier (
 --
 
 COMMENT ON TABLE private.crawl_frontier IS 'URLs of a crawl job: queued, being fetched (leased), or finished with an outcome.';
+
+
+--
+-- Name: COLUMN crawl_frontier.http_status; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON COLUMN private.crawl_frontier.http_status IS 'HTTP status of the last answer for this URL (null: no answer: refused, timed out, not requested).';
+
+
+--
+-- Name: COLUMN crawl_frontier.detail; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON COLUMN private.crawl_frontier.detail IS 'Why the URL ended as it did (the error, the skip reason, the redirect target, or what was stored).';
 
 
 --
@@ -2205,6 +2290,24 @@ CREATE TABLE private.embedding_targets (
 --
 
 COMMENT ON TABLE private.embedding_targets IS 'Columns kept embedded by the pipeline: the text in content_column is embedded into vector_column, rows identified by id_column (of type id_type; job ids are its text form).';
+
+
+--
+-- Name: privacy_request_hits; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.privacy_request_hits (
+    domain_id uuid NOT NULL,
+    client_hash text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE privacy_request_hits; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.privacy_request_hits IS 'POST /privacy/requests per site and client address hash; rows older than a day are purged as new ones arrive.';
 
 
 --
@@ -2481,6 +2584,13 @@ CREATE INDEX embedding_state_model ON private.embedding_state USING btree (model
 
 
 --
+-- Name: privacy_request_hits_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX privacy_request_hits_idx ON private.privacy_request_hits USING btree (domain_id, client_hash, created_at);
+
+
+--
 -- Name: scheduled_functions scheduled_functions_set_updated_at; Type: TRIGGER; Schema: private; Owner: -
 --
 
@@ -2540,6 +2650,14 @@ ALTER TABLE ONLY private.embedding_jobs
 
 ALTER TABLE ONLY private.embedding_state
     ADD CONSTRAINT embedding_state_target_schema_target_table_vector_column_fkey FOREIGN KEY (target_schema, target_table, vector_column) REFERENCES private.embedding_targets(target_schema, target_table, vector_column) ON DELETE CASCADE;
+
+
+--
+-- Name: privacy_request_hits privacy_request_hits_domain_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.privacy_request_hits
+    ADD CONSTRAINT privacy_request_hits_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES sites.domains(id) ON DELETE CASCADE;
 
 
 --
@@ -2649,6 +2767,13 @@ REVOKE ALL ON FUNCTION private.count_cluster_users() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.crawl_counts_zero() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION crawl_pages_left(target_domain uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.crawl_pages_left(target_domain uuid) FROM PUBLIC;
 
 
 --
@@ -2779,6 +2904,21 @@ GRANT ALL ON FUNCTION private.owns_domain(target uuid) TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.payment_grant(p agents.payments) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION plan_max_pages(plan sites.business_plan); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.plan_max_pages(plan sites.business_plan) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION privacy_wrong_codes(target_domain uuid, subject_email text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.privacy_wrong_codes(target_domain uuid, subject_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.privacy_wrong_codes(target_domain uuid, subject_email text) TO service_role;
 
 
 --

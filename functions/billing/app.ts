@@ -1,8 +1,9 @@
 // The billing function: usage metering (service role or cluster key), checkout / portal / summary
-// for signed-in users, and the daily Stripe reconciliation (service role).
+// for signed-in users, the daily Stripe reconciliation and the hourly end of past_due grace periods
+// (service role).
 import { createApp } from '../_shared/app.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
-import { withRole } from '../_shared/db.ts'
+import { db, withRole } from '../_shared/db.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
 import { CheckoutBody, UsageBody } from './schemas.ts'
 import { createCheckout, createPortal, reconcile } from './stripe-actions.ts'
@@ -27,7 +28,9 @@ app.get('/summary', requireRole('authenticated'), async (c) => {
   const claims = c.get('claims')
   // Read as the user (RLS applies); filtered to the caller, since an admin's RLS would show everyone.
   const summary = await withRole('authenticated', claims, async (sql) => {
-    const [credits] = await sql`select coalesce((select balance from billing.user_credits where user_id = auth.uid()), 0)::int as balance_cents`
+    const [credits] = await sql`
+      select coalesce((select balance from billing.user_credits where user_id = auth.uid()), 0)::int as balance_cents,
+             coalesce((select held_cents from billing.account_standing where user_id = auth.uid()), 0)::int as held_cents`
     const [month] = await sql`
       select coalesce(sum(total_cost), 0)::int as cost_cents, coalesce(sum(cpu_hours), 0)::float as cpu_hours,
              coalesce(sum(gpu_hours), 0)::float as gpu_hours, coalesce(sum(uncovered_cents), 0)::int as uncovered_cents
@@ -37,9 +40,15 @@ app.get('/summary', requireRole('authenticated'), async (c) => {
     const [tier] = await sql`
       select t.name, t.display_name, t.limits from billing.subscription_tiers t
       where t.name = coalesce((select subscription_tier from billing.customers where user_id = auth.uid()), 'free')`
-    return { balance_cents: credits.balance_cents, month_to_date: month, invoices, tier }
+    return { balance_cents: credits.balance_cents, held_cents: credits.held_cents, restricted: credits.balance_cents < 0, month_to_date: month, invoices, tier }
   })
   return c.json(summary)
 })
 
 app.post('/reconcile', requireRole('service_role'), async (c) => c.json(await reconcile(3)))
+
+// Hourly: past_due subscriptions whose grace period has ended go to the free tier.
+app.post('/past-due', requireRole('service_role'), async (c) => {
+  const [{ downgraded }] = await db()<{ downgraded: number }[]>`select billing.end_past_due_grace() as downgraded`
+  return c.json({ downgraded })
+})

@@ -1,5 +1,6 @@
 // Stripe calls made for a signed-in user: the customer (created once per user, Stripe idempotency
-// key = user id), checkout sessions for credit packs and tier subscriptions, the billing portal.
+// key = user id), checkout sessions for credit packs and tier subscriptions (at the tier's Stripe
+// price from billing.stripe_prices), the billing portal.
 // Each checks its configuration before anything else (STRIPE_SECRET_KEY: 503 stripe_not_configured;
 // SITE_URL, where Stripe sends the customer back: 503 site_url_not_configured), so an unconfigured
 // deployment neither calls Stripe nor writes a row.
@@ -29,9 +30,25 @@ export async function ensureCustomer(stripe: Stripe, userId: string, email: stri
   return row.stripe_customer_id
 }
 
+/**
+ * The Stripe price a tier is sold at (billing.stripe_prices), so the subscription's price maps back to
+ * the tier in the webhook: none configured is 503 stripe_price_not_configured. An account below zero
+ * pays what it owes (a credit purchase) first: 409 account_restricted.
+ */
+async function subscriptionPrice(userId: string, tier: string, interval: string): Promise<string> {
+  const [price] = await db()<{ price_id: string }[]>`
+    select p.price_id from billing.stripe_prices p join billing.subscription_tiers t on t.name = p.tier
+    where p.tier = ${tier} and p.interval = ${interval} and p.is_active and t.is_active`
+  if (!price) throw new ApiError(503, 'stripe_price_not_configured', `No active Stripe price for ${tier} (${interval}) in billing.stripe_prices`)
+  const [standing] = await db()<{ restricted: boolean }[]>`select private.account_restricted(${userId}) as restricted`
+  if (standing.restricted) throw new ApiError(409, 'account_restricted', 'The credit balance is below zero (a refund or dispute): buy credits before subscribing')
+  return price.price_id
+}
+
 export async function createCheckout(userId: string, email: string | undefined, body: z.infer<typeof CheckoutBody>) {
   const stripe = stripeClient()
   const site = siteUrl()
+  const price = body.kind === 'subscription' ? await subscriptionPrice(userId, body.tier, body.interval) : null
   const customer = await ensureCustomer(stripe, userId, email)
   const common = {
     customer,
@@ -51,18 +68,11 @@ export async function createCheckout(userId: string, email: string | undefined, 
     })
     return { id: session.id, url: session.url, purchase_id: purchaseId }
   }
-  const [tier] = await db()<{ price_monthly: string; price_yearly: string; display_name: string }[]>`
-    select price_monthly, price_yearly, display_name from billing.subscription_tiers where name = ${body.tier} and is_active`
-  if (!tier) throw new ApiError(404, 'tier_not_found', `No active tier ${body.tier}`)
-  const price = Math.round(Number(body.interval === 'month' ? tier.price_monthly : tier.price_yearly) * 100)
   const session = await stripe.checkout.sessions.create({
     ...common,
     mode: 'subscription',
-    line_items: [{
-      quantity: 1,
-      price_data: { currency: 'usd', unit_amount: price, recurring: { interval: body.interval }, product_data: { name: `${tier.display_name} (${body.interval}ly)` } },
-    }],
-    subscription_data: { metadata: { user_id: userId, tier: body.tier } },
+    line_items: [{ quantity: 1, price: price! }],
+    subscription_data: { metadata: { user_id: userId } },
   })
   return { id: session.id, url: session.url }
 }

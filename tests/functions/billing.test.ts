@@ -98,12 +98,29 @@ describe('checkout, portal and summary', () => {
     expect(credit.form['metadata[purchase_id]']).toBe(credit.form['invoice_creation[invoice_data][metadata][purchase_id]'])
   })
 
-  it('creates tier subscriptions at the tier price, monthly or yearly, and refuses unknown packs', async () => {
-    await call('POST', '/billing/checkout', { kind: 'subscription', tier: 'pro', interval: 'year' }, bearer(ben.token))
+  it('sells a tier at its Stripe price (billing.stripe_prices), monthly or yearly; without one: 503 and Stripe hears nothing; refuses unknown packs', async () => {
+    const before = stripe.calls.length
+    const unpriced = await call('POST', '/billing/checkout', { kind: 'subscription', tier: 'pro', interval: 'year' }, bearer(ben.token))
+    expect(unpriced).toMatchObject({ status: 503, body: { error: { code: 'stripe_price_not_configured' } } })
+    expect(stripe.calls.length).toBe(before)
+    await query(`insert into billing.stripe_prices (price_id, tier, interval) values ('price_pro_year', 'pro', 'year'), ('price_pro_month', 'pro', 'month')`)
+    expect((await call('POST', '/billing/checkout', { kind: 'subscription', tier: 'pro', interval: 'year' }, bearer(ben.token))).status).toBe(200)
     const sub = stripe.calls.filter((c) => c.path === '/v1/checkout/sessions').at(-1)!
-    expect(sub.form).toMatchObject({ mode: 'subscription', 'line_items[0][price_data][unit_amount]': '29000', 'line_items[0][price_data][recurring][interval]': 'year', 'subscription_data[metadata][tier]': 'pro' })
+    expect(sub.form).toMatchObject({ mode: 'subscription', 'line_items[0][price]': 'price_pro_year', 'line_items[0][quantity]': '1', 'subscription_data[metadata][user_id]': ben.id })
+    expect(sub.form).not.toHaveProperty('subscription_data[metadata][tier]')
     expect((await call('POST', '/billing/checkout', { kind: 'credits', pack_cents: 1 }, bearer(ben.token))).status).toBe(400)
     expect((await call('POST', '/billing/checkout', { kind: 'credits', pack_cents: 1000 })).status).toBe(401)
+  })
+
+  it('refuses a subscription checkout while the balance is below zero (409 account_restricted); a credit pack is still sold', async () => {
+    const eve = await user('eve')
+    await query(`select billing.add_credit_entry($1, 'refund', -500, 'eve-refund-debit', 'stripe')`, [eve.id])
+    const before = stripe.calls.length
+    const refused = await call('POST', '/billing/checkout', { kind: 'subscription', tier: 'pro', interval: 'month' }, bearer(eve.token))
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'account_restricted' } } })
+    expect(stripe.calls.length).toBe(before)
+    expect((await call('GET', '/billing/summary', undefined, bearer(eve.token))).body).toMatchObject({ balance_cents: -500, restricted: true })
+    expect((await call('POST', '/billing/checkout', { kind: 'credits', pack_cents: 1000 }, bearer(eve.token))).status).toBe(200)
   })
 
   it('opens the portal only for a user who has a Stripe customer', async () => {
@@ -114,7 +131,7 @@ describe('checkout, portal and summary', () => {
   it('summarises the caller\'s own balance, month, invoices and tier', async () => {
     const { status, body } = await call('GET', '/billing/summary', undefined, bearer(ann.token))
     expect(status).toBe(200)
-    expect(body.balance_cents).toBe(880)
+    expect(body).toMatchObject({ balance_cents: 880, held_cents: 0, restricted: false })
     expect(body.tier).toMatchObject({ name: 'free', limits: { projects: 3 } })
     expect(body.invoices).toEqual([])
     const other = await call('GET', '/billing/summary', undefined, bearer(ben.token))

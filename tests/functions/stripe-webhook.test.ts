@@ -132,7 +132,16 @@ describe('exactly-once credits', () => {
 })
 
 describe('subscriptions', () => {
-  const sub = (status: string, tier: string, id = 'sub_test_1') => ({ id, object: 'subscription', customer: 'cus_test_1', status, metadata: { user_id: user, tier } })
+  // The tier comes from the subscription's price (billing.stripe_prices); no API key here, so each
+  // event's own object applies, ordered by event.created.
+  const prices: Record<string, string> = { pro: 'price_test_pro', enterprise: 'price_test_enterprise' }
+  const sub = (status: string, tier: string, id = 'sub_test_1') => ({
+    id, object: 'subscription', customer: 'cus_test_1', status, metadata: { user_id: user },
+    items: { object: 'list', data: [{ id: `si_${id}`, object: 'subscription_item', price: { id: prices[tier], object: 'price' }, current_period_end: 1_900_000_000 }] },
+  })
+  beforeAll(async () => {
+    await query(`insert into billing.stripe_prices (price_id, tier, interval) values ('price_test_pro', 'pro', 'month'), ('price_test_enterprise', 'enterprise', 'month')`)
+  })
   const tier = async () => (await query<{ subscription_tier: string; subscription_status: string }>(
     `select subscription_tier, subscription_status from billing.customers where user_id = $1`, [user]))[0]
 
@@ -198,10 +207,11 @@ describe('poison events', () => {
     await expectDeadLetter([], 'invalid_event', null)
   })
 
-  it('an unknown tier (metadata.tier = "platinum"): the tier stays as it was', async () => {
+  it('a subscription at a price no tier has (metadata.tier = "platinum" is not read): unknown_price, the tier stays as it was', async () => {
     const tierBefore = await query(`select subscription_tier, subscription_status from billing.customers where user_id = $1`, [user])
-    const sub: Partial<Stripe.Subscription> = { id: 'sub_poison_platinum', object: 'subscription', customer: 'cus_test_1', status: 'active', metadata: { user_id: user, tier: 'platinum' } }
-    await expectDeadLetter(typed<Stripe.CustomerSubscriptionUpdatedEvent>('customer.subscription.updated', sub, now() + 10_000), 'unknown_tier', '23503')
+    const sub = { id: 'sub_poison_platinum', object: 'subscription', customer: 'cus_test_1', status: 'active', metadata: { user_id: user, tier: 'platinum' },
+      items: { object: 'list', data: [{ id: 'si_platinum', object: 'subscription_item', price: { id: 'price_platinum', object: 'price' } }] } } as unknown as Partial<Stripe.Subscription>
+    await expectDeadLetter(typed<Stripe.CustomerSubscriptionUpdatedEvent>('customer.subscription.updated', sub, now() + 10_000), 'unknown_price', '23503')
     expect(await query(`select subscription_tier, subscription_status from billing.customers where user_id = $1`, [user])).toEqual(tierBefore)
   })
 

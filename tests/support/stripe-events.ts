@@ -46,3 +46,24 @@ export async function deliverStripeEvent(
   const res = await app.request('/stripe-webhook', { method: 'POST', body: payload, headers: { 'stripe-signature': header } })
   return { status: res.status, body: await res.json() }
 }
+
+/** A subscription with one item at `price` (Stripe's shape for the pinned version: the period is on the item). */
+export const subscription = (o: {
+  id: string; customer: string; status: Stripe.Subscription.Status; price: string; interval?: 'month' | 'year'
+  cancelAtPeriodEnd?: boolean; periodEnd?: number; trialEnd?: number | null; metadata?: Record<string, string>
+}): Partial<Stripe.Subscription> => ({
+  id: o.id, object: 'subscription', customer: o.customer, status: o.status, cancel_at_period_end: o.cancelAtPeriodEnd ?? false,
+  trial_end: o.trialEnd ?? null, metadata: o.metadata ?? {},
+  items: {
+    object: 'list', has_more: false, url: `/v1/subscription_items?subscription=${o.id}`,
+    data: [{
+      id: `si_${o.id}`, object: 'subscription_item', subscription: o.id, quantity: 1, current_period_end: o.periodEnd ?? 1_900_000_000,
+      price: { id: o.price, object: 'price', recurring: { interval: o.interval ?? 'month' } } as Stripe.Price,
+    } as Stripe.SubscriptionItem],
+  },
+})
+
+export const invoice = (o: { id: string; customer: string; amount: number; hostedUrl?: string }): Partial<Stripe.Invoice> => ({
+  id: o.id, object: 'invoice', customer: o.customer, amount_due: o.amount, amount_paid: 0, currency: 'usd', number: `N-${o.id}`,
+  hosted_invoice_url: o.hostedUrl ?? `https://invoice.stripe.test/i/${o.id}`, status: 'open', metadata: {},
+})

@@ -1,6 +1,7 @@
 // A loopback server speaking the parts of Stripe's API the billing function uses: form-encoded
 // POSTs (customers, checkout sessions, billing portal sessions) with Idempotency-Key replay, and
-// GET /v1/events as a list object. Records what it was asked.
+// GET /v1/events as a list object, GET /v1/subscriptions/:id from `subscriptions` (404 resource_missing
+// otherwise). Records what it was asked.
 import { Hono } from 'hono'
 import { listenOnLoopback } from './listen.ts'
 
@@ -9,11 +10,13 @@ export interface StripeLoopback {
   calls: { method: string; path: string; form: Record<string, string> }[]
   customers: number
   events: Record<string, unknown>[]
+  /** Subscriptions as Stripe has them now, by id (what GET /v1/subscriptions/:id answers). */
+  subscriptions: Record<string, Record<string, unknown>>
   close(): Promise<void>
 }
 
 export async function startStripeLoopback(): Promise<StripeLoopback> {
-  const state: StripeLoopback = { url: '', calls: [], customers: 0, events: [], close: async () => {} }
+  const state: StripeLoopback = { url: '', calls: [], customers: 0, events: [], subscriptions: {}, close: async () => {} }
   const replays = new Map<string, unknown>()
   let seq = 0
   const app = new Hono()
@@ -51,6 +54,16 @@ export async function startStripeLoopback(): Promise<StripeLoopback> {
     const gte = Number(new URL(c.req.url).searchParams.get('created[gte]') ?? 0)
     const data = state.events.filter((e) => Number(e.created) >= gte)
     return c.json({ object: 'list', url: '/v1/events', has_more: false, data })
+  })
+
+  app.get('/v1/subscriptions/:id', (c) => {
+    const id = c.req.param('id')
+    state.calls.push({ method: 'GET', path: `/v1/subscriptions/${id}`, form: {} })
+    const subscription = state.subscriptions[id]
+    if (!subscription) {
+      return c.json({ error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such subscription: '${id}'`, param: 'id' } }, 404)
+    }
+    return c.json(subscription)
   })
 
   const server = await listenOnLoopback(app.fetch)
