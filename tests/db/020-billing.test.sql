@@ -1,7 +1,7 @@
 -- Billing core: tiers, cluster assignment, the append-only ledger and its projection, idempotent
 -- usage charging, and who may read what.
 begin;
-select plan(49);
+select plan(60);
 
 select is((select array_agg(name order by price_monthly) from billing.subscription_tiers), array['free', 'pro', 'enterprise'], 'the three tiers exist');
 select tests.create_supabase_user('ann');
@@ -101,6 +101,26 @@ select tests.authenticate_as('root');
 select throws_ok('select * from billing.stripe_event_failures', '42501', null, 'an admin cannot read the dead-letter table');
 select tests.clear_authentication();
 select throws_ok('select * from billing.stripe_dead_letters', '42501', null, 'anon cannot read the dead letters');
+reset role;
+
+-- Prices, purchases, standing and the billing policy: who reads what.
+insert into billing.stripe_prices (price_id, tier, interval, is_active) values ('price_tap_pro', 'pro', 'month', true), ('price_tap_old', 'pro', 'year', false);
+select throws_ok($$insert into billing.stripe_prices (price_id, tier, interval) values ('price_tap_x', 'platinum', 'month')$$, '23503', null, 'a price maps to an existing tier');
+select throws_ok($$insert into billing.stripe_prices (price_id, tier, interval) values ('price_tap_y', 'pro', 'week')$$, '23514', null, 'a price interval is month or year');
+insert into billing.credit_purchases (purchase_key, user_id, payment_intent, amount_paid_cents, credits_cents)
+values ('purchase:tap-ann', tests.get_supabase_uid('ann'), 'pi_tap_ann', 1000, 1000);
+select tests.clear_authentication();
+select results_eq($$select price_id, tier from billing.stripe_prices$$, $$values ('price_tap_pro'::text, 'pro'::text)$$, 'anon reads the active prices only');
+select throws_ok('select * from billing.credit_purchases', '42501', null, 'anon reads no purchases');
+select tests.authenticate_as('ben');
+select is((select count(*)::int from billing.credit_purchases), 0, 'a user cannot read another user''s purchases');
+select is((select count(*)::int from billing.account_standing where user_id = tests.get_supabase_uid('ann')), 0, 'a user cannot read another user''s standing');
+select throws_ok('select * from billing.settings', '42501', null, 'a user cannot read the billing policy');
+select throws_ok('select * from billing.stripe_disputes', '42501', null, 'a user cannot read disputes');
+select throws_ok($$insert into billing.stripe_prices (price_id, tier, interval) values ('price_tap_z', 'enterprise', 'month')$$, '42501', null, 'a user cannot map prices');
+select throws_ok('select billing.end_past_due_grace()', '42501', null, 'a user cannot run the grace sweep');
+select tests.authenticate_as('ann');
+select results_eq($$select purchase_key, credits_cents from billing.credit_purchases$$, $$values ('purchase:tap-ann'::text, 1000::bigint)$$, 'a user reads their own purchases');
 reset role;
 
 select * from finish();
