@@ -3,7 +3,10 @@
 // event is applied exactly once in one transaction (billing.apply_stripe_event). An event that can never
 // apply (poison: see poisonCode) is recorded in billing.stripe_dead_letters and answered 200
 // {dead_letter: true, code}; a transient failure commits nothing and answers 5xx so Stripe retries; a
-// redelivery answers 200 without effects. Without
+// redelivery answers 200 without effects. The handled types (HANDLED_STRIPE_EVENTS: purchases, invoices,
+// subscriptions, refunds, disputes) and their effects are listed in docs/billing.md; for a
+// customer.subscription.* event the subscription is re-read from the Stripe API when STRIPE_SECRET_KEY is
+// set (the latest read wins over delivery order). Without
 // STRIPE_WEBHOOK_SECRET: 503 stripe_webhook_not_configured (Stripe retries for up to three days).
 import { createApp } from '../_shared/app.ts'
 import { requireEnv } from '../_shared/env.ts'
