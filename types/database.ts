@@ -394,6 +394,7 @@ export type Database = {
           example_output: string | null
           id: string
           name: string
+          price_asset: string
           price_microalgo: number
           repo_owner: string
           subdomain: string
@@ -411,6 +412,7 @@ export type Database = {
           example_output?: string | null
           id?: string | null
           name?: string | null
+          price_asset?: string | null
           price_microalgo?: number | null
           repo_owner?: string | null
           subdomain?: string | null
@@ -427,6 +429,7 @@ export type Database = {
           example_output?: string | null
           id?: string | null
           name?: string | null
+          price_asset?: string | null
           price_microalgo?: number | null
           repo_owner?: string | null
           subdomain?: string | null

@@ -347,6 +347,37 @@ COMMENT ON FUNCTION sites.chat_usage_check(target_domain uuid) IS 'Whether the d
 
 
 --
+-- Name: check_privacy_code(uuid, text); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.check_privacy_code(request uuid, presented_code_hash text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  r sites.privacy_requests;
+begin
+  select * into r from sites.privacy_requests p where p.id = request;
+  if r.id is null or r.verification_id is null then
+    return 'not_found';
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('privacy-email:' || r.domain_id || ':' || r.email, 0));
+  if private.privacy_wrong_codes(r.domain_id, r.email) >= 5 then
+    return 'too_many_attempts';
+  end if;
+  return sites.check_verification(r.verification_id, presented_code_hash);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION check_privacy_code(request uuid, presented_code_hash text); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.check_privacy_code(request uuid, presented_code_hash text) IS 'Checks the code of a privacy request: verified | wrong_code | expired | too_many_attempts (5 wrong codes for that email on that site within 24 h, over all its requests) | not_found. Service role.';
+
+
+--
 -- Name: check_verification(uuid, text); Type: FUNCTION; Schema: sites; Owner: -
 --
 
@@ -393,9 +424,17 @@ CREATE FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds intege
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
+declare
+  target_domain uuid;
+  pages_left integer;
 begin
   update private.crawl_frontier f set status = 'queued', lease_until = null
   where f.job_id = job and f.status = 'fetching' and f.lease_until < now();
+  select j.domain_id into target_domain from sites.content_refresh_jobs j where j.id = job;
+  pages_left := private.crawl_pages_left(target_domain);
+  if pages_left is not null then
+    n := least(n, pages_left);
+  end if;
   return query
   with ready as (
     select f.url from private.crawl_frontier f
@@ -518,13 +557,29 @@ CREATE FUNCTION sites.finish_crawl_if_done(job uuid) RETURNS text
     AS $$
 declare
   j sites.content_refresh_jobs;
+  quota integer;
 begin
   select * into j from sites.content_refresh_jobs where id = job for update;
   if j.status not in ('pending', 'running') then
     return j.status;
   end if;
-  if exists (select 1 from private.crawl_frontier f where f.job_id = job and f.status in ('queued', 'fetching')) then
+  if exists (select 1 from private.crawl_frontier f where f.job_id = job and f.status = 'fetching') then
     return j.status;
+  end if;
+  if exists (select 1 from private.crawl_frontier f where f.job_id = job and f.status = 'queued') then
+    if private.crawl_pages_left(j.domain_id) is distinct from 0 then
+      return j.status;
+    end if;
+    select (c.limits ->> 'pages_per_month')::integer into quota
+    from sites.domains d join sites.business_configs c on c.business_id = d.business_id where d.id = j.domain_id;
+    update private.crawl_frontier set status = 'skipped', outcome = 'skipped_quota', updated_at = now(),
+      detail = format('pages_per_month limit of %s reached', quota)
+    where job_id = job and status = 'queued';
+    update sites.content_refresh_jobs set status = 'failed', completed_at = now(), lease_until = null,
+      error_message = format('quota_exceeded: the pages_per_month limit of %s pages is reached for %s', quota, to_char(now(), 'YYYY-MM')),
+      metadata = metadata || '{"stop_reason": "quota_exceeded"}'
+    where id = job;
+    return 'failed';
   end if;
   update sites.content_refresh_jobs set status = 'completed', completed_at = now(), lease_until = null where id = job;
   update sites.domains set last_scraped_at = now(),
@@ -629,6 +684,72 @@ $$;
 
 
 --
+-- Name: open_privacy_request(uuid, text, text, text, jsonb, text, text); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.open_privacy_request(target_domain uuid, subject_email text, request_type text, regulation text, details jsonb, code_hash text, client_hash text) RETURNS TABLE(outcome text, request_id uuid, due_at timestamp with time zone, retry_after_seconds integer)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  subject text := lower(subject_email);
+  hits integer;
+  codes integer;
+  oldest timestamptz;
+  verification uuid;
+  request sites.privacy_requests;
+begin
+  perform pg_advisory_xact_lock(hashtextextended('privacy-client:' || target_domain || ':' || client_hash, 0));
+  perform pg_advisory_xact_lock(hashtextextended('privacy-email:' || target_domain || ':' || subject, 0));
+  delete from private.privacy_request_hits h where h.domain_id = target_domain and h.client_hash = open_privacy_request.client_hash
+    and h.created_at < now() - interval '1 day';
+  insert into private.privacy_request_hits (domain_id, client_hash) values (target_domain, open_privacy_request.client_hash);
+  select count(*), min(h.created_at) into hits, oldest from private.privacy_request_hits h
+  where h.domain_id = target_domain and h.client_hash = open_privacy_request.client_hash and h.created_at > now() - interval '1 hour';
+  if hits > 10 then
+    return query select 'rate_limited', null::uuid, null::timestamptz, greatest(1, ceil(extract(epoch from oldest + interval '1 hour' - now())))::integer;
+    return;
+  end if;
+  if private.privacy_wrong_codes(target_domain, subject) >= 5 then
+    return query select 'too_many_attempts', null::uuid, null::timestamptz, null::integer;
+    return;
+  end if;
+  select r.* into request from sites.privacy_requests r
+  join sites.customer_verifications v on v.id = r.verification_id
+  where r.domain_id = target_domain and r.email = subject and r.request_type = open_privacy_request.request_type::sites.privacy_request_type
+    and r.status = 'pending_verification' and v.verified_at is null and v.expires_at > now() and v.attempts < 5
+  limit 1;
+  if request.id is not null then
+    return query select 'already_open', null::uuid, null::timestamptz, null::integer;
+    return;
+  end if;
+  select count(*), min(v.created_at) into codes, oldest from sites.customer_verifications v
+  where v.domain_id = target_domain and v.email = subject and v.purpose = 'privacy_request' and v.created_at > now() - interval '1 hour';
+  if codes >= 3 then
+    return query select 'rate_limited', null::uuid, null::timestamptz, greatest(1, ceil(extract(epoch from oldest + interval '1 hour' - now())))::integer;
+    return;
+  end if;
+  insert into sites.customer_verifications (domain_id, email, purpose, method, code_hash, expires_at)
+  values (target_domain, subject, 'privacy_request', 'email_code', open_privacy_request.code_hash, now() + interval '15 minutes')
+  returning id into verification;
+  insert into sites.privacy_requests (domain_id, email, request_type, regulation, verification_id, details, due_at)
+  values (target_domain, subject, open_privacy_request.request_type::sites.privacy_request_type,
+          open_privacy_request.regulation::sites.privacy_regulation, verification, coalesce(details, '{}'),
+          now() + make_interval(days => case when open_privacy_request.regulation = 'ccpa' then 45 else 30 end))
+  returning * into request;
+  return query select 'opened', request.id, request.due_at, null::integer;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION open_privacy_request(target_domain uuid, subject_email text, request_type text, regulation text, details jsonb, code_hash text, client_hash text); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.open_privacy_request(target_domain uuid, subject_email text, request_type text, regulation text, details jsonb, code_hash text, client_hash text) IS 'Opens a privacy request with its email-code verification (code hash given): opened | already_open (one open request per site, email and type) | rate_limited (3 codes per site and email an hour, 10 requests per site and client an hour; with retry_after_seconds) | too_many_attempts (5 wrong codes for that email within 24 h). Service role.';
+
+
+--
 -- Name: privacy_erase(uuid, text, uuid); Type: FUNCTION; Schema: sites; Owner: -
 --
 
@@ -644,19 +765,16 @@ declare
   n_logs integer;
   n_cache integer;
 begin
-  delete from sites.conversations c where c.domain_id = target_domain and (c.visitor_email = subject
-    or exists (select 1 from sites.messages m where m.conversation_id = c.id and strpos(lower(m.content), subject) > 0));
+  delete from sites.conversations c where c.domain_id = target_domain and c.visitor_email = subject;
   get diagnostics n_conversations = row_count;
-  update sites.privacy_requests set verification_id = null where domain_id = target_domain and privacy_requests.email = subject;
-  delete from sites.customer_verifications v where v.domain_id = target_domain and v.email = subject;
+  delete from sites.customer_verifications v where v.domain_id = target_domain and v.email = subject and v.purpose <> 'privacy_request';
   get diagnostics n_verifications = row_count;
-  delete from sites.customer_access_logs l where l.domain_id = target_domain and (l.email = subject or strpos(lower(l.details::text), subject) > 0);
+  update sites.customer_verifications v set code_hash = null where v.domain_id = target_domain and v.email = subject and v.purpose = 'privacy_request';
+  delete from sites.customer_access_logs l where l.domain_id = target_domain and l.email = subject and l.actor <> 'privacy';
   get diagnostics n_logs = row_count;
-  delete from sites.customer_data_cache k where k.domain_id = target_domain and (k.email = subject or strpos(lower(k.data::text), subject) > 0);
+  delete from sites.customer_data_cache k where k.domain_id = target_domain and k.email = subject;
   get diagnostics n_cache = row_count;
   counts := jsonb_build_object('conversations', n_conversations, 'verifications', n_verifications, 'access_logs', n_logs, 'cached_customer_data', n_cache);
-  -- Earlier requests of the same person collapse into this one.
-  delete from sites.privacy_requests p where p.domain_id = target_domain and p.email = subject and p.id <> request;
   update sites.privacy_requests set status = 'completed', completed_at = now(), result = jsonb_build_object('erased', counts)
   where id = request;
   return counts;
@@ -668,7 +786,7 @@ $$;
 -- Name: FUNCTION privacy_erase(target_domain uuid, subject_email text, request uuid); Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON FUNCTION sites.privacy_erase(target_domain uuid, subject_email text, request uuid) IS 'GDPR/CCPA deletion: erases every row about the email within the domain in one transaction; only the completing privacy request remains as the audit record. Service role.';
+COMMENT ON FUNCTION sites.privacy_erase(target_domain uuid, subject_email text, request uuid) IS 'GDPR/CCPA deletion: erases the subject''s own rows within the domain in one transaction (conversations where they are the verified visitor, order verifications, access logs and cached store data keyed by their email). Every privacy request stays, with its verifications (code hash cleared) and the privacy flow''s access log entries: the audit trail. Conversations of others that mention the email are not erased (listed to the owner). Service role.';
 
 
 --
@@ -687,17 +805,16 @@ CREATE FUNCTION sites.privacy_export(target_domain uuid, subject_email text) RET
     'conversations', coalesce((
       select jsonb_agg(to_jsonb(c) || jsonb_build_object('messages', (
         select coalesce(jsonb_agg(to_jsonb(m) order by m.created_at), '[]') from sites.messages m where m.conversation_id = c.id)) order by c.created_at)
-      from sites.conversations c where c.domain_id = target_domain and (c.visitor_email = (select email from e)
-        or exists (select 1 from sites.messages m where m.conversation_id = c.id and strpos(lower(m.content), (select email from e)) > 0))), '[]'),
+      from sites.conversations c where c.domain_id = target_domain and c.visitor_email = (select email from e)), '[]'),
     'verifications', coalesce((
       select jsonb_agg(to_jsonb(v) - 'code_hash' order by v.created_at) from sites.customer_verifications v
       where v.domain_id = target_domain and v.email = (select email from e)), '[]'),
     'access_logs', coalesce((
       select jsonb_agg(to_jsonb(l) order by l.created_at) from sites.customer_access_logs l
-      where l.domain_id = target_domain and (l.email = (select email from e) or strpos(lower(l.details::text), (select email from e)) > 0)), '[]'),
+      where l.domain_id = target_domain and l.email = (select email from e)), '[]'),
     'cached_customer_data', coalesce((
       select jsonb_agg(to_jsonb(k) order by k.created_at) from sites.customer_data_cache k
-      where k.domain_id = target_domain and (k.email = (select email from e) or strpos(lower(k.data::text), (select email from e)) > 0)), '[]'),
+      where k.domain_id = target_domain and k.email = (select email from e)), '[]'),
     'privacy_requests', coalesce((
       select jsonb_agg(to_jsonb(p) - 'result' order by p.created_at) from sites.privacy_requests p
       where p.domain_id = target_domain and p.email = (select email from e)), '[]'));
@@ -708,7 +825,41 @@ $$;
 -- Name: FUNCTION privacy_export(target_domain uuid, subject_email text); Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON FUNCTION sites.privacy_export(target_domain uuid, subject_email text) IS 'GDPR/CCPA access: every row about the email within the domain (conversations of that visitor or whose messages mention the email, with messages; verifications without code hashes; access logs; cached customer data; privacy requests). Service role.';
+COMMENT ON FUNCTION sites.privacy_export(target_domain uuid, subject_email text) IS 'GDPR/CCPA access: the subject''s own rows within the domain (conversations where they are the verified visitor, with messages; verifications without code hashes; access logs and cached store data keyed by their email; their privacy requests). Conversations of others that mention the email are not included (sites.privacy_flag_mentions lists them to the owner). Service role.';
+
+
+--
+-- Name: privacy_flag_mentions(uuid); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.privacy_flag_mentions(request uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  r sites.privacy_requests;
+  n integer;
+begin
+  select * into r from sites.privacy_requests p where p.id = request;
+  if r.id is null then
+    return 0;
+  end if;
+  insert into sites.privacy_review_items (request_id, domain_id, conversation_id)
+  select r.id, r.domain_id, c.id from sites.conversations c
+  where c.domain_id = r.domain_id and c.visitor_email is distinct from r.email
+    and exists (select 1 from sites.messages m where m.conversation_id = c.id and strpos(lower(m.content), r.email) > 0)
+  on conflict (request_id, conversation_id) do nothing;
+  select count(*) into n from sites.privacy_review_items i where i.request_id = r.id;
+  return n;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION privacy_flag_mentions(request uuid); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.privacy_flag_mentions(request uuid) IS 'Lists (sites.privacy_review_items) the conversations of other visitors on the request''s site whose messages mention its email; returns how many are listed. Service role.';
 
 
 --
@@ -780,6 +931,9 @@ declare
   delta jsonb := jsonb_build_object('skipped_robots', coalesce((result ->> 'skipped_robots')::integer, 0));
   business uuid;
   known_links jsonb;
+  -- Retries made inside the fetch (429 / 5xx / connection errors slept through) before this result.
+  fetch_retries integer := coalesce((result ->> 'retries')::integer, 0);
+  why text := coalesce(result ->> 'detail', result ->> 'error');
 begin
   -- Lock order: the job row first, for every result of this job. Before, a result updated its frontier
   -- row, then the job's counts, then inserted the links it found; a concurrent result whose own URL was
@@ -790,12 +944,25 @@ begin
     return jsonb_build_object('recorded', false, 'reason', 'job is not open');
   end if;
 
+  delta := delta || jsonb_build_object('retries', fetch_retries);
+
   if result_outcome = 'retry' then
     update private.crawl_frontier set status = 'queued', lease_until = null, attempts = attempts + 1,
-      next_attempt_at = coalesce((result ->> 'retry_at')::timestamptz, now()), outcome = 'retry', updated_at = now()
+      next_attempt_at = coalesce((result ->> 'retry_at')::timestamptz, now()), outcome = 'retry', updated_at = now(),
+      http_status = (result ->> 'http_status')::integer, detail = coalesce(why, 'retry at ' || (result ->> 'retry_at'))
     where job_id = job and url = page_url;
-    perform private.bump_crawl_counts(job, delta || '{"retries": 1}');
+    perform private.bump_crawl_counts(job, delta || jsonb_build_object('retries', fetch_retries + 1));
     return jsonb_build_object('recorded', true, 'outcome', result_outcome);
+  end if;
+
+  -- Every URL the crawler requested counts against the business's pages_per_month.
+  if result ->> 'http_status' is not null or result_outcome = 'failed' then
+    select d.business_id into business from sites.domains d where d.id = j.domain_id;
+    if business is not null then
+      insert into sites.business_usage as u (business_id, period_start, pages_crawled)
+      values (business, date_trunc('month', now())::date, 1)
+      on conflict (business_id, period_start) do update set pages_crawled = u.pages_crawled + 1;
+    end if;
   end if;
 
   if result_outcome = 'fetched' then
@@ -867,12 +1034,6 @@ begin
           sample_count = dp.sample_count + 1;
       end if;
 
-      select d.business_id into business from sites.domains d where d.id = j.domain_id;
-      if business is not null then
-        insert into sites.business_usage as u (business_id, period_start, pages_crawled)
-        values (business, date_trunc('month', now())::date, 1)
-        on conflict (business_id, period_start) do update set pages_crawled = u.pages_crawled + 1;
-      end if;
     end if;
     delta := delta || jsonb_build_object('pages_fetched', 1, result_outcome, 1, 'chunks_enqueued', chunk_changes);
   elsif result_outcome = 'not_modified' then
@@ -895,7 +1056,13 @@ begin
   end if;
 
   update private.crawl_frontier set status = case when result_outcome = 'failed' then 'failed' when result_outcome like 'skipped%' then 'skipped' else 'done' end,
-    outcome = result_outcome, lease_until = null, updated_at = now()
+    outcome = result_outcome, lease_until = null, updated_at = now(), http_status = (result ->> 'http_status')::integer,
+    detail = coalesce(why, case result_outcome
+      when 'skipped_robots' then case when result ->> 'http_status' is null then 'disallowed by robots.txt' else 'noindex' end
+      when 'unchanged' then 'content unchanged since the last crawl'
+      when 'not_modified' then 'not modified since the last crawl (304)'
+      when 'changed' then 'content stored'
+      else null end)
   where job_id = job and url = page_url;
   perform private.bump_crawl_counts(job, delta);
   if result ? 'enqueue' then
@@ -910,7 +1077,7 @@ $$;
 -- Name: FUNCTION record_crawl_result(job uuid, result jsonb); Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON FUNCTION sites.record_crawl_result(job uuid, result jsonb) IS 'Records one fetched URL of a crawl job atomically (page, content, hash, links, extractions, passages, platform, usage, counts, new URLs). Service role.';
+COMMENT ON FUNCTION sites.record_crawl_result(job uuid, result jsonb) IS 'Records one fetched URL of a crawl job atomically (page, content, hash, links, extractions, passages, platform, usage, counts, new URLs, the URL''s report line). Service role.';
 
 
 --
@@ -1145,6 +1312,7 @@ CREATE FUNCTION sites.search_embeddings(query text, query_embedding extensions.v
 #variable_conflict use_column
 declare
   seqscan text := current_setting('enable_seqscan');
+  sort text := current_setting('enable_sort');
   target uuid;
   depth integer := greatest(coalesce(k, 10), 1) * 4;
 begin
@@ -1152,7 +1320,14 @@ begin
   if target is null then
     return;
   end if;
+  -- A domain of more than 2,000 passages is ranked through the HNSW index (iterative scan within the
+  -- domain); a smaller one exactly, from the domain's btree index (2,000 distances cost less than
+  -- walking the graph past other domains' passages). The planner alone costs the HNSW scan above a
+  -- sort of the whole domain, hence enable_sort off for the large case.
   perform set_config('enable_seqscan', 'off', true);
+  if (select count(*) from (select 1 from sites.page_embeddings e where e.domain_id = target limit 2001) s) > 2000 then
+    perform set_config('enable_sort', 'off', true);
+  end if;
   return query
     with semantic as materialized (
       select s.id, row_number() over (order by s.distance) as rank
@@ -1188,6 +1363,7 @@ begin
     order by f.score desc, e.id
     limit k;
   perform set_config('enable_seqscan', seqscan, true);
+  perform set_config('enable_sort', sort, true);
 end;
 $$;
 
@@ -1209,14 +1385,18 @@ CREATE FUNCTION sites.start_crawl(target_domain uuid, max_pages integer DEFAULT 
     AS $$
 declare
   job sites.content_refresh_jobs;
+  cap integer;
 begin
   select * into job from sites.content_refresh_jobs j where j.domain_id = target_domain and j.status in ('pending', 'running');
   if job.id is not null then
     return job;
   end if;
+  select private.plan_max_pages(coalesce(b.plan, 'free')) into cap
+  from sites.domains d left join sites.businesses b on b.id = d.business_id where d.id = target_domain;
   insert into sites.content_refresh_jobs (domain_id, job_type, metadata)
-  values (target_domain, 'crawl', jsonb_build_object('limits', jsonb_build_object('max_pages', max_pages, 'max_depth', max_depth),
-                                                      'counts', private.crawl_counts_zero()))
+  values (target_domain, 'crawl', jsonb_build_object(
+    'limits', jsonb_build_object('max_pages', least(max_pages, coalesce(cap, 500)), 'max_depth', max_depth, 'requested_max_pages', max_pages),
+    'counts', private.crawl_counts_zero()))
   on conflict (domain_id) where status in ('pending', 'running') do nothing
   returning * into job;
   if job.id is null then
@@ -1231,7 +1411,7 @@ $$;
 -- Name: FUNCTION start_crawl(target_domain uuid, max_pages integer, max_depth integer); Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON FUNCTION sites.start_crawl(target_domain uuid, max_pages integer, max_depth integer) IS 'Opens a crawl job for a domain (one open job per domain). Service role.';
+COMMENT ON FUNCTION sites.start_crawl(target_domain uuid, max_pages integer, max_depth integer) IS 'Opens a crawl job for a domain (one open job per domain); max_pages is capped by the plan of the domain''s business (free 500, pro 5000, enterprise 50000). Service role.';
 
 
 --
@@ -1575,6 +1755,135 @@ COMMENT ON TABLE sites.content_hashes IS 'Change detection and de-duplication: t
 
 
 --
+-- Name: domains; Type: TABLE; Schema: sites; Owner: -
+--
+
+CREATE TABLE sites.domains (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid DEFAULT auth.uid() NOT NULL,
+    business_id uuid,
+    domain text NOT NULL,
+    name text,
+    description text,
+    last_scraped_at timestamp with time zone,
+    last_content_refresh timestamp with time zone,
+    scrape_frequency sites.scrape_frequency DEFAULT 'weekly'::sites.scrape_frequency NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    verification_token text DEFAULT encode(extensions.gen_random_bytes(16), 'hex'::text) NOT NULL,
+    verified_at timestamp with time zone,
+    verification_checked_at timestamp with time zone,
+    verification_failures integer DEFAULT 0 NOT NULL,
+    verification_error text,
+    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
+    CONSTRAINT domains_verification_failures_check CHECK ((verification_failures >= 0)),
+    CONSTRAINT domains_verification_token_check CHECK ((verification_token ~ '^[0-9a-f]{32}$'::text))
+);
+
+
+--
+-- Name: TABLE domains; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TABLE sites.domains IS 'Websites registered for crawling. The crawler starts a job when scrape_frequency says one is due since last_scraped_at.';
+
+
+--
+-- Name: COLUMN domains.business_id; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.business_id IS 'Business whose usage and limits this domain counts towards.';
+
+
+--
+-- Name: COLUMN domains.domain; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.domain IS 'Host (lowercase, optional :port), e.g. shop.example.com. Several users may claim a host; one claim per user; at most one verified claim per host.';
+
+
+--
+-- Name: COLUMN domains.last_scraped_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.last_scraped_at IS 'When the last crawl completed. Written by the crawler.';
+
+
+--
+-- Name: COLUMN domains.verification_token; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_token IS 'This claim''s token: publish it as a line of http(s)://<domain>/.well-known/five-domains-verification.txt, then POST /domains/verify. Owners read it.';
+
+
+--
+-- Name: COLUMN domains.verified_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verified_at IS 'When the token was first found on the site (null = unverified: not crawled, not served). Written by the domains function.';
+
+
+--
+-- Name: COLUMN domains.verification_checked_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_checked_at IS 'Last check of the token (owner request or the daily re-check).';
+
+
+--
+-- Name: COLUMN domains.verification_failures; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_failures IS 'Checks in a row that could not reach the site; 3 end the verification.';
+
+
+--
+-- Name: COLUMN domains.verification_error; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_error IS 'Why the last check did not verify (null after a successful one).';
+
+
+--
+-- Name: crawl_report; Type: VIEW; Schema: sites; Owner: -
+--
+
+CREATE VIEW sites.crawl_report WITH (security_barrier='true') AS
+ SELECT f.job_id,
+    j.domain_id,
+    f.url,
+        CASE
+            WHEN ((f.status = 'queued'::text) AND (f.outcome = 'retry'::text)) THEN 'retrying'::text
+            WHEN (f.status = ANY (ARRAY['queued'::text, 'fetching'::text])) THEN f.status
+            WHEN (f.outcome = ANY (ARRAY['changed'::text, 'unchanged'::text])) THEN 'fetched'::text
+            WHEN (f.outcome = 'not_modified'::text) THEN 'not_modified'::text
+            WHEN (f.outcome = 'redirected'::text) THEN 'redirected'::text
+            WHEN (f.status = 'failed'::text) THEN 'failed'::text
+            ELSE 'skipped'::text
+        END AS result,
+    f.outcome,
+    f.http_status,
+    f.detail,
+    f.attempts,
+    f.depth,
+    f.discovered_from,
+    f.updated_at
+   FROM (private.crawl_frontier f
+     JOIN sites.content_refresh_jobs j ON ((j.id = f.job_id)))
+  WHERE ((CURRENT_USER <> ALL (ARRAY['anon'::name, 'authenticated'::name])) OR (EXISTS ( SELECT 1
+           FROM sites.domains d
+          WHERE ((d.id = j.domain_id) AND (d.user_id = ( SELECT auth.uid() AS uid))))));
+
+
+--
+-- Name: VIEW crawl_report; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON VIEW sites.crawl_report IS 'Per-URL report of the owner''s crawls: result (fetched, not_modified, redirected, failed, skipped, queued, fetching, retrying), outcome (changed, unchanged, not_modified, redirected, failed, skipped_robots, skipped_non_html, skipped_too_large, skipped_quota), http_status, detail (why). Owners see their own domains'' crawls only.';
+
+
+--
 -- Name: customer_access_logs; Type: TABLE; Schema: sites; Owner: -
 --
 
@@ -1777,97 +2086,6 @@ COMMENT ON TABLE sites.domain_patterns IS 'What the crawler learned about a site
 
 
 --
--- Name: domains; Type: TABLE; Schema: sites; Owner: -
---
-
-CREATE TABLE sites.domains (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    user_id uuid DEFAULT auth.uid() NOT NULL,
-    business_id uuid,
-    domain text NOT NULL,
-    name text,
-    description text,
-    last_scraped_at timestamp with time zone,
-    last_content_refresh timestamp with time zone,
-    scrape_frequency sites.scrape_frequency DEFAULT 'weekly'::sites.scrape_frequency NOT NULL,
-    active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    verification_token text DEFAULT encode(extensions.gen_random_bytes(16), 'hex'::text) NOT NULL,
-    verified_at timestamp with time zone,
-    verification_checked_at timestamp with time zone,
-    verification_failures integer DEFAULT 0 NOT NULL,
-    verification_error text,
-    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
-    CONSTRAINT domains_verification_failures_check CHECK ((verification_failures >= 0)),
-    CONSTRAINT domains_verification_token_check CHECK ((verification_token ~ '^[0-9a-f]{32}$'::text))
-);
-
-
---
--- Name: TABLE domains; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON TABLE sites.domains IS 'Websites registered for crawling. The crawler starts a job when scrape_frequency says one is due since last_scraped_at.';
-
-
---
--- Name: COLUMN domains.business_id; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.business_id IS 'Business whose usage and limits this domain counts towards.';
-
-
---
--- Name: COLUMN domains.domain; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.domain IS 'Host (lowercase, optional :port), e.g. shop.example.com. Several users may claim a host; one claim per user; at most one verified claim per host.';
-
-
---
--- Name: COLUMN domains.last_scraped_at; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.last_scraped_at IS 'When the last crawl completed. Written by the crawler.';
-
-
---
--- Name: COLUMN domains.verification_token; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_token IS 'This claim''s token: publish it as a line of http(s)://<domain>/.well-known/five-domains-verification.txt, then POST /domains/verify. Owners read it.';
-
-
---
--- Name: COLUMN domains.verified_at; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verified_at IS 'When the token was first found on the site (null = unverified: not crawled, not served). Written by the domains function.';
-
-
---
--- Name: COLUMN domains.verification_checked_at; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_checked_at IS 'Last check of the token (owner request or the daily re-check).';
-
-
---
--- Name: COLUMN domains.verification_failures; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_failures IS 'Checks in a row that could not reach the site; 3 end the verification.';
-
-
---
--- Name: COLUMN domains.verification_error; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_error IS 'Why the last check did not verify (null after a successful one).';
-
-
---
 -- Name: page_content_references; Type: TABLE; Schema: sites; Owner: -
 --
 
@@ -1958,6 +2176,28 @@ CREATE TABLE sites.privacy_requests (
 --
 
 COMMENT ON TABLE sites.privacy_requests IS 'GDPR/CCPA requests (access, delete, rectify) of a site''s visitors: verification, due date (30 days GDPR, 45 days CCPA), completion and result.';
+
+
+--
+-- Name: privacy_review_items; Type: TABLE; Schema: sites; Owner: -
+--
+
+CREATE TABLE sites.privacy_review_items (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    request_id uuid NOT NULL,
+    domain_id uuid NOT NULL,
+    conversation_id uuid NOT NULL,
+    reason text DEFAULT 'mentions_email'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT privacy_review_items_reason_check CHECK ((reason = 'mentions_email'::text))
+);
+
+
+--
+-- Name: TABLE privacy_review_items; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TABLE sites.privacy_review_items IS 'Conversations of other visitors whose messages mention a verified privacy request''s email: listed to the site owner for review (GET /privacy/requests), never exported to the requester, never erased automatically. Owners read.';
 
 
 --
@@ -2324,6 +2564,22 @@ ALTER TABLE ONLY sites.privacy_requests
 
 
 --
+-- Name: privacy_review_items privacy_review_items_pkey; Type: CONSTRAINT; Schema: sites; Owner: -
+--
+
+ALTER TABLE ONLY sites.privacy_review_items
+    ADD CONSTRAINT privacy_review_items_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: privacy_review_items privacy_review_items_request_id_conversation_id_key; Type: CONSTRAINT; Schema: sites; Owner: -
+--
+
+ALTER TABLE ONLY sites.privacy_review_items
+    ADD CONSTRAINT privacy_review_items_request_id_conversation_id_key UNIQUE (request_id, conversation_id);
+
+
+--
 -- Name: scraped_pages scraped_pages_pkey; Type: CONSTRAINT; Schema: sites; Owner: -
 --
 
@@ -2655,6 +2911,20 @@ CREATE INDEX privacy_requests_domain_idx ON sites.privacy_requests USING btree (
 --
 
 CREATE INDEX privacy_requests_verification_idx ON sites.privacy_requests USING btree (verification_id);
+
+
+--
+-- Name: privacy_review_items_conversation_idx; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX privacy_review_items_conversation_idx ON sites.privacy_review_items USING btree (conversation_id);
+
+
+--
+-- Name: privacy_review_items_domain_idx; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX privacy_review_items_domain_idx ON sites.privacy_review_items USING btree (domain_id, created_at DESC);
 
 
 --
@@ -2990,6 +3260,30 @@ ALTER TABLE ONLY sites.privacy_requests
 
 
 --
+-- Name: privacy_review_items privacy_review_items_conversation_id_fkey; Type: FK CONSTRAINT; Schema: sites; Owner: -
+--
+
+ALTER TABLE ONLY sites.privacy_review_items
+    ADD CONSTRAINT privacy_review_items_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES sites.conversations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: privacy_review_items privacy_review_items_domain_id_fkey; Type: FK CONSTRAINT; Schema: sites; Owner: -
+--
+
+ALTER TABLE ONLY sites.privacy_review_items
+    ADD CONSTRAINT privacy_review_items_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES sites.domains(id) ON DELETE CASCADE;
+
+
+--
+-- Name: privacy_review_items privacy_review_items_request_id_fkey; Type: FK CONSTRAINT; Schema: sites; Owner: -
+--
+
+ALTER TABLE ONLY sites.privacy_review_items
+    ADD CONSTRAINT privacy_review_items_request_id_fkey FOREIGN KEY (request_id) REFERENCES sites.privacy_requests(id) ON DELETE CASCADE;
+
+
+--
 -- Name: scraped_pages scraped_pages_domain_id_fkey; Type: FK CONSTRAINT; Schema: sites; Owner: -
 --
 
@@ -3273,6 +3567,19 @@ CREATE POLICY "privacy_requests: owner of the domain reads" ON sites.privacy_req
 
 
 --
+-- Name: privacy_review_items; Type: ROW SECURITY; Schema: sites; Owner: -
+--
+
+ALTER TABLE sites.privacy_review_items ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: privacy_review_items privacy_review_items: owner of the domain reads; Type: POLICY; Schema: sites; Owner: -
+--
+
+CREATE POLICY "privacy_review_items: owner of the domain reads" ON sites.privacy_review_items FOR SELECT TO authenticated USING (( SELECT private.owns_domain(privacy_review_items.domain_id) AS owns_domain));
+
+
+--
 -- Name: scraped_pages; Type: ROW SECURITY; Schema: sites; Owner: -
 --
 
@@ -3339,6 +3646,14 @@ GRANT USAGE ON SCHEMA sites TO service_role;
 
 REVOKE ALL ON FUNCTION sites.chat_usage_check(target_domain uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION sites.chat_usage_check(target_domain uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION check_privacy_code(request uuid, presented_code_hash text); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.check_privacy_code(request uuid, presented_code_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.check_privacy_code(request uuid, presented_code_hash text) TO service_role;
 
 
 --
@@ -3431,6 +3746,14 @@ GRANT ALL ON FUNCTION sites.note_crawl_discovery(job uuid, origin text, robots_t
 
 
 --
+-- Name: FUNCTION open_privacy_request(target_domain uuid, subject_email text, request_type text, regulation text, details jsonb, code_hash text, client_hash text); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.open_privacy_request(target_domain uuid, subject_email text, request_type text, regulation text, details jsonb, code_hash text, client_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.open_privacy_request(target_domain uuid, subject_email text, request_type text, regulation text, details jsonb, code_hash text, client_hash text) TO service_role;
+
+
+--
 -- Name: FUNCTION privacy_erase(target_domain uuid, subject_email text, request uuid); Type: ACL; Schema: sites; Owner: -
 --
 
@@ -3444,6 +3767,14 @@ GRANT ALL ON FUNCTION sites.privacy_erase(target_domain uuid, subject_email text
 
 REVOKE ALL ON FUNCTION sites.privacy_export(target_domain uuid, subject_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sites.privacy_export(target_domain uuid, subject_email text) TO service_role;
+
+
+--
+-- Name: FUNCTION privacy_flag_mentions(request uuid); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.privacy_flag_mentions(request uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.privacy_flag_mentions(request uuid) TO service_role;
 
 
 --
@@ -3618,6 +3949,141 @@ GRANT SELECT ON TABLE sites.content_hashes TO authenticated;
 
 
 --
+-- Name: TABLE domains; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT ALL ON TABLE sites.domains TO service_role;
+GRANT DELETE ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.user_id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(user_id),INSERT(user_id) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.business_id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(business_id),INSERT(business_id),UPDATE(business_id) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.domain; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(domain),INSERT(domain) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.name; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(name),INSERT(name),UPDATE(name) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.description; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(description),INSERT(description),UPDATE(description) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.last_scraped_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(last_scraped_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.last_content_refresh; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(last_content_refresh) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.scrape_frequency; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(scrape_frequency),INSERT(scrape_frequency),UPDATE(scrape_frequency) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.active; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(active),INSERT(active),UPDATE(active) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.created_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.updated_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(updated_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_token; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_token) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verified_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verified_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_checked_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_checked_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_failures; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_failures) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_error; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_error) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: TABLE crawl_report; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT ALL ON TABLE sites.crawl_report TO service_role;
+GRANT SELECT ON TABLE sites.crawl_report TO authenticated;
+
+
+--
 -- Name: TABLE customer_access_logs; Type: ACL; Schema: sites; Owner: -
 --
 
@@ -3764,133 +4230,6 @@ GRANT SELECT ON TABLE sites.domain_patterns TO authenticated;
 
 
 --
--- Name: TABLE domains; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT ALL ON TABLE sites.domains TO service_role;
-GRANT DELETE ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.id; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(id) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.user_id; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(user_id),INSERT(user_id) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.business_id; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(business_id),INSERT(business_id),UPDATE(business_id) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.domain; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(domain),INSERT(domain) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.name; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(name),INSERT(name),UPDATE(name) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.description; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(description),INSERT(description),UPDATE(description) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.last_scraped_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(last_scraped_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.last_content_refresh; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(last_content_refresh) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.scrape_frequency; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(scrape_frequency),INSERT(scrape_frequency),UPDATE(scrape_frequency) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.active; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(active),INSERT(active),UPDATE(active) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.created_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(created_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.updated_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(updated_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_token; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_token) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verified_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verified_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_checked_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_checked_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_failures; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_failures) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_error; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_error) ON TABLE sites.domains TO authenticated;
-
-
---
 -- Name: TABLE page_content_references; Type: ACL; Schema: sites; Owner: -
 --
 
@@ -3933,6 +4272,14 @@ GRANT UPDATE(result) ON TABLE sites.privacy_requests TO authenticated;
 --
 
 GRANT UPDATE(completed_at) ON TABLE sites.privacy_requests TO authenticated;
+
+
+--
+-- Name: TABLE privacy_review_items; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT ALL ON TABLE sites.privacy_review_items TO service_role;
+GRANT SELECT ON TABLE sites.privacy_review_items TO authenticated;
 
 
 --

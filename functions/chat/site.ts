@@ -17,6 +17,7 @@ export interface Site {
   welcome_message: string | null
   suggested_questions: string[]
   rate_limit: number
+  site_rate_limit: number
   allowed_origins: string[]
   native_app_key: string | null
   woocommerce_url: string | null
@@ -26,7 +27,7 @@ export interface Site {
 export async function loadSite(domain: string): Promise<Site> {
   const [site] = await db()<Site[]>`
     select c.id as config_id, c.customer_id, d.id as domain_id, d.domain, c.business_name, c.business_description, c.primary_color,
-           c.welcome_message, c.suggested_questions, c.rate_limit, c.allowed_origins, c.native_app_key, c.woocommerce_url,
+           c.welcome_message, c.suggested_questions, c.rate_limit, c.site_rate_limit, c.allowed_origins, c.native_app_key, c.woocommerce_url,
            (k.woocommerce_consumer_key is not null and k.woocommerce_consumer_secret is not null) as has_store_credentials
     from sites.customer_configs c
     -- Served only from the verified claim on the host, with its owner's config (docs/sites.md, domain verification).

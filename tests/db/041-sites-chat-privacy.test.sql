@@ -1,7 +1,7 @@
 -- Sites II in the database: the chat rate limit and usage counters, verification attempts, the
 -- privacy export and erasure, and who may call or change what.
 begin;
-select plan(16);
+select plan(19);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -12,11 +12,14 @@ with c as (insert into sites.customers (auth_user_id, email) values (tests.get_s
 select (select id from c) as customer_id, (select id from d) as domain_id, (select id from cfg) as config_id;
 grant select on t to authenticated;
 
--- Rate limit: per bucket and minute, shared by every caller.
-select is((select allowed from sites.hit_chat_rate_limit((select config_id from t), array['session:a', 'ip:x'], 2)), true, 'first request allowed');
-select is((select allowed from sites.hit_chat_rate_limit((select config_id from t), array['session:a', 'ip:x'], 2)), true, 'second allowed');
-select is((select allowed from sites.hit_chat_rate_limit((select config_id from t), array['session:b', 'ip:x'], 2)), false, 'a third from the same IP is refused, whatever the session');
-select ok((select retry_after_seconds between 1 and 60 from sites.hit_chat_rate_limit((select config_id from t), array['session:c', 'ip:y'], 0)), 'a refusal says when to retry');
+-- Rate limit: per bucket in a sliding minute, shared by every caller; a refused request is not counted.
+select is((select allowed from sites.take_chat_rate_limit((select config_id from t), array['session:a', 'net:x'], array[2, 2])), true, 'first request allowed');
+select is((select allowed from sites.take_chat_rate_limit((select config_id from t), array['session:a', 'net:x'], array[2, 2])), true, 'second allowed');
+select is((select refused_bucket from sites.take_chat_rate_limit((select config_id from t), array['session:b', 'net:x'], array[2, 2])), 'net:x', 'a third from the same address prefix is refused, whatever the session');
+select ok((select retry_after_seconds between 1 and 60 and not allowed from sites.take_chat_rate_limit((select config_id from t), array['session:c', 'net:x'], array[2, 2])), 'a refusal says when to retry');
+select is((select allowed from sites.take_chat_rate_limit((select config_id from t), array['net:y', 'site'], array[5, 1])), true, 'the site ceiling allows its first request');
+select is((select refused_bucket from sites.take_chat_rate_limit((select config_id from t), array['net:z', 'site'], array[5, 1])), 'site', 'the site ceiling refuses the next, from any address');
+select throws_ok($$select * from sites.take_chat_rate_limit((select config_id from t), array['a', 'b'], array[1])$$, '22023', null, 'every bucket needs its limit');
 
 -- A chat turn creates the conversation once per session.
 select sites.record_chat_turn((select domain_id from t), (select customer_id from t), 'sess-1', null, 'Hi', 'Hello', '{"tokens": 5}', 5);
@@ -47,7 +50,7 @@ select throws_ok($$select sites.privacy_export((select domain_id from t), 'v@mai
 update sites.privacy_requests set status = 'rejected';
 select tests.authenticate_as('ann');
 select is((select status from sites.privacy_requests), 'completed', 'another owner cannot change her requests');
-select throws_ok($$select * from sites.hit_chat_rate_limit((select config_id from t), array['x'], 1)$$, '42501', null, 'clients cannot touch the rate limiter');
+select throws_ok($$select * from sites.take_chat_rate_limit((select config_id from t), array['x'], array[1])$$, '42501', null, 'clients cannot touch the rate limiter');
 reset role;
 
 select * from finish();
