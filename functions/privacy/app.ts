@@ -1,19 +1,33 @@
 // The privacy function: GDPR/CCPA requests of a site's visitors, and their processing by the owner.
-//   POST /privacy/requests {domain, email, type: access|delete|rectify, regulation?, details?}   visitor: opens a request, mails a code (202)
+//   POST /privacy/requests {domain, email, type: access|delete|rectify, regulation?, details?}   visitor, from the site's pages (Origin):
+//                                                opens a request, mails a code, tells the owner (202); limited (requests.ts)
 //   POST /privacy/requests/:id/verify {code}     visitor: verifies; access -> the export, delete -> the erasure, rectify -> to the owner
-//   GET  /privacy/requests                       owner (user JWT): the requests of their domains
+//   GET  /privacy/requests                       owner (user JWT): the requests of their domains, each with the conversations
+//                                                of others that mention its email (review)
 //   POST /privacy/requests/:id/decision {status: completed|rejected, result?}   owner
 import { createApp } from '../_shared/app.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { withRole } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
-import { openRequest, verifyAndCarryOut } from './requests.ts'
+import { openRequest, RetryLater, verifyAndCarryOut } from './requests.ts'
 import { NewRequest, OwnerDecision, VerifyRequest } from './schemas.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('privacy')
 
-app.post('/requests', async (c) => c.json(await openRequest(parse(NewRequest, await jsonBody(c))), 202))
+// The client address the platform vouches for (hosted: Cloudflare's CF-Connecting-IP; locally the
+// gateway sets it from the socket), for the per-client limit.
+const CLIENT_ADDRESS_HEADER = 'cf-connecting-ip'
+
+app.post('/requests', async (c) => {
+  const input = parse(NewRequest, await jsonBody(c))
+  try {
+    return c.json(await openRequest(input, { origin: c.req.header('origin'), address: c.req.header(CLIENT_ADDRESS_HEADER) ?? 'unknown' }), 202)
+  } catch (error) {
+    if (error instanceof RetryLater) c.header('retry-after', String(error.retryAfterSeconds))
+    throw error
+  }
+})
 
 app.post('/requests/:id/verify', async (c) => {
   const { code } = parse(VerifyRequest, await jsonBody(c))
@@ -24,7 +38,9 @@ app.post('/requests/:id/verify', async (c) => {
 
 app.get('/requests', requireRole('authenticated'), async (c) => {
   const requests = await withRole('authenticated', c.get('claims'), (tx) => tx`
-    select r.id, d.domain, r.email, r.request_type, r.regulation, r.status, r.details, r.result, r.due_at, r.verified_at, r.completed_at, r.created_at
+    select r.id, d.domain, r.email, r.request_type, r.regulation, r.status, r.details, r.result, r.due_at, r.verified_at, r.completed_at, r.created_at,
+           coalesce((select jsonb_agg(jsonb_build_object('conversation_id', i.conversation_id, 'reason', i.reason) order by i.created_at)
+                     from sites.privacy_review_items i where i.request_id = r.id), '[]') as review
     from sites.privacy_requests r join sites.domains d on d.id = r.domain_id
     order by r.due_at`)
   return c.json({ requests })

@@ -1,10 +1,12 @@
 // Privacy requests against a real database and a loopback mail relay: verification by a mailed code,
-// a complete export about one email and nothing about another, an erasure after which only the
-// audit record mentions the email, and owners processing only their own domains' requests.
+// a complete export of the subject's own data and nothing about another, an erasure after which only
+// the audit trail (requests, their verifications and export log) and other people's data mention the
+// email, and owners processing only their own domains' requests. (Attacks: privacy-third-parties.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb } from '../../functions/_shared/db.ts'
 import { app } from '../../functions/privacy/app.ts'
 import { signUserToken } from '../../stack/keys.ts'
+import { markDomainVerified } from '../support/domain-verified.ts'
 import { startMailLoopback } from '../support/mail-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 
@@ -21,7 +23,8 @@ const query = async <T = Record<string, unknown>>(sql: string, params: unknown[]
 
 async function request(path: string, body: unknown, jwt?: string) {
   const res = await app.request(`/privacy${path}`, {
-    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(jwt ? { authorization: `Bearer ${jwt}` } : {}) },
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', origin: 'https://privacy.shop.test', ...(jwt ? { authorization: `Bearer ${jwt}` } : {}) },
   })
   return { status: res.status, body: await res.json() }
 }
@@ -57,6 +60,8 @@ beforeAll(async () => {
   domainId = (await query<{ id: string }>(`insert into sites.domains (user_id, domain) values ($1, 'privacy.shop.test') returning id`, [owner]))[0].id
   const other = (await query<{ id: string }>(`select tests.create_supabase_user('other_owner') as id`))[0].id
   otherDomainId = (await query<{ id: string }>(`insert into sites.domains (user_id, domain) values ($1, 'other.shop.test') returning id`, [other]))[0].id
+  await markDomainVerified(query, domainId)
+  await markDomainVerified(query, otherDomainId)
   await plant(domainId, SUBJECT, 'sess-subject-1')
   await plant(domainId, BYSTANDER, 'sess-bystander-1')
   await plant(otherDomainId, SUBJECT, 'sess-subject-elsewhere')
@@ -73,18 +78,18 @@ describe('opening a request', () => {
   it('mails a code, records due dates per regulation, and reveals nothing about stored data', async () => {
     expect((await request('/requests', { domain: 'nowhere.test', email: SUBJECT, type: 'access' })).status).toBe(404)
     const gdpr = await request('/requests', { domain: 'privacy.shop.test', email: 'nobody@mail.test', type: 'access' })
-    const ccpa = await request('/requests', { domain: 'privacy.shop.test', email: 'nobody@mail.test', type: 'access', regulation: 'ccpa' })
+    const ccpa = await request('/requests', { domain: 'privacy.shop.test', email: 'nobody@mail.test', type: 'delete', regulation: 'ccpa' })
     expect(gdpr.status).toBe(202)
     expect(Object.keys(gdpr.body).sort()).toEqual(['due_at', 'request_id', 'status'])
     const days = (r: typeof gdpr) => Math.round((new Date(r.body.due_at).getTime() - Date.now()) / 86_400_000)
     expect([days(gdpr), days(ccpa)]).toEqual([30, 45])
-    expect(mail.messages.at(-1)!.to).toBe('nobody@mail.test')
+    expect(mail.messages.filter((m) => m.to === 'nobody@mail.test')).toHaveLength(2) // and one note to the owner each
     expect((await request('/requests', { domain: 'privacy.shop.test', email: 'not-an-email', type: 'access' })).status).toBe(400)
   })
 })
 
 describe('access', () => {
-  it('a wrong code gets nothing; the right one exports every row about the email and nothing about anyone else', async () => {
+  it('a wrong code gets nothing; the right one exports the subject\'s own rows and nothing about anyone else', async () => {
     const opened = await request('/requests', { domain: 'privacy.shop.test', email: SUBJECT, type: 'access' })
     const code = lastCode(SUBJECT)
     const wrong = await request(`/requests/${opened.body.request_id}/verify`, { code: code === '000000' ? '000001' : '000000' })
@@ -92,8 +97,9 @@ describe('access', () => {
     const done = await request(`/requests/${opened.body.request_id}/verify`, { code })
     expect(done.status).toBe(200)
     const data = done.body.export
-    expect(data.conversations).toHaveLength(2) // her own, and the one whose message mentions her email
-    expect(data.conversations.flatMap((c: { messages: unknown[] }) => c.messages)).toHaveLength(3)
+    expect(data.conversations).toHaveLength(1) // her own; the one whose message mentions her email is the owner's to review
+    expect(data.conversations.flatMap((c: { messages: unknown[] }) => c.messages)).toHaveLength(2)
+    expect(JSON.stringify(data)).not.toContain('about the refund')
     expect(data.verifications.length).toBeGreaterThanOrEqual(2) // the order verification and this request's code
     expect(data.access_logs).toHaveLength(1)
     expect(data.cached_customer_data).toHaveLength(1)
@@ -106,16 +112,20 @@ describe('access', () => {
 })
 
 describe('delete', () => {
-  it('erases everything about the email in that tenant; only the audit record mentions it', async () => {
+  it('erases the subject\'s own data in that tenant; the audit trail and other people\'s data stay', async () => {
     const opened = await request('/requests', { domain: 'privacy.shop.test', email: SUBJECT, type: 'delete' })
     const done = await request(`/requests/${opened.body.request_id}/verify`, { code: lastCode(SUBJECT) })
     expect(done.status).toBe(200)
-    expect(done.body.erased.conversations).toBe(2)
-    const left = await query(`select request_type, status, completed_at is not null as completed from sites.privacy_requests where email = $1 and domain_id = $2`, [SUBJECT, domainId])
-    expect(left).toEqual([{ request_type: 'delete', status: 'completed', completed: true }])
+    expect(done.body.erased.conversations).toBe(1)
+    const left = await query(`select request_type, status, completed_at is not null as completed from sites.privacy_requests where email = $1 and domain_id = $2 order by created_at`, [SUBJECT, domainId])
+    expect(left).toEqual([{ request_type: 'access', status: 'completed', completed: true }, { request_type: 'delete', status: 'completed', completed: true }])
     const found = await mentions(SUBJECT)
-    expect(found).toEqual({ privacy_requests: 1, conversations: 1, customer_access_logs: 1, customer_data_cache: 1, customer_verifications: 1 })
-    // ...and those other rows are the other tenant's, untouched:
+    // Here: the two requests, their two verifications and the export's access log entry (the audit
+    // trail), and the anonymous visitor's message that mentions the email (for the owner to review).
+    expect(found).toEqual({ privacy_requests: 2, messages: 1, conversations: 1, customer_access_logs: 2, customer_data_cache: 1, customer_verifications: 3 })
+    expect(await query(`select count(*)::int as n from sites.customer_access_logs where email = $1 and domain_id = $2 and actor <> 'privacy'`, [SUBJECT, domainId])).toEqual([{ n: 0 }])
+    expect(await query(`select count(*)::int as n from sites.customer_verifications where email = $1 and domain_id = $2 and purpose <> 'privacy_request'`, [SUBJECT, domainId])).toEqual([{ n: 0 }])
+    // ...and the rest are the other tenant's, untouched:
     expect(await query(`select count(*)::int as n from sites.conversations where visitor_email = $1 and domain_id = $2`, [SUBJECT, otherDomainId])).toEqual([{ n: 1 }])
     expect(await query(`select count(*)::int as n from sites.conversations where domain_id = $1 and visitor_email = $2`, [domainId, BYSTANDER])).toEqual([{ n: 1 }])
   })
