@@ -839,7 +839,7 @@ CREATE TABLE agents.agents (
 -- Name: TABLE agents; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON TABLE agents.agents IS 'AI agents on the marketplace: owner, GitHub source, Algorand payee, per-call price and status. Signed-in users read every column (select(''*''), also as .insert(agent).select()) of their own agents and of active ones; the agent token''s hash is kept in private.agent_token_salts, which no client reads. anon: the listing agents.active_agents_view (select(''*'') works there), or of active agents these columns, which leave out user_id, repo_name, github_url and updated_at: select(''id, name, description, subdomain, repo_owner, agent_address, app_id, price_microalgo, status, runtime_status, category, tags, data_input, example_input, example_output, created_at'').';
+COMMENT ON TABLE agents.agents IS 'AI agents on the marketplace: owner, GitHub source, Algorand payee, per-call price (in price_asset) and status. Signed-in users read every column (select(''*''), also as .insert(agent).select()) of their own agents and of active ones; the agent token''s hash is kept in private.agent_token_salts, which no client reads. anon: the listing agents.active_agents_view (select(''*'') works there), or of active agents these columns, which leave out user_id, repo_name, github_url and updated_at: select(''id, name, description, subdomain, repo_owner, agent_address, app_id, price_microalgo, price_asset, status, runtime_status, category, tags, data_input, example_input, example_output, created_at'').';
 
 
 --
@@ -923,7 +923,8 @@ CREATE VIEW agents.active_agents_view WITH (security_invoker='true') AS
     app_id,
     data_input,
     example_input,
-    example_output
+    example_output,
+    price_asset
    FROM agents.agents
   WHERE ((status = 'active'::agents.agent_status) AND (runtime_status = 'active'::agents.agent_runtime_status));
 
@@ -932,7 +933,7 @@ CREATE VIEW agents.active_agents_view WITH (security_invoker='true') AS
 -- Name: VIEW active_agents_view; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON VIEW agents.active_agents_view IS 'The public marketplace listing: active agents with a healthy runtime. Never exposes the owner.';
+COMMENT ON VIEW agents.active_agents_view IS 'The public marketplace listing: active agents with a healthy runtime, with their price (price_microalgo in base units of price_asset: ALGO or a symbol of agents.payment_assets). Never exposes the owner.';
 
 
 --
