@@ -700,7 +700,6 @@ declare
   request sites.privacy_requests;
 begin
   perform pg_advisory_xact_lock(hashtextextended('privacy-client:' || target_domain || ':' || client_hash, 0));
-  perform pg_advisory_xact_lock(hashtextextended('privacy-email:' || target_domain || ':' || subject, 0));
   delete from private.privacy_request_hits h where h.domain_id = target_domain and h.client_hash = open_privacy_request.client_hash
     and h.created_at < now() - interval '1 day';
   insert into private.privacy_request_hits (domain_id, client_hash) values (target_domain, open_privacy_request.client_hash);
@@ -1264,7 +1263,11 @@ declare
   target uuid;
   anchor extensions.vector;
 begin
-  select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain);
+  -- One claim of the host: the caller's own (RLS), or for the service role the verified claim
+  -- (sites.domains.verified_at, 20261202070000), never several tenants' passages at once.
+  select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain)
+  order by (to_jsonb(d) ->> 'verified_at') is null, d.created_at, d.id
+  limit 1;
   if target is null then
     return;
   end if;
@@ -1316,7 +1319,11 @@ declare
   target uuid;
   depth integer := greatest(coalesce(k, 10), 1) * 4;
 begin
-  select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain);
+  -- One claim of the host: the caller's own (RLS), or for the service role the verified claim
+  -- (sites.domains.verified_at, 20261202070000), never several tenants' passages at once.
+  select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain)
+  order by (to_jsonb(d) ->> 'verified_at') is null, d.created_at, d.id
+  limit 1;
   if target is null then
     return;
   end if;

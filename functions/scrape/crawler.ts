@@ -102,7 +102,8 @@ async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots:
   if (!robots.isAllowed(row.url)) return await record(sql, job.id, { url: row.url, outcome: 'skipped_robots' })
   const fetchSettings: FetchSettings = { ...settings, pacer }
   const outcome = await fetchPage(row.url, { etag: row.etag, lastModified: row.last_modified }, fetchSettings, signal)
-  const base = { url: row.url, http_status: outcome.status }
+  // Every result carries the retries made inside the fetch, so counts.retries counts them all.
+  const base = { url: row.url, http_status: outcome.status, retries: outcome.retries }
   switch (outcome.kind) {
     case 'not_modified': {
       const { known_links } = await record(sql, job.id, { ...base, outcome: 'not_modified' })
@@ -113,7 +114,7 @@ async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots:
       return
     }
     case 'non_html':
-      return await record(sql, job.id, { ...base, outcome: 'skipped_non_html' })
+      return await record(sql, job.id, { ...base, outcome: 'skipped_non_html', detail: `not HTML (${outcome.contentType || 'no content type'})` })
     case 'too_large':
       return await record(sql, job.id, { ...base, outcome: 'skipped_too_large', error: `${outcome.bytes} bytes` })
     case 'failed':
@@ -121,13 +122,15 @@ async function processUrl(sql: postgres.Sql, job: Job, row: FrontierUrl, robots:
     case 'retry_later':
       return await record(sql, job.id, row.attempts + 1 >= settings.maxRetries
         ? { ...base, outcome: 'failed', error: `HTTP ${outcome.status}, retry budget spent` }
-        : { ...base, outcome: 'retry', retry_at: outcome.retryAt.toISOString() })
+        : { ...base, outcome: 'retry', retry_at: outcome.retryAt.toISOString(), detail: `HTTP ${outcome.status}, retry at ${outcome.retryAt.toISOString()}` })
     case 'redirect': {
       const target = crawlUrl(outcome.location)
       if (row.redirects >= settings.maxRedirects) return await record(sql, job.id, { ...base, outcome: 'failed', error: `more than ${settings.maxRedirects} redirects` })
       const follow = target && sameSite(target, row.url) && robots.isAllowed(target)
+      const detail = !target ? `redirect to ${outcome.location} (not http)` : !sameSite(target, row.url) ? `redirect to ${target} (another site: not followed)`
+        : follow ? `redirect to ${target}` : `redirect to ${target} (disallowed by robots.txt)`
       return await record(sql, job.id, {
-        ...base, outcome: 'redirected', skipped_robots: target && sameSite(target, row.url) && !follow ? 1 : 0,
+        ...base, outcome: 'redirected', detail, skipped_robots: target && sameSite(target, row.url) && !follow ? 1 : 0,
         enqueue: follow ? [{ url: target, depth: row.depth, redirects: row.redirects + 1, from: row.url }] : [],
       })
     }
@@ -142,7 +145,10 @@ async function recordPage(sql: postgres.Sql, job: Job, row: FrontierUrl, outcome
   const canonical = page.canonical ? crawlUrl(page.canonical) : undefined
   if (canonical && canonical !== row.url && sameSite(canonical, row.url) && robots.isAllowed(canonical)) {
     // Another URL is this page's canonical one: crawl that instead, once.
-    return await record(sql, job.id, { url: row.url, http_status: outcome.status, outcome: 'redirected', enqueue: [{ url: canonical, depth: row.depth, from: row.url }] })
+    return await record(sql, job.id, {
+      url: row.url, http_status: outcome.status, retries: outcome.retries, outcome: 'redirected', detail: `canonical URL is ${canonical}`,
+      enqueue: [{ url: canonical, depth: row.depth, from: row.url }],
+    })
   }
   const links = page.links.map((l) => ({ ...l, url: crawlUrl(l.url) ?? l.url }))
   const internal = [...new Set(links.filter((l) => l.internal && sameSite(l.url, row.url)).map((l) => l.url))]
@@ -153,6 +159,7 @@ async function recordPage(sql: postgres.Sql, job: Job, row: FrontierUrl, outcome
     url: row.url,
     outcome: page.noindex ? 'skipped_robots' : 'fetched',
     http_status: outcome.status,
+    retries: outcome.retries,
     etag: outcome.etag,
     last_modified: outcome.lastModified ? new Date(outcome.lastModified).toISOString() : null,
     skipped_robots: followable.length - allowed.length,

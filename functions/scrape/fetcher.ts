@@ -157,7 +157,10 @@ async function readResponse(url: string, response: Response, validators: Validat
   return { kind: 'ok', status, html: body.text, contentType, etag, lastModified, bytes: new TextEncoder().encode(body.text).length }
 }
 
-export async function fetchPage(url: string, validators: Validators, settings: FetchSettings, signal?: AbortSignal): Promise<FetchOutcome> {
+/** What fetchPage answers: the outcome, and how many times it retried within the fetch (429 / 5xx / connection errors). */
+export type FetchResult = FetchOutcome & { retries: number }
+
+export async function fetchPage(url: string, validators: Validators, settings: FetchSettings, signal?: AbortSignal): Promise<FetchResult> {
   const clock = settings.clock ?? systemClock
   const fetch = safeFetchOf(settings)
   for (let attempt = 0; ; attempt++) {
@@ -168,10 +171,12 @@ export async function fetchPage(url: string, validators: Validators, settings: F
     } finally {
       settings.pacer?.after()
     }
-    if (outcome.kind !== 'again') return outcome
+    if (outcome.kind !== 'again') return { ...outcome, retries: attempt }
     const { status, error, waitMs } = outcome
-    if (attempt >= settings.maxRetries) return { kind: 'failed', status, error: status === null ? error : `HTTP ${status} after ${attempt + 1} attempts` }
-    if (status !== null && waitMs > settings.maxRetryWaitMs) return { kind: 'retry_later', status, retryAt: new Date(clock.now() + waitMs) }
+    if (attempt >= settings.maxRetries) {
+      return { kind: 'failed', status, error: status === null ? error : `HTTP ${status} after ${attempt + 1} attempts`, retries: attempt }
+    }
+    if (status !== null && waitMs > settings.maxRetryWaitMs) return { kind: 'retry_later', status, retryAt: new Date(clock.now() + waitMs), retries: attempt }
     await clock.sleep(waitMs, signal)
   }
 }

@@ -3,7 +3,7 @@
 -- limited to their own rows, the seed's search_embeddings / get_stale_content, and the crawler's
 -- frontier bookkeeping (max_pages, unchanged pages write nothing).
 begin;
-select plan(34);
+select plan(39);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -27,6 +27,8 @@ insert into sites.scraped_pages (domain_id, url, title, content, status, scraped
 insert into sites.website_content (domain_id, url, title, content, content_hash, scraped_at) select domain_id, 'https://ann.example.com/warranty', 'Warranty', 'Widgets carry a two year warranty.', repeat('a', 64), now() - interval '30 days' from ids;
 insert into sites.structured_extractions (domain_id, url, extract_type, extracted_data) select domain_id, 'https://ann.example.com/faq', 'faq', '{"questions": []}' from ids;
 insert into sites.content_refresh_jobs (domain_id, job_type, status) select domain_id, 'crawl', 'completed' from ids;
+insert into private.crawl_frontier (job_id, url, depth, status, outcome, http_status, detail)
+select id, 'https://ann.example.com/warranty', 0, 'done', 'unchanged', 200, 'content unchanged since the last crawl' from sites.content_refresh_jobs;
 insert into sites.content_hashes (domain_id, url, content_hash) select domain_id, 'https://ann.example.com/warranty', repeat('a', 64) from ids;
 insert into sites.page_content_references (domain_id, source_page_id, source_url, target_url, is_internal) select domain_id, (select id from sites.scraped_pages), 'https://ann.example.com/warranty', 'https://ann.example.com/', true from ids;
 insert into sites.domain_patterns (domain_id, pattern_type, platform, confidence) select domain_id, 'platform', 'woocommerce', 0.8 from ids;
@@ -39,6 +41,7 @@ insert into sites.customer_verifications (domain_id, email, purpose, method, exp
 insert into sites.customer_access_logs (domain_id, email, actor, action) select domain_id, 'visitor@mail.test', 'chat', 'orders.read' from ids;
 insert into sites.customer_data_cache (domain_id, cache_key, data, expires_at) select domain_id, 'products:widget', '[]', now() + interval '5 minutes' from ids;
 insert into sites.privacy_requests (domain_id, email, request_type, due_at) select domain_id, 'visitor@mail.test', 'access', now() + interval '30 days' from ids;
+insert into sites.privacy_review_items (request_id, domain_id, conversation_id) select (select id from sites.privacy_requests), domain_id, (select id from sites.conversations) from ids;
 
 -- How many rows of each sites table and view the current role can see (-1: no privilege at all).
 create function pg_temp.visible_counts()
@@ -64,7 +67,7 @@ end;
 $$;
 grant execute on function pg_temp.visible_counts() to anon, authenticated;
 
-select is(array_length(pg_temp.visible_counts(), 1), 24, 'sites has the 24 documented tables and views');
+select is(array_length(pg_temp.visible_counts(), 1), 26, 'sites has the 26 documented tables and views');
 
 select tests.authenticate_as('ann');
 select is((select array_agg(x) from unnest(pg_temp.visible_counts()) x where x like '%=0' or x like '%=-1'), null,
@@ -135,6 +138,20 @@ select is(sites.record_crawl_result((select id from job), '{"url": "https://ann.
   'a page with its stored hash is unchanged');
 select is((select content from sites.website_content where url = 'https://ann.example.com/warranty'), 'Widgets carry a two year warranty.', 'and nothing of it is rewritten');
 select is(sites.finish_crawl_if_done((select id from job)), 'pending', 'the job stays open while URLs are leased');
+
+-- The crawl report (sites.crawl_report): the owner's rows only.
+select sites.record_crawl_result((select id from job), '{"url": "https://ann.example.com/a", "outcome": "failed", "http_status": 500, "error": "HTTP 500 after 4 attempts", "retries": 3}');
+select tests.authenticate_as('ann');
+select is((select count(*)::int from sites.crawl_report), 4, 'the owner sees every URL of her crawls in the report');
+select results_eq($$select result, outcome, http_status, detail from sites.crawl_report where url like '%/a'$$,
+  $$values ('failed', 'failed', 500, 'HTTP 500 after 4 attempts')$$, 'with its result, HTTP status and why');
+select tests.authenticate_as('ben');
+select is((select count(*)::int from sites.crawl_report), 0, 'another user sees nothing of her crawl report');
+reset role;
+set local role anon;
+select throws_ok($$select count(*) from sites.crawl_report$$, '42501', null, 'anon cannot read crawl reports');
+reset role;
+select is((select (metadata -> 'counts' ->> 'retries')::int from sites.content_refresh_jobs where id = (select id from job)), 3, 'retries inside a fetch are counted');
 
 select * from finish();
 rollback;

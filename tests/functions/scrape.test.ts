@@ -323,7 +323,7 @@ describe('time, on the crawler\'s own clock', () => {
     const outcome = fetchPage(`${hanging.url}/slow`, {}, { ...crawlSettings(), timeoutMs: 15_000, clock })
     await hanging.held('/slow')
     clock.advance(15_000)
-    expect(await outcome).toEqual({ kind: 'failed', status: null, error: 'timed out after 15000 ms' })
+    expect(await outcome).toEqual({ kind: 'failed', status: null, error: 'timed out after 15000 ms', retries: 0 })
     expect((await hanging.settled('/slow')).map((r) => r.status)).toEqual([499])
     expect(clock.sleeps).toEqual([])
     await hanging.close()
