@@ -253,3 +253,18 @@ it('a dispute created and closed (lost) 20 times each at once: held once, debite
     .toEqual([{ kind: 'purchase', amount_cents: 1000 }, { kind: 'adjustment', amount_cents: -1000 }])
   expect(await sql`select held_cents::int, dispute_debited_cents::int from billing.credit_purchases where user_id = ${user}`).toEqual([{ held_cents: 0, dispute_debited_cents: 1000 }])
 })
+
+it('30 purchases each racing their own full refund (refund first or purchase first, at once): every purchase ends fully debited', async () => {
+  const ids = await users('refund_first', 30)
+  const events = ids.flatMap((user, i) => {
+    const pi = `pi_refund_first_${i}`
+    return [
+      stripeEvent<Stripe.CheckoutSessionCompletedEvent>('checkout.session.completed', checkoutSession({ user, purchaseId: `refund-first-${i}`, paymentIntent: pi, paid: 1000, credits: 1000 })),
+      stripeEvent<Stripe.RefundCreatedEvent>('refund.created', refund({ id: `re_refund_first_${i}`, charge: `ch_refund_first_${i}`, paymentIntent: pi, amount: 1000 })),
+    ]
+  })
+  expect(failures(await race(sql, 50, 60, (c, i) => c`select billing.apply_stripe_event(${sql.json(events[i] as never)})`))).toEqual([])
+  const balances = await sql<{ balance: number }[]>`select balance::int from billing.user_credits where user_id = any (${ids})`
+  expect(balances).toHaveLength(30)
+  expect(balances.filter((b) => b.balance !== 0)).toEqual([])
+})
