@@ -134,6 +134,21 @@ describe('opening requests', () => {
     expect(mailsTo(subject)).toHaveLength(mailed)
   })
 
+  it('20 wrong codes at once over two requests: exactly 5 are checked, the rest refused (serialised per email)', async () => {
+    const subject = 'raced@mail.test'
+    const access = await open(subject, 'access')
+    const accessCode = lastCode(subject)
+    const erase = await open(subject, 'delete')
+    const eraseCode = lastCode(subject)
+    const guesses = await Promise.all(Array.from({ length: 20 }, (_, i) => i % 2
+      ? post(`/requests/${access.body.request_id}/verify`, { code: wrong(accessCode) })
+      : post(`/requests/${erase.body.request_id}/verify`, { code: wrong(eraseCode) })))
+    const codes = guesses.map((g) => g.body.error.code)
+    expect(codes.filter((c) => c === 'wrong_code')).toHaveLength(5)
+    expect(codes.filter((c) => c === 'too_many_attempts')).toHaveLength(15)
+    expect((await post(`/requests/${access.body.request_id}/verify`, { code: accessCode })).status).toBe(429)
+  })
+
   it('one client address opens at most 10 requests an hour on a site', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 11; i++) statuses.push((await open(`spray${i}@mail.test`, 'access', { ip: '198.51.100.77' })).status)
