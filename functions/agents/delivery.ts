@@ -65,8 +65,10 @@ async function recordDelivery(txid: string, attempt: number, result: Awaited<Ret
 }
 
 /** What the caller is told about a failed attempt: re-send the same payment, or a refund is owed. */
-function nextStep(delivery: Delivery | undefined, refundable: boolean): string {
-  if (!delivery || refundable) return 'the payment is listed for a refund (agents.refundable_payments)'
+function nextStep(recorded: Recorded): string {
+  const { delivery, refundable } = recorded
+  if (!recorded.recorded || !delivery) return 'another request has taken over its delivery; send the same payment again to see its state'
+  if (refundable) return 'the payment is listed for a refund (agents.refundable_payments)'
   const left = delivery.max_attempts - delivery.attempts
   return `send the same payment again before ${delivery.redeemable_until} to retry (${left} ${left === 1 ? 'try' : 'tries'} left)`
 }
@@ -122,7 +124,7 @@ async function attempt(options: Parameters<typeof deliverPaidCall>[0], grant: Pa
   return json({
     error: {
       code: answer.code,
-      message: `Agent ${agent.subdomain} ${answer.what} (${result.detail}); payment ${grant.transaction} is recorded: ${nextStep(recorded.delivery, recorded.refundable ?? true)}`,
+      message: `Agent ${agent.subdomain} ${answer.what} (${result.detail}); payment ${grant.transaction} is recorded: ${nextStep(recorded)}`,
     },
     grant, delivery: recorded.delivery,
   }, answer.status, headers)

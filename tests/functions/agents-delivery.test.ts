@@ -215,6 +215,7 @@ describe('redeeming a failed delivery by re-sending the same payment', () => {
     for (let i = 1; i <= MAX_DELIVERY_ATTEMPTS; i++) {
       const res = await invoke({ payment: header })
       expect({ i, status: res.status, attempts: res.body.delivery.attempts }).toEqual({ i, status: 502, attempts: i })
+      expect(res.body.error.message).toContain(i < MAX_DELIVERY_ATTEMPTS ? `${MAX_DELIVERY_ATTEMPTS - i} tr` : 'listed for a refund')
     }
     expect((await invoke({ payment: header })).body.error.code).toBe('payment_not_served')
     const last = await invoke({ payment: header })
