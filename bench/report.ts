@@ -110,6 +110,7 @@ export function renderBenchmarks(r: any): string {
       (a, b) => `time ${fx(v(b).index_build.hnsw_instances_seconds / v(a).index_build.hnsw_instances_seconds)}`),
   ]
   const anyVector = r.pglite?.vector_search ?? r.postgres?.vector_search
+  const searchRpcs = searchRpcTable(r, pgName)
 
   const p = r.agent_payments
   const payments = p ? `
@@ -153,6 +154,18 @@ Engine-free (no database): X-PAYMENT verification in one process.
     ['unchanged re-crawl: 100% 304 / unchanged, 0 embedding requests', 'postgres', (e) => `${Math.round(e.crawler.recrawl.unchanged_share * 100)}%, ${e.crawler.recrawl.embedding_jobs}`,
       (e) => e.crawler.recrawl.unchanged_share === 1 && e.crawler.recrawl.embedding_jobs === 0],
     ['embedding re-run with unchanged text: 0 requests', 'postgres', (e) => String(e.embedding_pipeline.unchanged_rerun_requests), (e) => e.embedding_pipeline.unchanged_rerun_requests === 0],
+    ['`cloud.search_instances` p95 < 10 ms unfiltered, recall@10 >= 0.98 (by distance; by id in brackets)', 'postgres',
+      (e) => `${rpc(e, 'search_instances').p95_ms} ms, recall ${rpc(e, 'search_instances').recall_at_10_by_distance} (${rpc(e, 'search_instances').recall_at_10})`,
+      (e) => rpc(e, 'search_instances').p95_ms < 10 && rpc(e, 'search_instances').recall_at_10_by_distance >= 0.98],
+    ['`cloud.search_instances` p95 < 15 ms with 3 filters, 10 rows', 'postgres',
+      (e) => `${rpc(e, 'search_instances_3_filters').p95_ms} ms, ${rpc(e, 'search_instances_3_filters').average_rows} rows`,
+      (e) => rpc(e, 'search_instances_3_filters').p95_ms < 15 && rpc(e, 'search_instances_3_filters').average_rows === 10],
+    ['`cloud.search_packages` (hybrid) p95 < 25 ms', 'postgres', (e) => `${rpc(e, 'search_packages_hybrid').p95_ms} ms`, (e) => rpc(e, 'search_packages_hybrid').p95_ms < 25],
+    ['`sites.search_embeddings` (question + embedding) p95 < 15 ms on 50,000 passages', 'postgres', (e) => `${rpc(e, 'search_embeddings').p95_ms} ms`,
+      (e) => rpc(e, 'search_embeddings').p95_ms < 15],
+    ['first call in a new connection < 50 ms (every search RPC)', 'postgres',
+      (e) => Object.entries(e.vector_search.search_rpcs).map(([k, f]: [string, any]) => `${k} ${f.first_call_ms}`).join(', ') + ' ms',
+      (e) => Object.values(e.vector_search.search_rpcs).every((f: any) => f.first_call_ms < 50)],
   ]
   const targetRows = targets.map(([name, engine, value, holds]) => {
     const e = r[engine]
@@ -192,7 +205,7 @@ in-process; ${pgName} from the client, one connection with prepared statements o
 
 ${header}
 ${vector.join('\n')}
-` : ''}${payments}${notes(r, pgName)}
+` : ''}${searchRpcs}${payments}${notes(r, pgName)}
 ## Targets
 
 | target | engine | measured | holds |
@@ -236,4 +249,36 @@ Notes (from this run's plans and diagnostics):
 
 ${out.join('\n')}
 ` : ''
+}
+
+const rpc = (e: any, key: string) => e.vector_search.search_rpcs[key]
+
+/** Every search RPC as a client calls it, beside its raw index query; the real engine before and after issue 19. */
+function searchRpcTable(r: any, pgName: string): string {
+  const after = r.postgres?.vector_search?.search_rpcs
+  const lite = r.pglite?.vector_search?.search_rpcs
+  const rows = after ?? lite
+  if (!rows) return ''
+  const before = r.postgres?.search_rpcs_before
+  const cell = (f: any) => (f ? `${f.p50_ms} / ${f.p95_ms}` : '-')
+  const first = (f: any) => (f?.first_call_ms != null ? `${f.first_call_ms}` : '-')
+  const base = (f: any) => (f ? `${f.baseline_p50_ms} / ${f.baseline_p95_ms}` : '-')
+  const lines = Object.keys(rows).map((key) => {
+    const l = lite?.[key]
+    const a = after?.[key]
+    const b = before?.figures?.[key]
+    const recall = a?.recall_at_10 != null ? `${a.recall_at_10} / ${a.recall_at_10_by_distance}` : '-'
+    return `| \`${rows[key].rpc}\` | ${rows[key].baseline} | ${cell(l)} | ${base(l)} | ${l ? fx(l.p95_ms / l.baseline_p95_ms) : '-'} | ${cell(b)}; first ${first(b)} | ${cell(a)}; first ${first(a)} | ${base(a)} | ${a ? fx(a.p95_ms / a.baseline_p95_ms) : '-'} | ${a?.average_rows ?? l?.average_rows ?? '-'} | ${recall} |`
+  })
+  return `
+Search RPCs at the full seed volume, called as a client calls them (the RPC in SQL over one connection with prepared statements, as
+PostgREST does; ${rows.search_instances?.calls ?? 100} calls each: the 20 queries x 5 rounds after one warm-up round), each beside the raw index query it is built
+on, timed in the same run. "first" = the first call in a new connection (median of 3; real engine only). ${before ? `"Before" = the RPCs as they were
+before migration 20261202040000 (SQL functions with SET clauses, ORDER BY a CASE no index serves), on the same server and data (${before.measured}).` : ''}
+Latencies in ms, p50 / p95.
+
+| RPC | raw index query (baseline) | PGlite | PGlite baseline | PGlite p95 ratio | ${pgName} before | ${pgName} after | ${pgName} baseline | ${pgName} p95 ratio | rows | recall@10 by id / by distance |
+|---|---|---|---|---|---|---|---|---|---|---|
+${lines.join('\n')}
+`
 }

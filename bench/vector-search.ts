@@ -20,6 +20,7 @@ import { bootstrapPlatform } from '../stack/platform.ts'
 import { pgliteRunner } from '../stack/sql-runner.ts'
 import { adminClient, ensureTemplate, templateDatabase } from '../tests/support/template.ts'
 import { adminUrl, databaseUrl, engine } from './engines.ts'
+import { PASSAGE_DOMAIN, PASSAGES, searchRpcFigures, SITES_PASSAGES_SQL } from './search-rpcs.ts'
 import { percentile } from './stats.ts'
 
 const CACHE_DIR = join(ROOT, '.temp', 'bench-full')
@@ -30,7 +31,7 @@ function fullVolumeHash(): string {
   const embeddings = join(ROOT, 'functions', '_shared', 'embeddings')
   const files = [
     join(ROOT, 'seed', 'full', 'catalog.sql'), join(ROOT, 'scripts', 'seed-full.ts'), join(ROOT, 'functions', 'embed', 'worker.ts'),
-    join(ROOT, 'functions', 'embed', 'batching.ts'), ...readdirSync(embeddings).sort().map((f) => join(embeddings, f)),
+    join(ROOT, 'functions', 'embed', 'batching.ts'), join(ROOT, 'bench', 'search-rpcs.ts'), ...readdirSync(embeddings).sort().map((f) => join(embeddings, f)),
   ]
   for (const file of files) if (existsSync(file)) hash.update(file.slice(ROOT.length)).update(readFileSync(file))
   return hash.digest('hex').slice(0, 16)
@@ -65,6 +66,8 @@ async function ensurePgliteFull(log: (l: string) => void): Promise<string> {
   const socket = await serveSocket(db, '127.0.0.1', 0)
   await drainEmbeddings(`postgresql://postgres:postgres@127.0.0.1:${socketPort(socket)}/postgres`, log)
   await socket.stop()
+  log(`full volume: sites passages (${PASSAGES} in ${PASSAGE_DOMAIN})`)
+  await db.exec(SITES_PASSAGES_SQL)
   // PGlite runs no autovacuum: give the planner statistics for the bulk-loaded tables.
   await db.exec('analyze')
   await db.close()
@@ -93,6 +96,8 @@ async function ensurePostgresFull(log: (l: string) => void): Promise<string> {
       const built = postgres(databaseUrl(adminUrl!, building), { max: 1, onnotice: () => {} })
       const [{ pending }] = await built<{ pending: number }[]>`select count(*)::int as pending from private.embedding_jobs where status <> 'done'`
       if (pending > 0) throw new Error(`${pending} embedding jobs left undone in ${building}`)
+      log(`full volume: sites passages (${PASSAGES} in ${PASSAGE_DOMAIN})`)
+      await built.unsafe(SITES_PASSAGES_SQL)
       // After a bulk load, as PGlite's build does: statistics (and the visibility map) now, not when autovacuum gets to it.
       await built.unsafe('vacuum analyze')
       await built.end()
@@ -109,7 +114,7 @@ async function ensurePostgresFull(log: (l: string) => void): Promise<string> {
 }
 
 /** What the figures need of a database session, on either engine. */
-interface Session {
+export interface Session {
   query<T>(text: string, params?: unknown[]): Promise<T[]>
   /** Runs `text` in a transaction after `setup` (SET LOCAL ...); times the query alone. */
   timedIn<T>(setup: string, text: string, params: unknown[]): Promise<{ ms: number; rows: T[] }>
@@ -143,7 +148,7 @@ function pgliteSession(db: PGlite): Session {
   }
 }
 
-function postgresSession(url: string): Session {
+export function postgresSession(url: string): Session {
   // One connection, prepared statements (as PostgREST and the functions' postgres.js use them).
   const sql = postgres(url, { max: 1, onnotice: () => {} })
   const run = async <T>(s: postgres.Sql | postgres.TransactionSql, text: string, params: unknown[]) =>
@@ -179,7 +184,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t, value }
 }
 
-const QUERIES = [
+export const QUERIES = [
   '8x NVIDIA H100 GPU server for training', 'cheap 2 vCPU 4 GB general purpose instance', 'memory optimized 64 vCPU 512 GB',
   'A100 80GB single GPU for inference', 'AMD MI300X large memory GPU', 'L4 GPU small inference box', 'RTX 4090 gaming GPU cloud',
   'compute optimized 16 vCPU', 'H200 141 GB GPU cluster node', 'T4 GPU budget inference', '32 vCPU 128 GB AMD EPYC',
@@ -203,12 +208,15 @@ const r = (x: number) => Math.round(x * 100) / 100
 
 export async function vectorSearchFigures(log: (l: string) => void): Promise<Record<string, unknown>> {
   let db: Session
+  let newSession: (() => Session) | undefined
   if (engine === 'pglite') {
     const pglite = await openPglite({ dataDir: await ensurePgliteFull(log) })
     await pglite.exec('analyze cloud.instances; analyze cloud.bitnami_packages')
     db = pgliteSession(pglite)
   } else {
-    db = postgresSession(await ensurePostgresFull(log))
+    const url = await ensurePostgresFull(log)
+    db = postgresSession(url)
+    newSession = () => postgresSession(url)
   }
   const vectors = await Promise.all(QUERIES.map(async (q) => toVectorLiteral(await embedQuery(q))))
   const [{ instances, distinct_instance_vectors, packages, package_vectors }] = await db.query<{ instances: number; distinct_instance_vectors: number; packages: number; package_vectors: number }>(
@@ -316,9 +324,11 @@ export async function vectorSearchFigures(log: (l: string) => void): Promise<Rec
     }
     return { btree_ms: btree.ms, hnsw_ms: hnsw.ms, ms, byId, byDistance }
   })
+  const searchRpcs = await searchRpcFigures(db, QUERIES, vectors, newSession, log)
   await db.close()
 
   return {
+    search_rpcs: searchRpcs,
     rows: { instances, distinct_instance_vectors, packages_with_description_vector: packages, vectors: instances + package_vectors },
     instances_hnsw_index_mb: index_mb,
     plans,

@@ -176,6 +176,7 @@ CREATE FUNCTION cloud.search_packages(query_text text DEFAULT NULL::text, query_
 #variable_conflict use_column
 declare
   seqscan text := current_setting('enable_seqscan');
+  sort text := current_setting('enable_sort');
 begin
   if query_text is null and query_embedding is null then
     return query
@@ -190,8 +191,13 @@ begin
     return;
   end if;
 
+  -- The rankers' filters (not deprecated, category, flags) have btree indexes the planner would
+  -- read and sort instead of walking each HNSW index: with a query embedding, no sequential scan and
+  -- no sort where an index gives the order (the full-text rank and the fusion still sort their
+  -- few rows, whatever the plan).
   if query_embedding is not null then
     perform set_config('enable_seqscan', 'off', true);
+    perform set_config('enable_sort', 'off', true);
   end if;
   -- Each ranker reads the table itself with the filters inline, ordered by its own index's
   -- expression (a shared CTE would be scanned in full by every ranker).
@@ -246,6 +252,7 @@ begin
     order by f.score desc, p.stars desc, p.name
     limit match_count;
   perform set_config('enable_seqscan', seqscan, true);
+  perform set_config('enable_sort', sort, true);
 end;
 $$;
 

@@ -416,10 +416,10 @@ COMMENT ON FUNCTION sites.check_verification(verification uuid, presented_code_h
 
 
 --
--- Name: claim_crawl_urls(uuid, integer, integer); Type: FUNCTION; Schema: sites; Owner: -
+-- Name: claim_crawl_urls(uuid, integer, integer, timestamp with time zone); Type: FUNCTION; Schema: sites; Owner: -
 --
 
-CREATE FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds integer) RETURNS TABLE(url text, depth integer, attempts integer, redirects integer, etag text, last_modified timestamp with time zone)
+CREATE FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds integer, at timestamp with time zone DEFAULT now()) RETURNS TABLE(url text, depth integer, attempts integer, redirects integer, etag text, last_modified timestamp with time zone)
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -429,7 +429,7 @@ declare
   pages_left integer;
 begin
   update private.crawl_frontier f set status = 'queued', lease_until = null
-  where f.job_id = job and f.status = 'fetching' and f.lease_until < now();
+  where f.job_id = job and f.status = 'fetching' and f.lease_until < at;
   select j.domain_id into target_domain from sites.content_refresh_jobs j where j.id = job;
   pages_left := private.crawl_pages_left(target_domain);
   if pages_left is not null then
@@ -438,12 +438,12 @@ begin
   return query
   with ready as (
     select f.url from private.crawl_frontier f
-    where f.job_id = job and f.status = 'queued' and f.next_attempt_at <= now()
+    where f.job_id = job and f.status = 'queued' and f.next_attempt_at <= greatest(now(), at)
     order by f.depth, f.next_attempt_at, f.url
     limit n
     for update skip locked
   ), claimed as (
-    update private.crawl_frontier f set status = 'fetching', lease_until = now() + make_interval(secs => lease_seconds), updated_at = now()
+    update private.crawl_frontier f set status = 'fetching', lease_until = at + make_interval(secs => lease_seconds), updated_at = now()
     from ready r where f.job_id = job and f.url = r.url
     returning f.url, f.depth, f.attempts, f.redirects
   )
@@ -456,15 +456,22 @@ $$;
 
 
 --
--- Name: crawl_jobs_ready(integer); Type: FUNCTION; Schema: sites; Owner: -
+-- Name: FUNCTION claim_crawl_urls(job uuid, n integer, lease_seconds integer, at timestamp with time zone); Type: COMMENT; Schema: sites; Owner: -
 --
 
-CREATE FUNCTION sites.crawl_jobs_ready(max_jobs integer DEFAULT 10) RETURNS SETOF uuid
+COMMENT ON FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds integer, at timestamp with time zone) IS 'Claims up to n ready URLs of a crawl job (within the month''s pages_per_month) until at + lease_seconds. Service role.';
+
+
+--
+-- Name: crawl_jobs_ready(integer, timestamp with time zone); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.crawl_jobs_ready(max_jobs integer DEFAULT 10, at timestamp with time zone DEFAULT now()) RETURNS SETOF uuid
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select j.id from sites.content_refresh_jobs j
-  where j.status in ('pending', 'running') and (j.lease_until is null or j.lease_until < now())
+  where j.status in ('pending', 'running') and (j.lease_until is null or j.lease_until < at)
   order by j.created_at
   limit max_jobs;
 $$;
@@ -628,7 +635,8 @@ CREATE TABLE sites.content_refresh_jobs (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     lease_until timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    lease_holder uuid
 );
 
 
@@ -647,18 +655,33 @@ COMMENT ON COLUMN sites.content_refresh_jobs.lease_until IS 'While a crawler inv
 
 
 --
--- Name: lease_crawl_job(uuid, integer); Type: FUNCTION; Schema: sites; Owner: -
+-- Name: COLUMN content_refresh_jobs.lease_holder; Type: COMMENT; Schema: sites; Owner: -
 --
 
-CREATE FUNCTION sites.lease_crawl_job(job uuid, lease_seconds integer) RETURNS sites.content_refresh_jobs
+COMMENT ON COLUMN sites.content_refresh_jobs.lease_holder IS 'The crawler step holding the job''s lease (renewed every few seconds until lease_until); null when free.';
+
+
+--
+-- Name: lease_crawl_job(uuid, integer, uuid, timestamp with time zone); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.lease_crawl_job(job uuid, lease_seconds integer, holder uuid DEFAULT NULL::uuid, at timestamp with time zone DEFAULT now()) RETURNS sites.content_refresh_jobs
     LANGUAGE sql
     SET search_path TO ''
     AS $$
   update sites.content_refresh_jobs j
-  set status = 'running', started_at = coalesce(j.started_at, now()), lease_until = now() + make_interval(secs => lease_seconds)
-  where j.id = job and j.status in ('pending', 'running') and (j.lease_until is null or j.lease_until < now())
+  set status = 'running', started_at = coalesce(j.started_at, now()), lease_until = at + make_interval(secs => lease_seconds),
+      lease_holder = holder
+  where j.id = job and j.status in ('pending', 'running') and (j.lease_until is null or j.lease_until < at)
   returning *;
 $$;
+
+
+--
+-- Name: FUNCTION lease_crawl_job(job uuid, lease_seconds integer, holder uuid, at timestamp with time zone); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.lease_crawl_job(job uuid, lease_seconds integer, holder uuid, at timestamp with time zone) IS 'Leases an open crawl job to one step (holder) until at + lease_seconds, unless a live lease is held. Service role.';
 
 
 --
@@ -700,6 +723,7 @@ declare
   request sites.privacy_requests;
 begin
   perform pg_advisory_xact_lock(hashtextextended('privacy-client:' || target_domain || ':' || client_hash, 0));
+  perform pg_advisory_xact_lock(hashtextextended('privacy-email:' || target_domain || ':' || subject, 0));
   delete from private.privacy_request_hits h where h.domain_id = target_domain and h.client_hash = open_privacy_request.client_hash
     and h.created_at < now() - interval '1 day';
   insert into private.privacy_request_hits (domain_id, client_hash) values (target_domain, open_privacy_request.client_hash);
@@ -1163,8 +1187,36 @@ CREATE FUNCTION sites.release_crawl_job(job uuid) RETURNS void
     LANGUAGE sql
     SET search_path TO ''
     AS $$
-  update sites.content_refresh_jobs set lease_until = null where id = job;
+  update sites.content_refresh_jobs set lease_until = null, lease_holder = null where id = job;
 $$;
+
+
+--
+-- Name: renew_crawl_lease(uuid, uuid, integer, timestamp with time zone); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.renew_crawl_lease(job uuid, holder uuid, lease_seconds integer, at timestamp with time zone DEFAULT now()) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  update sites.content_refresh_jobs j set lease_until = at + make_interval(secs => lease_seconds)
+  where j.id = job and j.lease_holder = holder and j.status in ('pending', 'running');
+  if not found then
+    return false;
+  end if;
+  update private.crawl_frontier f set lease_until = at + make_interval(secs => lease_seconds)
+  where f.job_id = job and f.status = 'fetching';
+  return true;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION renew_crawl_lease(job uuid, holder uuid, lease_seconds integer, at timestamp with time zone); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.renew_crawl_lease(job uuid, holder uuid, lease_seconds integer, at timestamp with time zone) IS 'Heartbeat of a crawl step: extends its job lease and its in-flight URL leases to at + lease_seconds; false when the step lost the job. Service role.';
 
 
 --
@@ -3672,19 +3724,19 @@ GRANT ALL ON FUNCTION sites.check_verification(verification uuid, presented_code
 
 
 --
--- Name: FUNCTION claim_crawl_urls(job uuid, n integer, lease_seconds integer); Type: ACL; Schema: sites; Owner: -
+-- Name: FUNCTION claim_crawl_urls(job uuid, n integer, lease_seconds integer, at timestamp with time zone); Type: ACL; Schema: sites; Owner: -
 --
 
-REVOKE ALL ON FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds integer) TO service_role;
+REVOKE ALL ON FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds integer, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.claim_crawl_urls(job uuid, n integer, lease_seconds integer, at timestamp with time zone) TO service_role;
 
 
 --
--- Name: FUNCTION crawl_jobs_ready(max_jobs integer); Type: ACL; Schema: sites; Owner: -
+-- Name: FUNCTION crawl_jobs_ready(max_jobs integer, at timestamp with time zone); Type: ACL; Schema: sites; Owner: -
 --
 
-REVOKE ALL ON FUNCTION sites.crawl_jobs_ready(max_jobs integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION sites.crawl_jobs_ready(max_jobs integer) TO service_role;
+REVOKE ALL ON FUNCTION sites.crawl_jobs_ready(max_jobs integer, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.crawl_jobs_ready(max_jobs integer, at timestamp with time zone) TO service_role;
 
 
 --
@@ -3737,11 +3789,11 @@ GRANT SELECT ON TABLE sites.content_refresh_jobs TO authenticated;
 
 
 --
--- Name: FUNCTION lease_crawl_job(job uuid, lease_seconds integer); Type: ACL; Schema: sites; Owner: -
+-- Name: FUNCTION lease_crawl_job(job uuid, lease_seconds integer, holder uuid, at timestamp with time zone); Type: ACL; Schema: sites; Owner: -
 --
 
-REVOKE ALL ON FUNCTION sites.lease_crawl_job(job uuid, lease_seconds integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION sites.lease_crawl_job(job uuid, lease_seconds integer) TO service_role;
+REVOKE ALL ON FUNCTION sites.lease_crawl_job(job uuid, lease_seconds integer, holder uuid, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.lease_crawl_job(job uuid, lease_seconds integer, holder uuid, at timestamp with time zone) TO service_role;
 
 
 --
@@ -3822,6 +3874,14 @@ GRANT ALL ON FUNCTION sites.release_chat_message(target_domain uuid) TO service_
 
 REVOKE ALL ON FUNCTION sites.release_crawl_job(job uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION sites.release_crawl_job(job uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION renew_crawl_lease(job uuid, holder uuid, lease_seconds integer, at timestamp with time zone); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.renew_crawl_lease(job uuid, holder uuid, lease_seconds integer, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.renew_crawl_lease(job uuid, holder uuid, lease_seconds integer, at timestamp with time zone) TO service_role;
 
 
 --
