@@ -12,6 +12,7 @@
 // work blocks the event loop the fetches, the extraction and the site share.
 import postgres from 'postgres'
 import PQueue from 'p-queue'
+import { markDomainVerified } from '../tests/support/domain-verified.ts'
 import { startSiteLoopback } from '../tests/support/site-loopback.ts'
 import { stackOnClone } from './engines.ts'
 
@@ -51,6 +52,7 @@ export async function crawlerFigures(log: (line: string) => void) {
 
   const [{ id: owner }] = await sql<{ id: string }[]>`select tests.create_supabase_user('bench_crawler') as id`
   const [{ id: domainId }] = await sql<{ id: string }[]>`insert into sites.domains (user_id, domain) values (${owner}, ${site.host}) returning id`
+  await markDomainVerified((q, p) => sql.unsafe(q, p as never[]), domainId)
   await sql`delete from private.embedding_jobs`
   const call = async (path: string, body: unknown) => {
     const res = await fetch(`${stack.status.FUNCTIONS_URL}/scrape${path}`, {

@@ -26,7 +26,7 @@ afterAll(async () => {
 })
 
 const open = (c: postgres.Sql | postgres.ReservedSql, email: string, type: string, code: string, client: string) =>
-  c`select outcome, request_id from sites.open_privacy_request(${domainId}, ${email}, ${type}, 'gdpr', '{}', ${hash(code)}, ${client})`
+  c<{ outcome: string; request_id: string }[]>`select outcome, request_id from sites.open_privacy_request(${domainId}, ${email}, ${type}, 'gdpr', '{}', ${hash(code)}, ${client})`
 
 it('30 requests at once for one email and type open one', async () => {
   const results = await race(sql, 20, 30, (c, i) => open(c, 'crowd@mail.test', 'access', 'a', `client-${i}`))
@@ -40,7 +40,7 @@ it('30 requests at once for one email and type open one', async () => {
 it('40 wrong codes at once over two requests of one email: exactly 5 are checked, then even the right code is refused', async () => {
   const [{ request_id: first }] = await open(sql, 'guess@mail.test', 'access', 'b', 'client-x')
   const [{ request_id: second }] = await open(sql, 'guess@mail.test', 'delete', 'c', 'client-y')
-  const results = await race(sql, 20, 40, (c, i) => c`select sites.check_privacy_code(${i % 2 ? first : second}, ${hash('0')}) as outcome`)
+  const results = await race(sql, 20, 40, (c, i) => c<{ outcome: string }[]>`select sites.check_privacy_code(${i % 2 ? first : second}, ${hash('0')}) as outcome`)
   expect(failures(results)).toEqual([])
   const outcomes = results.map((r) => (r as PromiseFulfilledResult<{ outcome: string }[]>).value[0].outcome)
   expect(outcomes.filter((o) => o === 'wrong_code')).toHaveLength(5)
