@@ -922,7 +922,7 @@ export type Database = {
           held_cents: number
           id: string
           payment_intent: string | null
-          resolution: string | null
+          resolution: Database['billing']['Enums']['dispute_resolution'] | null
           status: string
           updated_at: string
         }
@@ -933,7 +933,7 @@ export type Database = {
           held_cents?: number
           id: string
           payment_intent?: string | null
-          resolution?: string | null
+          resolution?: Database['billing']['Enums']['dispute_resolution'] | null
           status: string
           updated_at?: string
         }
@@ -943,7 +943,7 @@ export type Database = {
           held_cents?: number
           id?: string
           payment_intent?: string | null
-          resolution?: string | null
+          resolution?: Database['billing']['Enums']['dispute_resolution'] | null
           status?: string
           updated_at?: string
         }
@@ -1020,7 +1020,7 @@ export type Database = {
       stripe_prices: {
         Row: {
           created_at: string
-          interval: string
+          interval: Database['billing']['Enums']['price_interval']
           is_active: boolean
           price_id: string
           tier: string
@@ -1028,14 +1028,14 @@ export type Database = {
         ComputedFields: never
         Insert: {
           created_at?: string
-          interval: string
+          interval: Database['billing']['Enums']['price_interval']
           is_active?: boolean
           price_id: string
           tier: string
         }
         Update: {
           created_at?: string
-          interval?: string
+          interval?: Database['billing']['Enums']['price_interval']
           is_active?: boolean
           price_id?: string
           tier?: string
@@ -1428,7 +1428,9 @@ export type Database = {
     Enums: {
       cluster_status: 'active' | 'draining' | 'inactive'
       credit_entry_kind: 'adjustment' | 'purchase' | 'refund' | 'usage'
+      dispute_resolution: 'debited' | 'held' | 'released'
       invoice_status: 'failed' | 'paid' | 'pending' | 'refunded' | 'void'
+      price_interval: 'month' | 'year'
     }
     CompositeTypes: {
       [_ in never]: never
@@ -1944,6 +1946,59 @@ export type Database = {
           },
         ]
       }
+      price_history: {
+        Row: {
+          available: boolean
+          id: number
+          offer_id: string
+          price_currency: string
+          price_hourly: number | null
+          price_monthly: number | null
+          recorded_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          available: boolean
+          id?: never
+          offer_id: string
+          price_currency: string
+          price_hourly?: number | null
+          price_monthly?: number | null
+          recorded_at: string
+        }
+        Update: {
+          available?: boolean
+          id?: never
+          offer_id?: string
+          price_currency?: string
+          price_hourly?: number | null
+          price_monthly?: number | null
+          recorded_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'price_history_offer_id_fkey'
+            columns: ['offer_id']
+            isOneToOne: false
+            referencedRelation: 'instances'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'price_history_offer_id_fkey'
+            columns: ['offer_id']
+            isOneToOne: false
+            referencedRelation: 'instances_with_city'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'price_history_offer_id_fkey'
+            columns: ['offer_id']
+            isOneToOne: false
+            referencedRelation: 'instances_with_country'
+            referencedColumns: ['id']
+          },
+        ]
+      }
       providers: {
         Row: {
           created_at: string
@@ -2127,6 +2182,28 @@ export type Database = {
       }
     }
     Functions: {
+      cheapest_price_history: {
+        Args: {
+          continent_filter?: string
+          country_filter?: string
+          gpu_count_filter?: number
+          gpu_model_filter?: string
+          min_memory_gb?: number
+          min_vcpu?: number
+          since?: string
+          target_currency?: string
+          until?: string
+        }
+        Returns: {
+          currency: string
+          day: string
+          instance_id: string
+          offer_id: string
+          price_hourly: number
+          price_monthly: number
+          provider: string
+        }[]
+      }
       compare_prices: {
         Args: {
           gpu_count_filter?: number
@@ -2150,6 +2227,16 @@ export type Database = {
           price_hourly: number
           price_monthly: number
           provider: string
+        }[]
+      }
+      offer_price_history: {
+        Args: { offer_id: string }
+        Returns: {
+          available: boolean
+          price_currency: string
+          price_hourly: number
+          price_monthly: number
+          recorded_at: string
         }[]
       }
       search_instances: {
@@ -2741,6 +2828,7 @@ export type Database = {
           error_message: string | null
           id: string
           job_type: Database['sites']['Enums']['refresh_job_type']
+          lease_holder: string | null
           lease_until: string | null
           metadata: NonNullable<Json>
           started_at: string | null
@@ -2755,6 +2843,7 @@ export type Database = {
           error_message?: string | null
           id?: string
           job_type: Database['sites']['Enums']['refresh_job_type']
+          lease_holder?: string | null
           lease_until?: string | null
           metadata?: NonNullable<Json>
           started_at?: string | null
@@ -2768,6 +2857,7 @@ export type Database = {
           error_message?: string | null
           id?: string
           job_type?: Database['sites']['Enums']['refresh_job_type']
+          lease_holder?: string | null
           lease_until?: string | null
           metadata?: NonNullable<Json>
           started_at?: string | null
@@ -3524,11 +3614,14 @@ export type Database = {
           confidence_score: number | null
           created_at: string
           domain_id: string
+          embedding: string | null
           extract_type: Database['sites']['Enums']['extract_type']
           extracted_at: string | null
           extracted_data: NonNullable<Json>
+          fts: unknown
           id: string
           schema_used: Json | null
+          search_text: string | null
           url: string
         }
         ComputedFields: never
@@ -3536,22 +3629,28 @@ export type Database = {
           confidence_score?: number | null
           created_at?: string
           domain_id: string
+          embedding?: string | null
           extract_type: Database['sites']['Enums']['extract_type']
           extracted_at?: string | null
           extracted_data: NonNullable<Json>
+          fts?: never
           id?: string
           schema_used?: Json | null
+          search_text?: never
           url: string
         }
         Update: {
           confidence_score?: number | null
           created_at?: string
           domain_id?: string
+          embedding?: string | null
           extract_type?: Database['sites']['Enums']['extract_type']
           extracted_at?: string | null
           extracted_data?: NonNullable<Json>
+          fts?: never
           id?: string
           schema_used?: Json | null
+          search_text?: never
           url?: string
         }
         Relationships: [
@@ -3568,10 +3667,13 @@ export type Database = {
         Row: {
           created_at: string
           domain_id: string
+          embedding: string | null
+          fts: unknown
           id: string
           input_text: string
           metadata: NonNullable<Json>
           output_text: string
+          search_text: string | null
           status: Database['sites']['Enums']['training_data_status']
           type: Database['sites']['Enums']['training_data_type']
           updated_at: string
@@ -3581,10 +3683,13 @@ export type Database = {
         Insert: {
           created_at?: string
           domain_id: string
+          embedding?: string | null
+          fts?: never
           id?: string
           input_text: string
           metadata?: NonNullable<Json>
           output_text: string
+          search_text?: never
           status?: Database['sites']['Enums']['training_data_status']
           type: Database['sites']['Enums']['training_data_type']
           updated_at?: string
@@ -3593,10 +3698,13 @@ export type Database = {
         Update: {
           created_at?: string
           domain_id?: string
+          embedding?: string | null
+          fts?: never
           id?: string
           input_text?: string
           metadata?: NonNullable<Json>
           output_text?: string
+          search_text?: never
           status?: Database['sites']['Enums']['training_data_status']
           type?: Database['sites']['Enums']['training_data_type']
           updated_at?: string
@@ -3800,7 +3908,7 @@ export type Database = {
       check_privacy_code: { Args: { presented_code_hash: string; request: string }; Returns: string }
       check_verification: { Args: { presented_code_hash: string; verification: string }; Returns: string }
       claim_crawl_urls: {
-        Args: { job: string; lease_seconds: number; n: number }
+        Args: { at?: string; job: string; lease_seconds: number; n: number }
         Returns: {
           attempts: number
           depth: number
@@ -3810,7 +3918,7 @@ export type Database = {
           url: string
         }[]
       }
-      crawl_jobs_ready: { Args: { max_jobs?: number }; Returns: string[] }
+      crawl_jobs_ready: { Args: { at?: string; max_jobs?: number }; Returns: string[] }
       domains_due_for_recheck: {
         Args: { max_domains?: number }
         Returns: {
@@ -3834,7 +3942,7 @@ export type Database = {
         }[]
       }
       lease_crawl_job: {
-        Args: { job: string; lease_seconds: number }
+        Args: { at?: string; holder?: string; job: string; lease_seconds: number }
         Returns: {
           completed_at: string | null
           created_at: string
@@ -3842,6 +3950,7 @@ export type Database = {
           error_message: string | null
           id: string
           job_type: Database['sites']['Enums']['refresh_job_type']
+          lease_holder: string | null
           lease_until: string | null
           metadata: NonNullable<Json>
           started_at: string | null
@@ -3910,6 +4019,10 @@ export type Database = {
       }
       release_chat_message: { Args: { target_domain: string }; Returns: undefined }
       release_crawl_job: { Args: { job: string }; Returns: undefined }
+      renew_crawl_lease: {
+        Args: { at?: string; holder: string; job: string; lease_seconds: number }
+        Returns: boolean
+      }
       reserve_chat_message: {
         Args: { target_domain: string }
         Returns: {
@@ -3947,6 +4060,18 @@ export type Database = {
               url: string
             }[]
           }
+      search_knowledge: {
+        Args: { k?: number; query: string; query_embedding: string; target_domain: string }
+        Returns: {
+          content: string
+          data: Json
+          id: string
+          kind: string
+          score: number
+          title: string
+          url: string
+        }[]
+      }
       start_crawl: {
         Args: { max_depth?: number; max_pages?: number; target_domain: string }
         Returns: {
@@ -3956,6 +4081,7 @@ export type Database = {
           error_message: string | null
           id: string
           job_type: Database['sites']['Enums']['refresh_job_type']
+          lease_holder: string | null
           lease_until: string | null
           metadata: NonNullable<Json>
           started_at: string | null
@@ -4930,7 +5056,9 @@ export const Constants = {
     Enums: {
       cluster_status: ['active', 'draining', 'inactive'],
       credit_entry_kind: ['adjustment', 'purchase', 'refund', 'usage'],
+      dispute_resolution: ['debited', 'held', 'released'],
       invoice_status: ['failed', 'paid', 'pending', 'refunded', 'void'],
+      price_interval: ['month', 'year'],
     },
   },
   cloud: {

@@ -54,6 +54,24 @@ COMMENT ON TYPE billing.credit_entry_kind IS 'Kind of a credit ledger entry: pur
 
 
 --
+-- Name: dispute_resolution; Type: TYPE; Schema: billing; Owner: -
+--
+
+CREATE TYPE billing.dispute_resolution AS ENUM (
+    'debited',
+    'held',
+    'released'
+);
+
+
+--
+-- Name: TYPE dispute_resolution; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TYPE billing.dispute_resolution IS 'What a dispute did to the credits it concerns: held (open), released (won), debited (lost).';
+
+
+--
 -- Name: invoice_status; Type: TYPE; Schema: billing; Owner: -
 --
 
@@ -71,6 +89,23 @@ CREATE TYPE billing.invoice_status AS ENUM (
 --
 
 COMMENT ON TYPE billing.invoice_status IS 'State of an invoice in billing_history (from Stripe): a paid invoice stays paid.';
+
+
+--
+-- Name: price_interval; Type: TYPE; Schema: billing; Owner: -
+--
+
+CREATE TYPE billing.price_interval AS ENUM (
+    'month',
+    'year'
+);
+
+
+--
+-- Name: TYPE price_interval; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TYPE billing.price_interval IS 'Billing interval of a Stripe price (billing.stripe_prices).';
 
 
 --
@@ -954,11 +989,10 @@ CREATE TABLE billing.stripe_disputes (
     amount_cents bigint NOT NULL,
     status text NOT NULL,
     held_cents bigint DEFAULT 0 NOT NULL,
-    resolution text,
+    resolution billing.dispute_resolution,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT stripe_disputes_amount_cents_check CHECK ((amount_cents >= 0)),
-    CONSTRAINT stripe_disputes_held_cents_check CHECK ((held_cents >= 0)),
-    CONSTRAINT stripe_disputes_resolution_check CHECK ((resolution = ANY (ARRAY['held'::text, 'released'::text, 'debited'::text])))
+    CONSTRAINT stripe_disputes_held_cents_check CHECK ((held_cents >= 0))
 );
 
 
@@ -1011,10 +1045,9 @@ COMMENT ON TABLE billing.stripe_events IS 'Every Stripe event applied (id = evt_
 CREATE TABLE billing.stripe_prices (
     price_id text NOT NULL,
     tier text NOT NULL,
-    "interval" text NOT NULL,
+    "interval" billing.price_interval NOT NULL,
     is_active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT stripe_prices_interval_check CHECK (("interval" = ANY (ARRAY['month'::text, 'year'::text]))),
     CONSTRAINT stripe_prices_price_id_check CHECK ((price_id ~ '^price_[A-Za-z0-9_]+$'::text))
 );
 

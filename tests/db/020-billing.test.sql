@@ -106,7 +106,7 @@ reset role;
 -- Prices, purchases, standing and the billing policy: who reads what.
 insert into billing.stripe_prices (price_id, tier, interval, is_active) values ('price_tap_pro', 'pro', 'month', true), ('price_tap_old', 'pro', 'year', false);
 select throws_ok($$insert into billing.stripe_prices (price_id, tier, interval) values ('price_tap_x', 'platinum', 'month')$$, '23503', null, 'a price maps to an existing tier');
-select throws_ok($$insert into billing.stripe_prices (price_id, tier, interval) values ('price_tap_y', 'pro', 'week')$$, '23514', null, 'a price interval is month or year');
+select throws_ok($$insert into billing.stripe_prices (price_id, tier, interval) values ('price_tap_y', 'pro', 'week')$$, '22P02', null, 'a price interval is month or year (enum billing.price_interval)');
 insert into billing.credit_purchases (purchase_key, user_id, payment_intent, amount_paid_cents, credits_cents)
 values ('purchase:tap-ann', tests.get_supabase_uid('ann'), 'pi_tap_ann', 1000, 1000);
 select tests.clear_authentication();
