@@ -1435,6 +1435,73 @@ COMMENT ON FUNCTION sites.search_embeddings(query text, query_embedding extensio
 
 
 --
+-- Name: search_knowledge(text, extensions.vector, uuid, integer); Type: FUNCTION; Schema: sites; Owner: -
+--
+
+CREATE FUNCTION sites.search_knowledge(query text, query_embedding extensions.vector, target_domain uuid, k integer DEFAULT 3) RETURNS TABLE(kind text, id uuid, url text, title text, content text, data jsonb, score double precision)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    SET "hnsw.iterative_scan" TO 'relaxed_order'
+    AS $$
+  with q as (
+    select nullif(replace(plainto_tsquery('english', query)::text, ' & ', ' | '), '')::tsquery as any_word
+  ),
+  docs as (
+    select x.extract_type::text as kind, x.id, x.url, x.fts, x.embedding
+    from sites.structured_extractions x
+    where x.domain_id = target_domain and x.extract_type in ('faq', 'product')
+      and coalesce(x.extracted_at, x.created_at) > now() - interval '30 days'
+    union all
+    select 'qa', t.id, null, t.fts, t.embedding
+    from sites.training_data t
+    where t.domain_id = target_domain and t.status = 'approved' and t.type = 'qa'
+  ),
+  semantic as (
+    select s.id, row_number() over (order by s.distance, s.id) as rank
+    from (
+      select d.id, d.embedding operator(extensions.<=>) query_embedding as distance
+      from docs d
+      where d.embedding is not null
+      order by d.embedding operator(extensions.<=>) query_embedding
+      limit greatest(k, 1) * 10
+    ) s
+  ),
+  lexical as (
+    select l.id, row_number() over (order by l.rank_cd desc, l.id) as rank
+    from (
+      select d.id, ts_rank_cd(d.fts, q.any_word) as rank_cd
+      from docs d, q
+      where d.fts operator(pg_catalog.@@) q.any_word
+      order by ts_rank_cd(d.fts, q.any_word) desc
+      limit greatest(k, 1) * 10
+    ) l
+  ),
+  fused as (
+    select coalesce(s.id, l.id) as id, coalesce(1.0 / (50 + s.rank), 0) + coalesce(1.0 / (50 + l.rank), 0) as score
+    from semantic s full join lexical l on l.id = s.id
+  )
+  select d.kind, d.id, d.url,
+         case when d.kind = 'qa' then t.input_text else coalesce(x.extracted_data ->> 'name', d.kind) end,
+         case when d.kind = 'qa' then t.output_text else x.extracted_data::text end,
+         x.extracted_data,
+         f.score::double precision
+  from fused f
+  join docs d on d.id = f.id
+  left join sites.structured_extractions x on x.id = f.id and d.kind <> 'qa'
+  left join sites.training_data t on t.id = f.id and d.kind = 'qa'
+  order by f.score desc, d.id
+  limit k;
+$$;
+
+
+--
+-- Name: FUNCTION search_knowledge(query text, query_embedding extensions.vector, target_domain uuid, k integer); Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON FUNCTION sites.search_knowledge(query text, query_embedding extensions.vector, target_domain uuid, k integer) IS 'Top-k approved Q&A and recent FAQ/product extractions of one domain for a question: full-text rank (any word) fused (RRF) with vector similarity to query_embedding. kind = qa | faq | product; title = the Q&A question or the product name; content = the answer or the extraction as JSON. Service role.';
+
+
+--
 -- Name: start_crawl(uuid, integer, integer); Type: FUNCTION; Schema: sites; Owner: -
 --
 
@@ -2321,6 +2388,17 @@ CREATE TABLE sites.structured_extractions (
     confidence_score double precision,
     extracted_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    search_text text GENERATED ALWAYS AS (
+CASE
+    WHEN (extract_type = ANY (ARRAY['faq'::sites.extract_type, 'product'::sites.extract_type])) THEN (extracted_data)::text
+    ELSE NULL::text
+END) STORED,
+    fts tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, COALESCE(
+CASE
+    WHEN (extract_type = ANY (ARRAY['faq'::sites.extract_type, 'product'::sites.extract_type])) THEN (extracted_data)::text
+    ELSE NULL::text
+END, ''::text))) STORED,
+    embedding extensions.vector(1536),
     CONSTRAINT structured_extractions_confidence_score_check CHECK (((confidence_score >= (0)::double precision) AND (confidence_score <= (1)::double precision)))
 );
 
@@ -2340,6 +2418,20 @@ COMMENT ON COLUMN sites.structured_extractions.schema_used IS '{"source": "json-
 
 
 --
+-- Name: COLUMN structured_extractions.search_text; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.structured_extractions.search_text IS 'FAQ and product extractions: the text chat retrieval searches and embeds (null for other types).';
+
+
+--
+-- Name: COLUMN structured_extractions.embedding; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.structured_extractions.embedding IS 'Embedding of search_text, kept by the shared pipeline (embed function).';
+
+
+--
 -- Name: training_data; Type: TABLE; Schema: sites; Owner: -
 --
 
@@ -2353,7 +2445,20 @@ CREATE TABLE sites.training_data (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     status sites.training_data_status DEFAULT 'pending'::sites.training_data_status NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    search_text text GENERATED ALWAYS AS (
+CASE
+    WHEN (type = 'qa'::sites.training_data_type) THEN ((input_text || '
+'::text) || output_text)
+    ELSE NULL::text
+END) STORED,
+    fts tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, COALESCE(
+CASE
+    WHEN (type = 'qa'::sites.training_data_type) THEN ((input_text || '
+'::text) || output_text)
+    ELSE NULL::text
+END, ''::text))) STORED,
+    embedding extensions.vector(1536)
 );
 
 
@@ -2362,6 +2467,20 @@ CREATE TABLE sites.training_data (
 --
 
 COMMENT ON TABLE sites.training_data IS 'Owner-provided Q&A and instructions for a domain''s assistant; approved rows are used in answers.';
+
+
+--
+-- Name: COLUMN training_data.search_text; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.training_data.search_text IS 'Q&A rows: question and answer, the text chat retrieval searches and embeds (null for other types).';
+
+
+--
+-- Name: COLUMN training_data.embedding; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.training_data.embedding IS 'Embedding of search_text, kept by the shared pipeline (embed function).';
 
 
 --
@@ -2994,6 +3113,20 @@ CREATE INDEX structured_extractions_domain_type_idx ON sites.structured_extracti
 
 
 --
+-- Name: structured_extractions_embedding_hnsw; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX structured_extractions_embedding_hnsw ON sites.structured_extractions USING hnsw (embedding extensions.vector_cosine_ops) WITH (m='16', ef_construction='64');
+
+
+--
+-- Name: structured_extractions_fts_idx; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX structured_extractions_fts_idx ON sites.structured_extractions USING gin (fts);
+
+
+--
 -- Name: structured_extractions_url_idx; Type: INDEX; Schema: sites; Owner: -
 --
 
@@ -3005,6 +3138,20 @@ CREATE INDEX structured_extractions_url_idx ON sites.structured_extractions USIN
 --
 
 CREATE INDEX training_data_domain_idx ON sites.training_data USING btree (domain_id, status);
+
+
+--
+-- Name: training_data_embedding_hnsw; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX training_data_embedding_hnsw ON sites.training_data USING hnsw (embedding extensions.vector_cosine_ops) WITH (m='16', ef_construction='64');
+
+
+--
+-- Name: training_data_fts_idx; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX training_data_fts_idx ON sites.training_data USING gin (fts);
 
 
 --
@@ -3022,6 +3169,20 @@ CREATE TRIGGER embed_embedding_del AFTER DELETE ON sites.page_embeddings REFEREN
 
 
 --
+-- Name: structured_extractions embed_embedding_del; Type: TRIGGER; Schema: sites; Owner: -
+--
+
+CREATE TRIGGER embed_embedding_del AFTER DELETE ON sites.structured_extractions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.enqueue_embeddings('id', 'search_text', 'embedding', 'uuid');
+
+
+--
+-- Name: training_data embed_embedding_del; Type: TRIGGER; Schema: sites; Owner: -
+--
+
+CREATE TRIGGER embed_embedding_del AFTER DELETE ON sites.training_data REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.enqueue_embeddings('id', 'search_text', 'embedding', 'uuid');
+
+
+--
 -- Name: page_embeddings embed_embedding_ins; Type: TRIGGER; Schema: sites; Owner: -
 --
 
@@ -3029,10 +3190,38 @@ CREATE TRIGGER embed_embedding_ins AFTER INSERT ON sites.page_embeddings REFEREN
 
 
 --
+-- Name: structured_extractions embed_embedding_ins; Type: TRIGGER; Schema: sites; Owner: -
+--
+
+CREATE TRIGGER embed_embedding_ins AFTER INSERT ON sites.structured_extractions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.enqueue_embeddings('id', 'search_text', 'embedding', 'uuid');
+
+
+--
+-- Name: training_data embed_embedding_ins; Type: TRIGGER; Schema: sites; Owner: -
+--
+
+CREATE TRIGGER embed_embedding_ins AFTER INSERT ON sites.training_data REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.enqueue_embeddings('id', 'search_text', 'embedding', 'uuid');
+
+
+--
 -- Name: page_embeddings embed_embedding_upd; Type: TRIGGER; Schema: sites; Owner: -
 --
 
 CREATE TRIGGER embed_embedding_upd AFTER UPDATE ON sites.page_embeddings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.enqueue_embeddings('id', 'chunk_text', 'embedding', 'uuid');
+
+
+--
+-- Name: structured_extractions embed_embedding_upd; Type: TRIGGER; Schema: sites; Owner: -
+--
+
+CREATE TRIGGER embed_embedding_upd AFTER UPDATE ON sites.structured_extractions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.enqueue_embeddings('id', 'search_text', 'embedding', 'uuid');
+
+
+--
+-- Name: training_data embed_embedding_upd; Type: TRIGGER; Schema: sites; Owner: -
+--
+
+CREATE TRIGGER embed_embedding_upd AFTER UPDATE ON sites.training_data REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.enqueue_embeddings('id', 'search_text', 'embedding', 'uuid');
 
 
 --
@@ -3917,6 +4106,14 @@ GRANT ALL ON FUNCTION sites.search_embeddings(query text, domain text, k integer
 REVOKE ALL ON FUNCTION sites.search_embeddings(query text, query_embedding extensions.vector, domain text, k integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION sites.search_embeddings(query text, query_embedding extensions.vector, domain text, k integer) TO service_role;
 GRANT ALL ON FUNCTION sites.search_embeddings(query text, query_embedding extensions.vector, domain text, k integer) TO authenticated;
+
+
+--
+-- Name: FUNCTION search_knowledge(query text, query_embedding extensions.vector, target_domain uuid, k integer); Type: ACL; Schema: sites; Owner: -
+--
+
+REVOKE ALL ON FUNCTION sites.search_knowledge(query text, query_embedding extensions.vector, target_domain uuid, k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sites.search_knowledge(query text, query_embedding extensions.vector, target_domain uuid, k integer) TO service_role;
 
 
 --

@@ -1,7 +1,7 @@
 -- Sites II in the database: the chat rate limit and usage counters, verification attempts, the
 -- privacy export and erasure, and who may call or change what.
 begin;
-select plan(19);
+select plan(21);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -20,6 +20,13 @@ select ok((select retry_after_seconds between 1 and 60 and not allowed from site
 select is((select allowed from sites.take_chat_rate_limit((select config_id from t), array['net:y', 'site'], array[5, 1])), true, 'the site ceiling allows its first request');
 select is((select refused_bucket from sites.take_chat_rate_limit((select config_id from t), array['net:z', 'site'], array[5, 1])), 'site', 'the site ceiling refuses the next, from any address');
 select throws_ok($$select * from sites.take_chat_rate_limit((select config_id from t), array['a', 'b'], array[1])$$, '22023', null, 'every bucket needs its limit');
+
+-- Knowledge search ranks by relevance, not recency: the newer FAQ that only shares a word loses.
+insert into sites.structured_extractions (domain_id, url, extract_type, extracted_data, extracted_at) values
+  ((select domain_id from t), 'https://ann.example.com/items/23', 'faq', '{"questions": [{"question": "What is item 23?", "answer": "Item 23 is a lamp."}]}', now() - interval '2 days'),
+  ((select domain_id from t), 'https://ann.example.com/items/99', 'faq', '{"questions": [{"question": "What is item 99?", "answer": "Item 99 is a chair."}]}', now());
+select is((select url from sites.search_knowledge('What is item 23?', array_fill(0.01, array[1536])::extensions.vector, (select domain_id from t), 1)),
+  'https://ann.example.com/items/23', 'knowledge search: the matching FAQ first, though older');
 
 -- A chat turn creates the conversation once per session.
 select sites.record_chat_turn((select domain_id from t), (select customer_id from t), 'sess-1', null, 'Hi', 'Hello', '{"tokens": 5}', 5);
@@ -51,6 +58,7 @@ update sites.privacy_requests set status = 'rejected';
 select tests.authenticate_as('ann');
 select is((select status from sites.privacy_requests), 'completed', 'another owner cannot change her requests');
 select throws_ok($$select * from sites.take_chat_rate_limit((select config_id from t), array['x'], array[1])$$, '42501', null, 'clients cannot touch the rate limiter');
+select throws_ok($$select * from sites.search_knowledge('x', null, (select domain_id from t), 1)$$, '42501', null, 'clients cannot call the chat knowledge search');
 reset role;
 
 select * from finish();
