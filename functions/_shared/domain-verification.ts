@@ -1,8 +1,10 @@
 // Domain verification: a claim on a host (a row of sites.domains) is verified when the site serves
 // the claim's token as a line of /.well-known/five-domains-verification.txt. Unverified claims are
-// neither crawled (scrape) nor served (chat, privacy). The check fetches the file itself, with no
-// redirect followed (a redirect would let another host answer), a time limit and a size cap, over
-// https first, then http; the outcome is recorded by sites.record_domain_verification (one verified
+// neither crawled (scrape) nor served (chat, privacy). The check fetches the file through the given
+// fetch (the domains function passes the crawler's SSRF-vetted, address-pinned one: a claim on a
+// private or metadata address is refused without a connection), with no redirect followed (a
+// redirect would let another host answer), a time limit and a size cap, over https first, then
+// http; the outcome is recorded by sites.record_domain_verification (one verified
 // claim per host; unverified at once when the site answers without the token, after 3 unreachable
 // checks in a row). Verified claims are re-checked daily (POST /domains/recheck, scheduled).
 import { db } from './db.ts'
@@ -13,7 +15,8 @@ const TIMEOUT_MS = 10_000
 const MAX_BYTES = 64 * 1024
 
 export type VerificationOutcome = { outcome: 'found' | 'absent' | 'unreachable'; error: string | null }
-export type Fetcher = (url: string, init: RequestInit) => Promise<Response>
+/** A fetch that answers a redirect itself (never follows it) and throws on a refused destination. */
+export type Fetcher = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>
 
 /** The first MAX_BYTES of a body as text. */
 async function readCapped(response: Response): Promise<string> {
@@ -38,17 +41,14 @@ async function readCapped(response: Response): Promise<string> {
 }
 
 /** Looks for the token on the site: found, absent (the site answered without it) or unreachable. */
-export async function checkVerificationFile(domain: string, token: string, fetcher: Fetcher = fetch): Promise<VerificationOutcome> {
+export async function checkVerificationFile(domain: string, token: string, fetcher: Fetcher): Promise<VerificationOutcome> {
   let unreachable = 'the site could not be reached over https or http'
   for (const scheme of ['https', 'http']) {
     let response: Response
     try {
-      response = await fetcher(`${scheme}://${domain}${VERIFICATION_PATH}`, {
-        redirect: 'manual',
-        headers: { accept: 'text/plain' },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      })
-    } catch {
+      response = await fetcher(`${scheme}://${domain}${VERIFICATION_PATH}`, { headers: { accept: 'text/plain' }, signal: AbortSignal.timeout(TIMEOUT_MS) })
+    } catch (error) {
+      if ((error as Error).name === 'RefusedDestinationError') return { outcome: 'absent', error: 'the domain is not a public address' }
       continue
     }
     if (response.status >= 500) {
@@ -76,7 +76,7 @@ export interface VerificationResult {
 }
 
 /** Checks one claim now and records the outcome. */
-export async function verifyDomainClaim(domainId: string, fetcher: Fetcher = fetch): Promise<VerificationResult> {
+export async function verifyDomainClaim(domainId: string, fetcher: Fetcher): Promise<VerificationResult> {
   const sql = db()
   const [claim] = await sql<{ id: string; domain: string; verification_token: string }[]>`
     select id, domain, verification_token from sites.domains where id = ${domainId}`
@@ -95,7 +95,7 @@ export async function verifyDomainClaim(domainId: string, fetcher: Fetcher = fet
 }
 
 /** Re-checks verified claims not checked within a day (the scheduled call). */
-export async function recheckDueDomains(maxDomains = 50, fetcher: Fetcher = fetch): Promise<VerificationResult[]> {
+export async function recheckDueDomains(maxDomains: number, fetcher: Fetcher): Promise<VerificationResult[]> {
   const due = await db()<{ id: string }[]>`select id from sites.domains_due_for_recheck(${maxDomains})`
   const results: VerificationResult[] = []
   for (const { id } of due) results.push(await verifyDomainClaim(id, fetcher))

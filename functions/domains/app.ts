@@ -7,12 +7,23 @@
 import { createApp } from '../_shared/app.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { withRole } from '../_shared/db.ts'
-import { recheckDueDomains, verifyDomainClaim } from '../_shared/domain-verification.ts'
+import { type Fetcher, recheckDueDomains, verifyDomainClaim } from '../_shared/domain-verification.ts'
+import { env } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
+import { allowList } from '../scrape/address-policy.ts'
+import { safeFetcher } from '../scrape/pinned-fetch.ts'
+import { systemResolver } from '../scrape/resolver.ts'
 import { DomainRef, Recheck } from './schemas.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('domains')
+
+/** The crawler's SSRF-proof fetch (functions/scrape/pinned-fetch.ts): private and metadata addresses
+ * are refused unless SCRAPE_ALLOWED_PRIVATE_HOSTS lists them; redirects are answered, not followed. */
+function vettedFetch(): Fetcher {
+  const fetch = safeFetcher({ resolve: systemResolver, allowed: allowList(env('SCRAPE_ALLOWED_PRIVATE_HOSTS')) })
+  return (url, init) => fetch(url, { headers: init.headers, signal: init.signal })
+}
 
 app.post('/verify', requireRole('authenticated', 'service_role'), async (c) => {
   const { domain_id } = parse(DomainRef, await jsonBody(c))
@@ -21,11 +32,11 @@ app.post('/verify', requireRole('authenticated', 'service_role'), async (c) => {
     const visible = await withRole('authenticated', claims, (tx) => tx`select 1 from sites.domains where id = ${domain_id}`)
     if (visible.length === 0) throw new ApiError(404, 'domain_not_found', `No domain ${domain_id}`)
   }
-  return c.json(await verifyDomainClaim(domain_id))
+  return c.json(await verifyDomainClaim(domain_id, vettedFetch()))
 })
 
 app.post('/recheck', requireRole('service_role'), async (c) => {
   const { max_domains } = parse(Recheck, await jsonBody(c))
-  const results = await recheckDueDomains(max_domains)
+  const results = await recheckDueDomains(max_domains, vettedFetch())
   return c.json({ checked: results.length, results })
 })

@@ -50,7 +50,8 @@ const jobsOf = async (domainId: string) => (await query<{ n: number }>(`select c
 beforeAll(async () => {
   db = await startTestDatabase()
   site = await startSiteLoopback({ pages: [{ path: '/', html: '<html><body><h1>Alice shop</h1></body></html>' }] })
-  Object.assign(process.env, { SUPABASE_DB_URL: db.url, JWT_SECRET })
+  // The loopback site is a private address: allowed explicitly, as for the crawler.
+  Object.assign(process.env, { SUPABASE_DB_URL: db.url, JWT_SECRET, SCRAPE_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' })
   serviceKey = await signRoleKey('service_role', JWT_SECRET)
   for (const name of ['alice', 'mallory']) {
     const [{ id }] = await query<{ id: string }>(`select tests.create_supabase_user($1) as id`, [`dv_${name}`])
@@ -142,6 +143,23 @@ describe('what does not count as the token', () => {
       expect(await verify('alice', row.id)).toMatchObject({ status: 200, body: { status: 'unverified' } })
     } finally {
       await other.close()
+    }
+  })
+
+  it('a claim on a private address is not fetched unless allowed (SSRF): the check never connects', async () => {
+    const internal = await startSiteLoopback({ pages: [] })
+    try {
+      const row = await claim('mallory', internal.host, 'Internal')
+      internal.setPage({ path: VERIFICATION_PATH, body: row.verification_token, contentType: 'text/plain' })
+      delete process.env.SCRAPE_ALLOWED_PRIVATE_HOSTS
+      try {
+        expect(await verify('mallory', row.id)).toMatchObject({ status: 200, body: { status: 'unverified', verified_at: null } })
+        expect(internal.requests).toEqual([])
+      } finally {
+        process.env.SCRAPE_ALLOWED_PRIVATE_HOSTS = '127.0.0.1'
+      }
+    } finally {
+      await internal.close()
     }
   })
 
