@@ -184,15 +184,69 @@ async function recordPage(sql: postgres.Sql, job: Job, row: FrontierUrl, outcome
  * Runs one step of a crawl job within settings.budgetMs. Returns when the frontier is empty (the job
  * completes), the budget is spent, or signal aborts (then in-flight pages are left to their lease).
  */
-export async function runCrawlStep(jobId: string, crawlSettings: CrawlSettings, signal?: AbortSignal): Promise<StepResult> {
+export async function runCrawlStep(jobId: string, crawlSettings: CrawlSettings, stopSignal?: AbortSignal): Promise<StepResult> {
   const settings: StepSettings = { ...crawlSettings, fetch: safeFetcher({ resolve: crawlSettings.resolve, allowed: crawlSettings.allowed }) }
   const sql = db()
-  const leaseSeconds = Math.ceil(settings.budgetMs / 1000) + 60
-  const [job] = await sql<Job[]>`select id, domain_id, status, metadata from sites.lease_crawl_job(${jobId}, ${leaseSeconds}) where id is not null`
+  const holder = crypto.randomUUID()
+  const [job] = await sql<Job[]>`select id, domain_id, status, metadata
+    from sites.lease_crawl_job(${jobId}, ${settings.leaseSeconds}, ${holder}, ${new Date(settings.clock.now())}) where id is not null`
   if (!job) {
     const [current] = await sql<{ status: string }[]>`select status from sites.content_refresh_jobs where id = ${jobId}`
     return { job_id: jobId, status: current?.status ?? 'missing', processed: 0 }
   }
+  // The step stops as if interrupted when its caller stops it or when it loses the job's lease.
+  const lost = new AbortController()
+  const signal = stopSignal ? AbortSignal.any([stopSignal, lost.signal]) : lost.signal
+  const stopHeartbeat = heartbeat(sql, job.id, holder, settings, () => lost.abort(new Error('the crawl job\'s lease was lost')))
+  try {
+    return await stepWithLease(sql, job, settings, signal)
+  } finally {
+    stopHeartbeat()
+  }
+}
+
+/**
+ * Renews the step's lease on its job and on the URLs it is fetching every settings.heartbeatMs, on
+ * the settings' clock, until stopped; calls onLost when the job is no longer the step's. A worker
+ * that dies stops renewing, and the next step takes the job over settings.leaseSeconds later.
+ */
+function heartbeat(sql: postgres.Sql, jobId: string, holder: string, settings: CrawlSettings, onLost: () => void): () => void {
+  const stop = new AbortController()
+  // Renewals run one after another, each with the time its beat fired.
+  let renewals = Promise.resolve()
+  const renew = async (at: Date) => {
+    if (stop.signal.aborted) return
+    try {
+      const [{ renewed }] = await sql<{ renewed: boolean }[]>`select sites.renew_crawl_lease(${jobId}, ${holder}, ${settings.leaseSeconds}, ${at}) as renewed`
+      if (!renewed && !stop.signal.aborted) {
+        stop.abort()
+        onLost()
+      }
+    } catch (error) {
+      // Tried again at the next beat; the lease outlives a few missed ones.
+      console.error(JSON.stringify({ level: 'warn', job: jobId, message: `lease renewal failed: ${(error as Error).message}` }))
+    }
+  }
+  // The next beat is armed the moment one fires, so beats keep their rhythm on any clock.
+  const arm = () => {
+    if (stop.signal.aborted) return
+    const beat = settings.clock.timeout(settings.heartbeatMs)
+    const onStop = () => beat.removeEventListener('abort', onBeat)
+    const onBeat = () => {
+      stop.signal.removeEventListener('abort', onStop)
+      const at = new Date(settings.clock.now())
+      arm()
+      renewals = renewals.then(() => renew(at))
+    }
+    beat.addEventListener('abort', onBeat, { once: true })
+    stop.signal.addEventListener('abort', onStop, { once: true })
+  }
+  arm()
+  return () => stop.abort()
+}
+
+async function stepWithLease(sql: postgres.Sql, job: Job, settings: StepSettings, signal: AbortSignal): Promise<StepResult> {
+  const jobId = job.id
   const [{ domain }] = await sql<{ domain: string }[]>`select domain from sites.domains where id = ${job.domain_id}`
   // The domain itself first: a crawl of a private destination fails before a single request.
   // (A name that does not resolve is left to discovery, which reports the site unreachable.)
@@ -213,11 +267,11 @@ export async function runCrawlStep(jobId: string, crawlSettings: CrawlSettings, 
     // With a Crawl-delay: one request at a time, each starting `delay` after the previous one was over.
     const pacer = delay ? crawlDelayPacer(delay * 1000, clock) : undefined
     const queue = new PQueue({ concurrency: delay ? 1 : settings.concurrency })
-    const urlLease = Math.ceil((settings.timeoutMs * (settings.maxRetries + 1) + settings.maxRetryWaitMs * settings.maxRetries) / 1000) + 30
     const margin = Math.min(settings.timeoutMs + 2000, settings.budgetMs / 4)
-    while (!signal?.aborted && clock.now() < deadline - margin) {
+    while (!signal.aborted && clock.now() < deadline - margin) {
       const want = Math.max(1, (delay ? 1 : settings.concurrency) * 2 - queue.size - queue.pending)
-      const batch = await sql<FrontierUrl[]>`select * from sites.claim_crawl_urls(${job.id}, ${want}, ${urlLease})`
+      // URL leases are as short as the job's and renewed with it by the heartbeat.
+      const batch = await sql<FrontierUrl[]>`select * from sites.claim_crawl_urls(${job.id}, ${want}, ${settings.leaseSeconds}, ${new Date(clock.now())})`
       if (batch.length === 0) {
         if (queue.size === 0 && queue.pending === 0) break
         // Nothing to claim while pages are in flight: claim again when one is over (it may have queued links).

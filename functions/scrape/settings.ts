@@ -23,9 +23,18 @@ export interface CrawlSettings {
   allowed: AllowList
   /** Host name resolution: the system resolver; tests bring their own. */
   resolve: Resolver
+  /** How long a step's lease on its job (and its URLs) lasts unless renewed: a dead worker's crawl is taken over after this. */
+  leaseSeconds: number
+  /** How often a running step renews its leases. */
+  heartbeatMs: number
   /** Time, sleeps and timeouts: the system clock; tests run crawls on their own. */
   clock: Clock
 }
+
+/** A crawl whose worker died is taken over this long after its last heartbeat. */
+export const LEASE_SECONDS = 20
+/** A running step renews its leases this often (four beats per lease). */
+export const HEARTBEAT_MS = 5_000
 
 /** A non-negative number from a variable's value, else the default. */
 const number = (value: string | undefined, fallback: number) => {
@@ -49,6 +58,8 @@ export function crawlSettings(): CrawlSettings {
     chunkOverlap: number(env('SCRAPE_CHUNK_OVERLAP'), 50),
     allowed: allowList(env('SCRAPE_ALLOWED_PRIVATE_HOSTS')),
     resolve: systemResolver,
+    leaseSeconds: LEASE_SECONDS,
+    heartbeatMs: HEARTBEAT_MS,
     clock: systemClock,
   }
 }
