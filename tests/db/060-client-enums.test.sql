@@ -4,7 +4,7 @@
 -- text keep working, and what was re-created around the columns (views with their grants, policies,
 -- triggers, partial indexes) is in place.
 begin;
-select plan(50);
+select plan(54);
 
 -- The guard: no single-column CHECK of the form col = ANY (ARRAY[...]) left in an exposed schema ----
 select is(
@@ -21,6 +21,10 @@ select enum_has_labels('agents', 'agent_runtime_status', array['active', 'pendin
 select enum_has_labels('agents', 'agent_category',
   array['Content Creation', 'Data Analysis', 'Development', 'Finance', 'General', 'Language', 'Marketing', 'Media', 'Social Media'], 'agents.agent_category');
 select enum_has_labels('agents', 'deployment_status', array['cancelled', 'deploying', 'failed', 'pending', 'success'], 'agents.deployment_status');
+select enum_has_labels('agents', 'delivery_status', array['delivered', 'failed', 'pending'], 'agents.delivery_status');
+select enum_has_labels('agents', 'delivery_failure', array['abandoned', 'connection_failed', 'runtime_error', 'timeout'], 'agents.delivery_failure');
+select enum_has_labels('billing', 'price_interval', array['month', 'year'], 'billing.price_interval');
+select enum_has_labels('billing', 'dispute_resolution', array['debited', 'held', 'released'], 'billing.dispute_resolution');
 select enum_has_labels('billing', 'invoice_status', array['failed', 'paid', 'pending', 'refunded', 'void'], 'billing.invoice_status');
 select enum_has_labels('billing', 'credit_entry_kind', array['adjustment', 'purchase', 'refund', 'usage'], 'billing.credit_entry_kind');
 select enum_has_labels('billing', 'cluster_status', array['active', 'draining', 'inactive'], 'billing.cluster_status');
@@ -69,9 +73,13 @@ select is(
     'agents.agents.runtime_status agents.agent_runtime_status not null default ''pending''::agents.agent_runtime_status',
     'agents.agents.status agents.agent_status not null default ''pending''::agents.agent_status',
     'agents.deployments.status agents.deployment_status not null default ''pending''::agents.deployment_status',
+    'agents.payment_deliveries.failure_reason agents.delivery_failure',
+    'agents.payment_deliveries.status agents.delivery_status not null default ''pending''::agents.delivery_status',
     'billing.billing_history.status billing.invoice_status not null default ''pending''::billing.invoice_status',
     'billing.credit_ledger.kind billing.credit_entry_kind not null',
     'billing.hopsworks_clusters.status billing.cluster_status not null default ''active''::billing.cluster_status',
+    'billing.stripe_disputes.resolution billing.dispute_resolution',
+    'billing.stripe_prices.interval billing.price_interval not null',
     'cloud.messages.role cloud.message_role not null',
     'public.profiles.status profile_status not null default ''active''::profile_status',
     'sites.businesses.plan sites.business_plan not null default ''free''::sites.business_plan',
@@ -94,7 +102,8 @@ select is(
     'studio.audit_logs.resource_type studio.audit_resource_type not null',
     'studio.contexts.type studio.context_type not null default ''text''::studio.context_type',
     'studio.messages.role studio.message_role not null',
-    'studio.projects.status studio.project_status not null default ''draft''::studio.project_status'],
+    'studio.projects.status studio.project_status not null default ''draft''::studio.project_status'
+  ],
   'each closed-set column is its enum, with its default and NOT NULL kept');
 
 -- What was re-created around the columns --------------------------------------------------------------
