@@ -1688,7 +1688,7 @@ COMMENT ON TABLE sites.business_configs IS 'Business-specific settings and limit
 -- Name: COLUMN business_configs.limits; Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON COLUMN sites.business_configs.limits IS 'Per-period limits: messages_per_month, tokens_per_month, pages_per_month (null or absent = unlimited). The chat widget and crawler stop with a clear error when one is reached.';
+COMMENT ON COLUMN sites.business_configs.limits IS 'Per-period limits: messages_per_month, tokens_per_month, pages_per_month (null or absent = unlimited). The chat widget and crawler stop with a clear error when one is reached. Set by the service role only; owners read them.';
 
 
 --
@@ -1741,6 +1741,13 @@ CREATE TABLE sites.businesses (
 --
 
 COMMENT ON TABLE sites.businesses IS 'Multi-tenant business accounts: the unit that owns domains for usage and limits.';
+
+
+--
+-- Name: COLUMN businesses.plan; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.businesses.plan IS 'Plan of the business (free, pro, enterprise): caps a crawl''s max_pages (free 500, pro 5000, enterprise 50000). Set by the service role only; owners read it.';
 
 
 --
@@ -4153,7 +4160,28 @@ GRANT SELECT ON TABLE sites.ai_optimized_content TO authenticated;
 --
 
 GRANT ALL ON TABLE sites.business_configs TO service_role;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE sites.business_configs TO authenticated;
+GRANT SELECT,DELETE ON TABLE sites.business_configs TO authenticated;
+
+
+--
+-- Name: COLUMN business_configs.id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE sites.business_configs TO authenticated;
+
+
+--
+-- Name: COLUMN business_configs.business_id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(business_id) ON TABLE sites.business_configs TO authenticated;
+
+
+--
+-- Name: COLUMN business_configs.settings; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(settings),UPDATE(settings) ON TABLE sites.business_configs TO authenticated;
 
 
 --
@@ -4169,7 +4197,35 @@ GRANT SELECT ON TABLE sites.business_usage TO authenticated;
 --
 
 GRANT ALL ON TABLE sites.businesses TO service_role;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE sites.businesses TO authenticated;
+GRANT SELECT,DELETE ON TABLE sites.businesses TO authenticated;
+
+
+--
+-- Name: COLUMN businesses.id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE sites.businesses TO authenticated;
+
+
+--
+-- Name: COLUMN businesses.owner_user_id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(owner_user_id) ON TABLE sites.businesses TO authenticated;
+
+
+--
+-- Name: COLUMN businesses.name; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE sites.businesses TO authenticated;
+
+
+--
+-- Name: COLUMN businesses.slug; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT INSERT(slug),UPDATE(slug) ON TABLE sites.businesses TO authenticated;
 
 
 --

@@ -3,7 +3,7 @@
 -- limited to their own rows, the seed's search_embeddings / get_stale_content, and the crawler's
 -- frontier bookkeeping (max_pages, unchanged pages write nothing).
 begin;
-select plan(39);
+select plan(43);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -152,6 +152,15 @@ set local role anon;
 select throws_ok($$select count(*) from sites.crawl_report$$, '42501', null, 'anon cannot read crawl reports');
 reset role;
 select is((select (metadata -> 'counts' ->> 'retries')::int from sites.content_refresh_jobs where id = (select id from job)), 3, 'retries inside a fetch are counted');
+
+-- Plan and limits are the platform's: the owner cannot lift the crawl caps and quotas herself.
+select tests.authenticate_as('ann');
+select throws_ok($$update sites.businesses set plan = 'enterprise'$$, '42501', null, 'the owner cannot change her plan');
+select throws_ok($$update sites.business_configs set limits = '{"pages_per_month": 1000000000}'$$, '42501', null, 'nor raise her limits');
+select lives_ok($$update sites.businesses set name = 'Ann Company'; update sites.business_configs set settings = '{"tone": "warm"}'$$, 'she still renames her business and edits its settings');
+select throws_ok($$insert into sites.businesses (owner_user_id, name, slug, plan) values (tests.get_supabase_uid('ann'), 'Ann Two', 'ann-two', 'enterprise')$$, '42501', null,
+  'nor opens a business on a plan of her choosing');
+reset role;
 
 select * from finish();
 rollback;
