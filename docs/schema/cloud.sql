@@ -35,6 +35,78 @@ COMMENT ON TYPE cloud.message_role IS 'Author of a catalog assistant message: us
 
 
 --
+-- Name: cheapest_price_history(text, integer, integer, numeric, text, text, date, date, text); Type: FUNCTION; Schema: cloud; Owner: -
+--
+
+CREATE FUNCTION cloud.cheapest_price_history(gpu_model_filter text DEFAULT NULL::text, gpu_count_filter integer DEFAULT NULL::integer, min_vcpu integer DEFAULT NULL::integer, min_memory_gb numeric DEFAULT NULL::numeric, continent_filter text DEFAULT NULL::text, country_filter text DEFAULT NULL::text, since date DEFAULT NULL::date, until date DEFAULT NULL::date, target_currency text DEFAULT 'USD'::text) RETURNS TABLE(day date, price_monthly numeric, price_hourly numeric, currency character, offer_id uuid, provider character varying, instance_id character varying)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  last_day date := coalesce(until, (now() at time zone 'utc')::date);
+  first_day date := coalesce(since, coalesce(until, (now() at time zone 'utc')::date) - 30);
+  target_per_usd numeric;
+begin
+  select r.per_usd into target_per_usd from cloud.currency_rates r where r.currency = upper(target_currency);
+  if target_per_usd is null then
+    raise exception 'unknown currency: %', target_currency using errcode = '22023', hint = 'unknown_currency';
+  end if;
+  if first_day > last_day or last_day - first_day > 366 then
+    raise exception 'the range must run forward and span at most 366 days' using errcode = '22023', hint = 'invalid_range';
+  end if;
+
+  return query
+  with shape as (
+    select i.id, i.provider, i.instance_id
+    from cloud.instances i
+    where (gpu_model_filter is null or lower(i.gpu_model) = lower(gpu_model_filter))
+      and (gpu_count_filter is null or i.gpu_count = gpu_count_filter)
+      and (min_vcpu is null or i.cpu_cores >= min_vcpu)
+      and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
+      and (continent_filter is null and country_filter is null or exists (
+        select 1 from cloud.regions r
+        where r.provider = i.provider and i.regions ? r.region_id
+          and (continent_filter is null or lower(r.continent) = lower(continent_filter))
+          and (country_filter is null or lower(r.country) = lower(country_filter))))
+  ),
+  days as (
+    select d::date as day from generate_series(first_day, last_day, interval '1 day') d
+  ),
+  priced as (
+    select d.day, s.id, s.provider, s.instance_id, p.price_monthly, p.price_hourly, p.price_currency
+    from days d
+    cross join shape s
+    cross join lateral (
+      select h.price_monthly, h.price_hourly, h.price_currency
+      from cloud.price_history h
+      where h.offer_id = s.id and h.recorded_at < (d.day + 1)::timestamp at time zone 'utc'
+      order by h.recorded_at desc, h.id desc
+      limit 1
+    ) p
+    where p.price_monthly is not null
+  )
+  select distinct on (x.day)
+    x.day,
+    round(x.price_monthly / src.per_usd * target_per_usd, 4),
+    round(x.price_hourly / src.per_usd * target_per_usd, 6),
+    upper(target_currency)::char(3),
+    x.id, x.provider, x.instance_id
+  from priced x
+  join cloud.currency_rates src on src.currency = x.price_currency
+  order by x.day, x.price_monthly / src.per_usd, x.provider, x.instance_id;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION cheapest_price_history(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, continent_filter text, country_filter text, since date, until date, target_currency text); Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON FUNCTION cloud.cheapest_price_history(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, continent_filter text, country_filter text, since date, until date, target_currency text) IS 'Daily cheapest monthly price (UTC days, at most 366) of available offers of a shape (GPU model/count, minimum vCPU and memory, continent, country), converted to target_currency with the latest rates; the offer that had it each day. Unknown currency: 22023 (hint unknown_currency).';
+
+
+--
 -- Name: compare_prices(text, integer, integer, numeric, character, integer); Type: FUNCTION; Schema: cloud; Owner: -
 --
 
@@ -74,6 +146,28 @@ $$;
 --
 
 COMMENT ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer) IS 'Cheapest available offer per provider for a GPU model/count or a CPU/memory shape, monthly and hourly, converted to target_currency (cloud.currency_rates); empty for an unknown currency.';
+
+
+--
+-- Name: offer_price_history(uuid); Type: FUNCTION; Schema: cloud; Owner: -
+--
+
+CREATE FUNCTION cloud.offer_price_history(offer_id uuid) RETURNS TABLE(recorded_at timestamp with time zone, price_hourly numeric, price_monthly numeric, price_currency character, available boolean)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select h.recorded_at, h.price_hourly, h.price_monthly, h.price_currency, h.available
+  from cloud.price_history h
+  where h.offer_id = offer_price_history.offer_id
+  order by h.recorded_at, h.id;
+$$;
+
+
+--
+-- Name: FUNCTION offer_price_history(offer_id uuid); Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON FUNCTION cloud.offer_price_history(offer_id uuid) IS 'One offer''s price changes (cloud.instances.id), oldest first: recorded_at, prices in price_currency (null while withdrawn), available.';
 
 
 --
@@ -460,7 +554,8 @@ begin
   )
   select count(*) filter (where is_insert), count(*) filter (where not is_insert) into inserted, updated from upserted;
 
-  update cloud.instances t set available = false
+  -- The fetch time is when the offer was seen gone: cloud.price_history dates the withdrawal by it.
+  update cloud.instances t set available = false, data_source_timestamp = fetched
   where t.provider = provider_key and t.available
     and not exists (select 1 from pg_temp.incoming_instances i where i.instance_id = t.instance_id);
   get diagnostics deactivated = row_count;
@@ -1081,6 +1176,80 @@ COMMENT ON COLUMN cloud.messages.metadata IS 'Offers cited, model, tokens.';
 
 
 --
+-- Name: price_history; Type: TABLE; Schema: cloud; Owner: -
+--
+
+CREATE TABLE cloud.price_history (
+    id bigint NOT NULL,
+    offer_id uuid NOT NULL,
+    price_hourly numeric(14,6),
+    price_monthly numeric(14,4),
+    price_currency character(3) NOT NULL,
+    available boolean NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT price_history_price_currency_check CHECK ((price_currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT price_history_price_hourly_check CHECK ((price_hourly >= (0)::numeric)),
+    CONSTRAINT price_history_price_monthly_check CHECK ((price_monthly >= (0)::numeric))
+);
+
+
+--
+-- Name: TABLE price_history; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON TABLE cloud.price_history IS 'Append-only price changes per offer (cloud.instances.id): a row when an offer appears, changes price or currency, is withdrawn (available false, prices null) or returns. Readable by everyone; written only by the database.';
+
+
+--
+-- Name: COLUMN price_history.offer_id; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON COLUMN cloud.price_history.offer_id IS 'The offer (cloud.instances.id).';
+
+
+--
+-- Name: COLUMN price_history.price_hourly; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON COLUMN cloud.price_history.price_hourly IS 'Hourly price from recorded_at on, in price_currency; null while the offer is withdrawn.';
+
+
+--
+-- Name: COLUMN price_history.price_monthly; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON COLUMN cloud.price_history.price_monthly IS 'Monthly price from recorded_at on, in price_currency; null while the offer is withdrawn.';
+
+
+--
+-- Name: COLUMN price_history.available; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON COLUMN cloud.price_history.available IS 'Whether the provider listed the offer from recorded_at on.';
+
+
+--
+-- Name: COLUMN price_history.recorded_at; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON COLUMN cloud.price_history.recorded_at IS 'When the provider API returned this price (the offer''s data_source_timestamp), else the write time.';
+
+
+--
+-- Name: price_history_id_seq; Type: SEQUENCE; Schema: cloud; Owner: -
+--
+
+ALTER TABLE cloud.price_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cloud.price_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: providers; Type: TABLE; Schema: cloud; Owner: -
 --
 
@@ -1228,6 +1397,14 @@ ALTER TABLE ONLY cloud.messages
 
 
 --
+-- Name: price_history price_history_pkey; Type: CONSTRAINT; Schema: cloud; Owner: -
+--
+
+ALTER TABLE ONLY cloud.price_history
+    ADD CONSTRAINT price_history_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: providers providers_pkey; Type: CONSTRAINT; Schema: cloud; Owner: -
 --
 
@@ -1372,6 +1549,20 @@ CREATE INDEX messages_conversation_idx ON cloud.messages USING btree (conversati
 
 
 --
+-- Name: price_history_offer_idx; Type: INDEX; Schema: cloud; Owner: -
+--
+
+CREATE INDEX price_history_offer_idx ON cloud.price_history USING btree (offer_id, recorded_at DESC, id DESC);
+
+
+--
+-- Name: price_history_recorded_idx; Type: INDEX; Schema: cloud; Owner: -
+--
+
+CREATE INDEX price_history_recorded_idx ON cloud.price_history USING btree (recorded_at);
+
+
+--
 -- Name: regions_city_idx; Type: INDEX; Schema: cloud; Owner: -
 --
 
@@ -1498,10 +1689,24 @@ CREATE TRIGGER embed_readme_embedding_upd AFTER UPDATE ON cloud.bitnami_packages
 
 
 --
+-- Name: instances instances_record_price_change; Type: TRIGGER; Schema: cloud; Owner: -
+--
+
+CREATE TRIGGER instances_record_price_change AFTER INSERT OR UPDATE OF price_hourly, price_monthly, price_currency, available ON cloud.instances FOR EACH ROW EXECUTE FUNCTION private.record_price_change();
+
+
+--
 -- Name: instances instances_set_updated_at; Type: TRIGGER; Schema: cloud; Owner: -
 --
 
 CREATE TRIGGER instances_set_updated_at BEFORE UPDATE ON cloud.instances FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: price_history price_history_append_only; Type: TRIGGER; Schema: cloud; Owner: -
+--
+
+CREATE TRIGGER price_history_append_only BEFORE DELETE OR UPDATE ON cloud.price_history FOR EACH ROW EXECUTE FUNCTION private.price_history_append_only();
 
 
 --
@@ -1550,6 +1755,14 @@ ALTER TABLE ONLY cloud.instances
 
 ALTER TABLE ONLY cloud.messages
     ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES cloud.conversations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: price_history price_history_offer_id_fkey; Type: FK CONSTRAINT; Schema: cloud; Owner: -
+--
+
+ALTER TABLE ONLY cloud.price_history
+    ADD CONSTRAINT price_history_offer_id_fkey FOREIGN KEY (offer_id) REFERENCES cloud.instances(id) ON DELETE CASCADE;
 
 
 --
@@ -1639,6 +1852,13 @@ CREATE POLICY "catalog: everyone reads packages" ON cloud.bitnami_packages FOR S
 
 
 --
+-- Name: price_history catalog: everyone reads price history; Type: POLICY; Schema: cloud; Owner: -
+--
+
+CREATE POLICY "catalog: everyone reads price history" ON cloud.price_history FOR SELECT TO anon, authenticated USING (true);
+
+
+--
 -- Name: providers catalog: everyone reads providers; Type: POLICY; Schema: cloud; Owner: -
 --
 
@@ -1689,6 +1909,12 @@ ALTER TABLE cloud.instances ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cloud.messages ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: price_history; Type: ROW SECURITY; Schema: cloud; Owner: -
+--
+
+ALTER TABLE cloud.price_history ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: providers; Type: ROW SECURITY; Schema: cloud; Owner: -
 --
 
@@ -1710,6 +1936,16 @@ GRANT USAGE ON SCHEMA cloud TO service_role;
 
 
 --
+-- Name: FUNCTION cheapest_price_history(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, continent_filter text, country_filter text, since date, until date, target_currency text); Type: ACL; Schema: cloud; Owner: -
+--
+
+REVOKE ALL ON FUNCTION cloud.cheapest_price_history(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, continent_filter text, country_filter text, since date, until date, target_currency text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cloud.cheapest_price_history(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, continent_filter text, country_filter text, since date, until date, target_currency text) TO service_role;
+GRANT ALL ON FUNCTION cloud.cheapest_price_history(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, continent_filter text, country_filter text, since date, until date, target_currency text) TO anon;
+GRANT ALL ON FUNCTION cloud.cheapest_price_history(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, continent_filter text, country_filter text, since date, until date, target_currency text) TO authenticated;
+
+
+--
 -- Name: FUNCTION compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer); Type: ACL; Schema: cloud; Owner: -
 --
 
@@ -1717,6 +1953,16 @@ REVOKE ALL ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_fil
 GRANT ALL ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer) TO service_role;
 GRANT ALL ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer) TO anon;
 GRANT ALL ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer) TO authenticated;
+
+
+--
+-- Name: FUNCTION offer_price_history(offer_id uuid); Type: ACL; Schema: cloud; Owner: -
+--
+
+REVOKE ALL ON FUNCTION cloud.offer_price_history(offer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION cloud.offer_price_history(offer_id uuid) TO service_role;
+GRANT ALL ON FUNCTION cloud.offer_price_history(offer_id uuid) TO anon;
+GRANT ALL ON FUNCTION cloud.offer_price_history(offer_id uuid) TO authenticated;
 
 
 --
@@ -1876,6 +2122,22 @@ GRANT SELECT ON TABLE cloud.instances_with_country TO authenticated;
 
 GRANT ALL ON TABLE cloud.messages TO service_role;
 GRANT SELECT,INSERT ON TABLE cloud.messages TO authenticated;
+
+
+--
+-- Name: TABLE price_history; Type: ACL; Schema: cloud; Owner: -
+--
+
+GRANT SELECT ON TABLE cloud.price_history TO anon;
+GRANT SELECT ON TABLE cloud.price_history TO authenticated;
+GRANT SELECT ON TABLE cloud.price_history TO service_role;
+
+
+--
+-- Name: SEQUENCE price_history_id_seq; Type: ACL; Schema: cloud; Owner: -
+--
+
+GRANT ALL ON SEQUENCE cloud.price_history_id_seq TO service_role;
 
 
 --

@@ -1044,6 +1044,30 @@ COMMENT ON FUNCTION private.plan_max_pages(plan sites.business_plan) IS 'Largest
 
 
 --
+-- Name: price_history_append_only(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.price_history_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'DELETE' and pg_trigger_depth() > 1 then
+    return old; -- cascade from cloud.instances
+  end if;
+  raise exception 'cloud.price_history is append-only' using errcode = '55000';
+end;
+$$;
+
+
+--
+-- Name: FUNCTION price_history_append_only(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.price_history_append_only() IS 'Trigger: refuses updates and direct deletes on cloud.price_history.';
+
+
+--
 -- Name: privacy_wrong_codes(uuid, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1085,6 +1109,42 @@ $$;
 --
 
 COMMENT ON FUNCTION private.project_credit_entry() IS 'AFTER INSERT on credit_ledger: folds the entry into user_credits.';
+
+
+--
+-- Name: record_price_change(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.record_price_change() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE'
+     and (old.price_hourly, old.price_monthly, old.price_currency, old.available)
+         is not distinct from (new.price_hourly, new.price_monthly, new.price_currency, new.available) then
+    return null;
+  end if;
+  if tg_op = 'INSERT' and not new.available then
+    return null;
+  end if;
+  insert into cloud.price_history (offer_id, price_hourly, price_monthly, price_currency, available, recorded_at)
+  values (new.id,
+          case when new.available then new.price_hourly end,
+          case when new.available then new.price_monthly end,
+          new.price_currency, new.available,
+          greatest(coalesce(new.data_source_timestamp, now()),
+                   coalesce((select max(h.recorded_at) from cloud.price_history h where h.offer_id = new.id), '-infinity')));
+  return null;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION record_price_change(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.record_price_change() IS 'Trigger: appends a cloud.price_history row when an offer appears, or its price, currency or availability changes.';
 
 
 --
@@ -2914,6 +2974,13 @@ REVOKE ALL ON FUNCTION private.plan_max_pages(plan sites.business_plan) FROM PUB
 
 
 --
+-- Name: FUNCTION price_history_append_only(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.price_history_append_only() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION privacy_wrong_codes(target_domain uuid, subject_email text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -2926,6 +2993,13 @@ GRANT ALL ON FUNCTION private.privacy_wrong_codes(target_domain uuid, subject_em
 --
 
 REVOKE ALL ON FUNCTION private.project_credit_entry() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_price_change(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.record_price_change() FROM PUBLIC;
 
 
 --

@@ -1,6 +1,6 @@
 -- Catalog schema: keys, views, grants and RLS, search RPCs (without vectors; see vitest for those).
 begin;
-select plan(48);
+select plan(59);
 
 -- Keys the source document lacked.
 select col_is_pk('cloud', 'providers', 'id', 'providers has a primary key');
@@ -89,6 +89,39 @@ select ok((select bool_and(repository_verified_publisher) and count(*) > 0 from 
   'search_packages: verified publishers only');
 select is((select name from cloud.search_packages('postgresql operator', operator_only => true) limit 1), 'cloudnative-pg', 'search_packages: full text with the operator filter');
 select ok((select bool_and(not deprecated) and bool_and(category = 4) from cloud.search_packages(category_filter => 4, match_count => 50)), 'search_packages: category, and deprecated excluded');
+
+-- Price history (issue 18 point 5): written by the database on price changes, append-only, readable by everyone.
+reset role;
+insert into cloud.instances (provider, instance_id, gpu_count, gpu_model, cpu_cores, memory_gb, price_monthly, price_hourly, price_currency, regions, data_source_timestamp)
+values ('hetzner', 'hist-a', 2, 'Histo X9', 16, 64, 1000, 1.4, 'USD', '["fsn1"]', '2026-03-01 10:00Z'),
+       ('vultr', 'hist-b', 2, 'Histo X9', 16, 64, 1200, 1.6, 'USD', '["ewr"]', '2026-03-01 10:00Z');
+update cloud.instances set description = 'touched' where instance_id = 'hist-a';
+select is((select count(*)::int from cloud.price_history h join cloud.instances i on i.id = h.offer_id where i.instance_id = 'hist-a'), 1,
+  'price_history: a new offer gets one row; a write that leaves the price alone adds none');
+update cloud.instances set price_monthly = 900, price_hourly = 1.25, data_source_timestamp = '2026-03-03 08:00Z' where instance_id = 'hist-a';
+update cloud.instances set price_monthly = 800, price_hourly = 1.1, data_source_timestamp = '2026-03-04 08:00Z' where instance_id = 'hist-b';
+update cloud.instances set available = false, data_source_timestamp = '2026-03-05 08:00Z' where instance_id = 'hist-b';
+select results_eq($$select price_monthly::float, available from cloud.offer_price_history((select id from cloud.instances where instance_id = 'hist-b'))$$,
+  $$values (1200::float, true), (800::float, true), (null::float, false)$$, 'offer_price_history: oldest first, a withdrawn offer has a null price');
+select throws_ok($$update cloud.price_history set price_monthly = 1$$, '55000', null, 'price_history: rows cannot be updated');
+select throws_ok($$delete from cloud.price_history$$, '55000', null, 'price_history: rows cannot be deleted directly');
+select results_eq($$select day, price_monthly::float, provider::text from cloud.cheapest_price_history('histo x9', 2, since => '2026-02-28', until => '2026-03-06')$$,
+  $$values ('2026-03-01'::date, 1000::float, 'hetzner'), ('2026-03-02', 1000, 'hetzner'), ('2026-03-03', 900, 'hetzner'),
+           ('2026-03-04', 800, 'vultr'), ('2026-03-05', 900, 'hetzner'), ('2026-03-06', 900, 'hetzner')$$,
+  'cheapest_price_history: daily cheapest price in effect at the end of each day, withdrawn offers left out, no row before the first price');
+select results_eq($$select day, price_monthly::float from cloud.cheapest_price_history('Histo X9', continent_filter => 'north america', since => '2026-03-03', until => '2026-03-05')$$,
+  $$values ('2026-03-03'::date, 1200::float), ('2026-03-04', 800)$$, 'cheapest_price_history: continent filter (vultr ewr only)');
+select is((select price_monthly from cloud.cheapest_price_history('Histo X9', since => '2026-03-01', until => '2026-03-01', target_currency => 'eur')),
+  (select round(1000 * per_usd, 4) from cloud.currency_rates where currency = 'EUR'), 'cheapest_price_history: converted with the latest rate');
+select throws_ok($$select * from cloud.cheapest_price_history('Histo X9', target_currency => 'XYZ')$$, '22023', null, 'cheapest_price_history: unknown currency is refused');
+select tests.clear_authentication();
+select is((select count(*)::int from cloud.price_history h join cloud.instances i on i.id = h.offer_id where i.instance_id like 'hist-%'), 5, 'anon reads price history');
+select throws_ok($$insert into cloud.price_history (offer_id, price_currency, available, recorded_at) select id, 'USD', true, now() from cloud.instances limit 1$$,
+  '42501', null, 'anon cannot write price history');
+select tests.authenticate_as_service_role();
+select throws_ok($$insert into cloud.price_history (offer_id, price_currency, available, recorded_at) select id, 'USD', true, now() from cloud.instances limit 1$$,
+  '42501', null, 'the service role cannot write price history directly either');
+reset role;
 
 select * from finish();
 rollback;
