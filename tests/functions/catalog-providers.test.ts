@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { fetchPackages } from '../../functions/catalog/providers/artifacthub.ts'
+import { azure } from '../../functions/catalog/providers/azure.ts'
+import { lambdalabs } from '../../functions/catalog/providers/lambdalabs.ts'
+import { runpod } from '../../functions/catalog/providers/runpod.ts'
 import { digitalocean } from '../../functions/catalog/providers/digitalocean.ts'
 import { hetzner } from '../../functions/catalog/providers/hetzner.ts'
 import { PROVIDER_ADAPTERS } from '../../functions/catalog/providers/index.ts'
@@ -18,7 +21,7 @@ afterAll(async () => {
   await apis?.close()
 })
 afterEach(() => {
-  for (const p of ['digitalocean', 'hetzner', 'vultr', 'linode', 'artifacthub']) apis.setFailure(p, undefined)
+  for (const p of ['digitalocean', 'hetzner', 'vultr', 'linode', 'lambdalabs', 'runpod', 'azure', 'artifacthub']) apis.setFailure(p, undefined)
   apis.requests.length = 0
 })
 
@@ -46,9 +49,12 @@ async function expectUpstream(promise: Promise<unknown>, status: number) {
 }
 
 describe('provider registry', () => {
-  it('lists the four compute adapters with their public API hosts', () => {
-    expect(PROVIDER_ADAPTERS.map((a) => a.provider)).toEqual(['digitalocean', 'hetzner', 'vultr', 'linode'])
-    for (const a of PROVIDER_ADAPTERS) expect(a.defaultBaseUrl).toMatch(/^https:\/\/api\./)
+  it('lists the compute adapters with their public API hosts', () => {
+    expect(PROVIDER_ADAPTERS.map((a) => a.provider)).toEqual(['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'lambdalabs', 'runpod'])
+    expect(Object.fromEntries(PROVIDER_ADAPTERS.map((a) => [a.provider, new URL(a.defaultBaseUrl).host]))).toEqual({
+      digitalocean: 'api.digitalocean.com', hetzner: 'api.hetzner.cloud', vultr: 'api.vultr.com', linode: 'api.linode.com',
+      azure: 'prices.azure.com', lambdalabs: 'cloud.lambda.ai', runpod: 'api.runpod.io',
+    })
   })
 })
 
@@ -259,5 +265,98 @@ describe('artifacthub', () => {
   it('raises the status of a failing API', async () => {
     apis.setFailure('artifacthub', 500)
     await expectUpstream(fetchPackages(ctx('artifacthub')), 500)
+  })
+})
+
+describe('lambdalabs', () => {
+  it('maps every instance type with its GPUs, specs, cents-per-hour price and the regions with capacity', async () => {
+    const snap = await lambdalabs.fetchSnapshot(ctx('lambdalabs'))
+    expect(apis.requests).toEqual([{ provider: 'lambdalabs', path: '/api/v1/instance-types', auth: `Bearer ${TEST_TOKEN}` }])
+    expect(snap.provider).toBe('lambdalabs')
+    expect(snap.instances).toHaveLength(Object.keys(fixtures.lambdalabs.instance_types).length)
+    expect(byId(snap.instances, 'gpu_8x_a100_80gb_sxm4')).toMatchObject({
+      name: '8x A100 (80 GB SXM4)', gpu_count: 8, gpu_model: 'NVIDIA A100', gpu_memory_gb: 80, gpu_manufacturer: 'NVIDIA',
+      cpu_cores: 240, memory_gb: 1800, memory_mb: 1800 * 1024, disk_gb: 19500, price_hourly: 14.32, price_monthly: 10453.6,
+      price_currency: 'USD', regions: ['us-east-1', 'europe-central-1'],
+    })
+    expect(byId(snap.instances, 'gpu_1x_a10')).toMatchObject({ price_hourly: 0.75, gpu_model: 'NVIDIA A10', gpu_memory_gb: 24 })
+    // A type without capacity stays listed, sold nowhere right now.
+    expect(byId(snap.instances, 'gpu_1x_gh200')).toMatchObject({ regions: [], gpu_model: 'NVIDIA GH200', gpu_memory_gb: 96 })
+    expect(snap.regions).toEqual([
+      expect.objectContaining({ region_id: 'europe-central-1', city: null, country: 'Germany', continent: 'Europe' }),
+      expect.objectContaining({ region_id: 'us-east-1', city: 'Virginia', country: 'United States', continent: 'North America' }),
+      expect.objectContaining({ region_id: 'us-south-1', city: 'Texas', country: 'United States' }),
+      expect.objectContaining({ region_id: 'us-west-1', city: 'California' }),
+    ])
+  })
+
+  it('raises 401 for a bad key and the status of a failing API', async () => {
+    await expectUpstream(lambdalabs.fetchSnapshot(ctx('lambdalabs', 'wrong')), 401)
+    const err = await lambdalabs.fetchSnapshot(ctx('lambdalabs', 'wrong')).catch((e: Error) => e)
+    expect((err as Error).message).toContain('API key was invalid')
+    apis.setFailure('lambdalabs', 503)
+    await expectUpstream(lambdalabs.fetchSnapshot(ctx('lambdalabs')), 503)
+  })
+})
+
+describe('runpod', () => {
+  it('asks the gpuTypes query and makes one offer per priced cloud tier', async () => {
+    const snap = await runpod.fetchSnapshot(ctx('runpod'))
+    expect(apis.requests).toEqual([{ provider: 'runpod', path: '/graphql', auth: `Bearer ${TEST_TOKEN}` }])
+    expect(snap.instances.map((i) => i.instance_id).sort()).toEqual([
+      'AMD Instinct MI300X OAM/secure',
+      'NVIDIA A100 80GB PCIe/community', 'NVIDIA A100 80GB PCIe/secure',
+      'NVIDIA GeForce RTX 4090/community', 'NVIDIA GeForce RTX 4090/secure',
+      'NVIDIA H100 80GB HBM3/community', 'NVIDIA H100 80GB HBM3/secure',
+      'NVIDIA RTX A6000/community',
+    ])
+    expect(byId(snap.instances, 'NVIDIA H100 80GB HBM3/secure')).toMatchObject({
+      name: 'H100 SXM (Secure Cloud)', gpu_count: 1, gpu_model: 'NVIDIA H100', gpu_memory_gb: 80, price_hourly: 2.69,
+      price_monthly: 1963.7, price_currency: 'USD', instance_type: 'gpu-secure',
+    })
+    expect(byId(snap.instances, 'NVIDIA H100 80GB HBM3/community')).toMatchObject({ price_hourly: 2.39, instance_type: 'gpu-community' })
+    expect(byId(snap.instances, 'AMD Instinct MI300X OAM/secure')).toMatchObject({ gpu_manufacturer: 'AMD', gpu_memory_gb: 192 })
+  })
+
+  it('raises GraphQL errors and HTTP failures', async () => {
+    await expectUpstream(runpod.fetchSnapshot(ctx('runpod', 'wrong')), 401)
+    apis.setFailure('runpod', 500)
+    await expectUpstream(runpod.fetchSnapshot(ctx('runpod')), 500)
+  })
+})
+
+describe('azure', () => {
+  it('follows NextPageLink with the VM filter and keeps Linux pay-as-you-go meters, one offer per size', async () => {
+    const snap = await azure.fetchSnapshot(ctx('azure', null))
+    const pages = pathsOf('azure', '/api/retail/prices')
+    const vmMeters = fixtures.azure.items.filter((i) => i.type === 'Consumption')
+    expect(pages).toHaveLength(Math.ceil(vmMeters.length / PAGE_CAPS.azure))
+    const first = new URL(`http://x${pages[0]}`).searchParams
+    expect(first.get('$filter')).toBe("serviceName eq 'Virtual Machines' and priceType eq 'Consumption'")
+    expect(first.get('api-version')).toBe('2023-01-01-preview')
+    expect(new URL(`http://x${pages[1]}`).searchParams.get('$skip')).toBe(String(PAGE_CAPS.azure))
+    expect(apis.requests.every((r) => r.auth === undefined)).toBe(true)
+
+    expect(snap.instances.map((i) => i.instance_id)).toEqual([
+      'Standard_D2s_v5', 'Standard_D4as_v5', 'Standard_E8-4ds_v5', 'Standard_NC24ads_A100_v4', 'Standard_ND96isr_H100_v5',
+    ])
+    // Windows, Spot and Low Priority meters are not the Linux on-demand price.
+    expect(byId(snap.instances, 'Standard_D2s_v5')).toMatchObject({
+      name: 'D2s v5', cpu_cores: 2, price_hourly: 0.096, price_monthly: 70.08, price_currency: 'USD', regions: ['eastus', 'westeurope'],
+      gpu_count: 0, memory_gb: null,
+    })
+    expect(byId(snap.instances, 'Standard_E8-4ds_v5').cpu_cores).toBe(4) // constrained vCPU size
+    expect(byId(snap.instances, 'Standard_D4as_v5')).toMatchObject({ cpu_manufacturer: 'AMD', price_hourly: 0.194 })
+    expect(byId(snap.instances, 'Standard_NC24ads_A100_v4')).toMatchObject({
+      gpu_count: 1, gpu_model: 'NVIDIA A100', gpu_memory_gb: 80, cpu_cores: 24, price_hourly: 3.673, regions: ['eastus', 'westeurope'],
+    })
+    expect(byId(snap.instances, 'Standard_ND96isr_H100_v5')).toMatchObject({ gpu_count: 8, gpu_model: 'NVIDIA H100' })
+    expect(snap.regions.find((r) => r.region_id === 'westeurope')).toMatchObject({ city: 'Amsterdam', country: 'Netherlands', continent: 'Europe' })
+    expect(snap.regions.find((r) => r.region_id === 'germanywestcentral')).toMatchObject({ country: 'Germany', continent: 'Europe' })
+  })
+
+  it('raises the status of a failing API', async () => {
+    apis.setFailure('azure', 500)
+    await expectUpstream(azure.fetchSnapshot(ctx('azure', null)), 500)
   })
 })

@@ -10,6 +10,7 @@ import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'sync-test-secret-with-at-least-32-characters'
+const COMPUTE = ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'lambdalabs', 'runpod']
 let db: TestDatabase
 let apis: ProviderApis
 let serviceKey: string
@@ -46,6 +47,11 @@ beforeAll(async () => {
   process.env.HETZNER_API_URL = apis.baseUrls.hetzner
   process.env.VULTR_API_URL = apis.baseUrls.vultr
   process.env.LINODE_API_URL = apis.baseUrls.linode
+  process.env.AZURE_PRICES_API_URL = apis.baseUrls.azure
+  process.env.LAMBDA_API_URL = apis.baseUrls.lambdalabs
+  process.env.RUNPOD_API_URL = apis.baseUrls.runpod
+  process.env.LAMBDA_API_KEY = TEST_TOKEN
+  process.env.RUNPOD_API_KEY = TEST_TOKEN
   process.env.ARTIFACTHUB_API_URL = apis.baseUrls.artifacthub
   for (const p of ['DIGITALOCEAN', 'HETZNER', 'VULTR']) process.env[`${p}_TOKEN`] = TEST_TOKEN
   process.env.CREDENTIALS_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64')
@@ -62,8 +68,8 @@ describe('POST /catalog/sync', () => {
     const first = await sync()
     expect(first.status).toBe(200)
     expect(first.ok).toBe(true)
-    for (const name of ['digitalocean', 'hetzner', 'vultr', 'linode']) {
-      expect(first.sources[name].ok).toBe(true)
+    for (const name of COMPUTE) {
+      expect(first.sources[name].ok, name).toBe(true)
       const [{ n }] = await query<{ n: number }>(
         `select count(*)::int as n from cloud.instances where provider = $1 and available and raw_data ? 'seed' is not true`, [name])
       expect(n).toBe(first.sources[name].result!.offers)
@@ -82,8 +88,8 @@ describe('POST /catalog/sync', () => {
     const before = await footprint()
     const second = await sync()
     expect(second.ok).toBe(true)
-    for (const name of ['digitalocean', 'hetzner', 'vultr', 'linode']) {
-      expect(second.sources[name].result).toMatchObject({ inserted: 0, updated: 0, deactivated: 0, regions_written: 0 })
+    for (const name of COMPUTE) {
+      expect(second.sources[name].result, name).toMatchObject({ inserted: 0, updated: 0, deactivated: 0, regions_written: 0 })
     }
     expect(second.sources.artifacthub.result).toMatchObject({ inserted: 0, updated: 0 })
     expect(await footprint()).toEqual(before)
@@ -112,6 +118,58 @@ describe('POST /catalog/sync', () => {
       select j.content_hash = private.text_sha256(i.search_text) as current
       from cloud.instances i join private.embedding_jobs j on j.target_table = 'instances' and j.target_id = i.id::text and j.status = 'pending'
       where i.provider = 'digitalocean' and i.instance_id = 's-1vcpu-1gb'`)).toEqual([{ current: true }])
+  })
+
+  it('updates a changed Lambda, RunPod and Azure price, and keeps their vanished offers as unavailable', async () => {
+    const before = await footprint()
+    apis.mutate((d) => {
+      ;(d.lambdalabs.instance_types.gpu_1x_a10.instance_type as Record<string, unknown>).price_cents_per_hour = 79
+      d.runpod.gpuTypes = d.runpod.gpuTypes.filter((g) => g.id !== 'NVIDIA RTX A6000')
+      d.azure.items.find((i) => i.armSkuName === 'Standard_ND96isr_H100_v5')!.retailPrice = 95.1
+    })
+    const run = await sync({ providers: ['azure', 'lambdalabs', 'runpod'], packages: false })
+    expect(run.sources.lambdalabs.result).toMatchObject({ inserted: 0, updated: 1, deactivated: 0 })
+    expect(run.sources.runpod.result).toMatchObject({ inserted: 0, updated: 0, deactivated: 1 })
+    expect(run.sources.azure.result).toMatchObject({ inserted: 0, updated: 1, deactivated: 0 })
+    expect(await query(`select instance_id, price_hourly::float as hourly, available from cloud.instances
+      where (provider, instance_id) in (('lambdalabs', 'gpu_1x_a10'), ('runpod', 'NVIDIA RTX A6000/community'), ('azure', 'Standard_ND96isr_H100_v5'))
+      order by instance_id`)).toEqual([
+      { instance_id: 'NVIDIA RTX A6000/community', hourly: 0.33, available: false },
+      { instance_id: 'Standard_ND96isr_H100_v5', hourly: 95.1, available: true },
+      { instance_id: 'gpu_1x_a10', hourly: 0.79, available: true },
+    ])
+    // Every other offer is untouched.
+    const after = await footprint()
+    const moved = after.instances.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before.instances[i]))
+    expect(moved).toHaveLength(3)
+    // The price changes are in the history (and the withdrawal, with no price).
+    expect(await query(`select i.instance_id, h.price_hourly::float as hourly, h.available from cloud.price_history h
+      join cloud.instances i on i.id = h.offer_id where i.provider in ('lambdalabs', 'runpod', 'azure') and i.instance_id in
+      ('gpu_1x_a10', 'NVIDIA RTX A6000/community', 'Standard_ND96isr_H100_v5') order by i.instance_id, h.id`)).toEqual([
+      { instance_id: 'NVIDIA RTX A6000/community', hourly: 0.33, available: true },
+      { instance_id: 'NVIDIA RTX A6000/community', hourly: null, available: false },
+      { instance_id: 'Standard_ND96isr_H100_v5', hourly: 98.32, available: true },
+      { instance_id: 'Standard_ND96isr_H100_v5', hourly: 95.1, available: true },
+      { instance_id: 'gpu_1x_a10', hourly: 0.75, available: true },
+      { instance_id: 'gpu_1x_a10', hourly: 0.79, available: true },
+    ])
+  })
+
+  it('skips a provider whose key is missing and one answering 5xx, and syncs the others', async () => {
+    apis.setFailure('runpod', 503)
+    try {
+      const asked = apis.requests.filter((r) => r.provider === 'lambdalabs').length
+      const run = await withoutEnv(['LAMBDA_API_KEY'], () => sync({ packages: false }))
+      expect(run.status).toBe(200)
+      expect(run.sources.lambdalabs).toMatchObject({ ok: false, error: { code: 'lambdalabs_not_configured', message: expect.stringContaining('LAMBDA_API_KEY') } })
+      expect(apis.requests.filter((r) => r.provider === 'lambdalabs').length).toBe(asked) // not called
+      expect(run.sources.runpod).toMatchObject({ ok: false, error: { code: 'upstream_error', status: 503 } })
+      for (const name of ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure']) expect(run.sources[name].ok, name).toBe(true)
+      const [{ n }] = await query<{ n: number }>(`select count(*)::int as n from cloud.instances where provider in ('lambdalabs', 'runpod') and available and raw_data ? 'seed' is not true`)
+      expect(n).toBeGreaterThan(0) // neither is marked unavailable
+    } finally {
+      apis.setFailure('runpod', undefined)
+    }
   })
 
   it('reports a failing provider and still syncs the others', async () => {

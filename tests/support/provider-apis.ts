@@ -1,18 +1,24 @@
 // One loopback HTTP server that speaks the public catalog APIs of DigitalOcean (/do), Hetzner Cloud
-// (/hetzner), Vultr (/vultr), Linode (/linode) and ArtifactHub (/artifacthub) in their documented
+// (/hetzner), Vultr (/vultr), Linode (/linode), Lambda Cloud (/lambda), RunPod GraphQL (/runpod), the
+// Azure Retail Prices API (/azure) and ArtifactHub (/artifacthub) in their documented
 // JSON shapes, pagination schemes and error formats. Each API caps its page size well below what the
 // adapters ask for (as the real ones cap at their documented maximum), so every list spans 2+ pages.
 import { Hono, type Context } from 'hono'
 import { listenOnLoopback } from './listen.ts'
 
 type Json = Record<string, unknown>
-export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'artifacthub'
+export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'lambdalabs' | 'runpod' | 'azure' | 'artifacthub'
 
 export interface FixtureData {
   digitalocean: { sizes: Json[]; regions: Json[] }
   hetzner: { server_types: Json[]; locations: Json[] }
   vultr: { plans: Json[]; regions: Json[] }
   linode: { types: Json[]; regions: Json[] }
+  /** Lambda: instance-types answer entries by type name. */
+  lambdalabs: { instance_types: Record<string, Json> }
+  runpod: { gpuTypes: Json[] }
+  /** Azure: retail price meters, in API order. */
+  azure: { items: Json[] }
   /** Full package detail objects; the search endpoint answers with their summary fields. */
   artifacthub: { packages: Json[] }
 }
@@ -29,13 +35,18 @@ export interface ProviderApis {
 export const TEST_TOKEN = 'test-token'
 
 // Server-side page size caps (the real maxima are 200 / 50 / 500 / 500 / 60).
-export const PAGE_CAPS: Record<ProviderName, number> = { digitalocean: 4, hetzner: 2, vultr: 3, linode: 2, artifacthub: 4 }
+export const PAGE_CAPS: Record<ProviderName, number> = {
+  digitalocean: 4, hetzner: 2, vultr: 3, linode: 2, lambdalabs: 0, runpod: 0, azure: 4, artifacthub: 4,
+}
 
 const PREFIX: Record<ProviderName, string> = {
   digitalocean: '/do',
   hetzner: '/hetzner',
   vultr: '/vultr',
   linode: '/linode',
+  lambdalabs: '/lambda',
+  runpod: '/runpod',
+  azure: '/azure',
   artifacthub: '/artifacthub',
 }
 
@@ -95,6 +106,39 @@ const lRegion = (id: string, label: string, country: string, gpu: boolean, statu
   id, label, country, status, site_type: 'core',
   capabilities: ['Linodes', 'Block Storage', 'Object Storage', 'Cloud Firewall', 'Vlans', ...(gpu ? ['GPU Linodes'] : [])],
   resolvers: { ipv4: '172.105.0.5,172.105.3.5', ipv6: '2600:3c02::5' },
+})
+
+const lambdaRegion = (name: string, description: string): Json => ({ name, description })
+const lambdaType = (
+  name: string, description: string, gpu: string, cents: number, vcpus: number, memory: number, storage: number, gpus: number,
+  regions: Json[],
+): Json => ({
+  instance_type: {
+    name, description, gpu_description: gpu, price_cents_per_hour: cents,
+    specs: { vcpus, memory_gib: memory, storage_gib: storage, gpus },
+  },
+  regions_with_capacity_available: regions,
+})
+
+const runpodGpu = (
+  id: string, displayName: string, memoryInGb: number, securePrice: number | null, communityPrice: number | null, maxGpuCount = 8,
+  manufacturer = 'Nvidia',
+): Json => ({
+  id, displayName, manufacturer, memoryInGb, maxGpuCount,
+  secureCloud: securePrice !== null, communityCloud: communityPrice !== null,
+  securePrice: securePrice ?? 0, communityPrice: communityPrice ?? 0,
+})
+
+// One Azure retail meter, as https://prices.azure.com/api/retail/prices returns it.
+const azureMeter = (
+  armSkuName: string, skuName: string, productName: string, armRegionName: string, location: string, retailPrice: number,
+  extra: Json = {},
+): Json => ({
+  currencyCode: 'USD', tierMinimumUnits: 0.0, retailPrice, unitPrice: retailPrice, armRegionName, location,
+  effectiveStartDate: '2024-05-01T00:00:00Z', meterId: `${armSkuName}-${armRegionName}-${skuName}`.toLowerCase(),
+  meterName: skuName, productId: 'DZH318Z0CSHK', skuId: 'DZH318Z0CSHK/00TG', productName, skuName,
+  serviceName: 'Virtual Machines', serviceId: 'DZH313Z7MMC8', serviceFamily: 'Compute', unitOfMeasure: '1 Hour',
+  type: 'Consumption', isPrimaryMeterRegion: true, armSkuName, ...extra,
 })
 
 const ahRepo = (name: string, display: string, url: string, org: string | null, verified: boolean, official: boolean): Json => ({
@@ -236,6 +280,52 @@ export function createFixtures(): FixtureData {
         lRegion('id-cgk', 'Jakarta, ID', 'id', false, 'outage'),
       ],
     },
+    lambdalabs: {
+      instance_types: {
+        gpu_1x_a10: lambdaType('gpu_1x_a10', '1x A10 (24 GB PCIe)', 'A10 (24 GB PCIe)', 75, 30, 200, 1400, 1, [
+          lambdaRegion('us-east-1', 'Virginia, USA'), lambdaRegion('us-west-1', 'California, USA'),
+        ]),
+        gpu_1x_a100_sxm4: lambdaType('gpu_1x_a100_sxm4', '1x A100 (40 GB SXM4)', 'A100 (40 GB SXM4)', 129, 30, 200, 512, 1, [
+          lambdaRegion('europe-central-1', 'Germany'),
+        ]),
+        gpu_8x_a100_80gb_sxm4: lambdaType('gpu_8x_a100_80gb_sxm4', '8x A100 (80 GB SXM4)', 'A100 (80 GB SXM4)', 1432, 240, 1800, 19500, 8, [
+          lambdaRegion('us-east-1', 'Virginia, USA'), lambdaRegion('europe-central-1', 'Germany'),
+        ]),
+        gpu_8x_h100_sxm5: lambdaType('gpu_8x_h100_sxm5', '8x H100 (80 GB SXM5)', 'H100 (80 GB SXM5)', 2392, 208, 1800, 22000, 8, [
+          lambdaRegion('us-south-1', 'Texas, USA'),
+        ]),
+        // Listed, but no capacity anywhere right now.
+        gpu_1x_gh200: lambdaType('gpu_1x_gh200', '1x GH200 (96 GB)', 'GH200 (96 GB)', 149, 64, 432, 4096, 1, []),
+      },
+    },
+    runpod: {
+      gpuTypes: [
+        runpodGpu('NVIDIA H100 80GB HBM3', 'H100 SXM', 80, 2.69, 2.39),
+        runpodGpu('NVIDIA A100 80GB PCIe', 'A100 PCIe', 80, 1.64, 1.19),
+        runpodGpu('NVIDIA GeForce RTX 4090', 'RTX 4090', 24, 0.69, 0.34),
+        runpodGpu('NVIDIA RTX A6000', 'RTX A6000', 48, null, 0.33),
+        runpodGpu('AMD Instinct MI300X OAM', 'MI300X', 192, 2.49, null, 8, 'AMD'),
+        // Not rentable anywhere: no offer.
+        runpodGpu('NVIDIA A40', 'A40', 48, null, null),
+      ],
+    },
+    azure: {
+      items: [
+        azureMeter('Standard_D2s_v5', 'D2s v5', 'Virtual Machines Dsv5 Series', 'eastus', 'US East', 0.096),
+        azureMeter('Standard_D2s_v5', 'D2s v5', 'Virtual Machines Dsv5 Series Windows', 'eastus', 'US East', 0.188),
+        azureMeter('Standard_D2s_v5', 'D2s v5 Spot', 'Virtual Machines Dsv5 Series', 'eastus', 'US East', 0.0192),
+        azureMeter('Standard_D2s_v5', 'D2s v5', 'Virtual Machines Dsv5 Series', 'westeurope', 'EU West', 0.107),
+        azureMeter('Standard_D2s_v5', 'D2s v5 Low Priority', 'Virtual Machines Dsv5 Series', 'westeurope', 'EU West', 0.0214),
+        azureMeter('Standard_D4as_v5', 'D4as v5', 'Virtual Machines Dasv5 Series', 'westeurope', 'EU West', 0.194),
+        azureMeter('Standard_D4as_v5', 'D4as v5', 'Virtual Machines Dasv5 Series', 'germanywestcentral', 'DE West Central', 0.2),
+        azureMeter('Standard_E8-4ds_v5', 'E8-4ds v5', 'Virtual Machines Edsv5 Series', 'eastus', 'US East', 0.576),
+        azureMeter('Standard_NC24ads_A100_v4', 'NC24ads A100 v4', 'Virtual Machines NCadsA100v4 Series', 'eastus', 'US East', 3.673),
+        azureMeter('Standard_NC24ads_A100_v4', 'NC24ads A100 v4', 'Virtual Machines NCadsA100v4 Series', 'westeurope', 'EU West', 4.04),
+        azureMeter('Standard_ND96isr_H100_v5', 'ND96isr H100 v5', 'Virtual Machines NDH100v5 Series', 'eastus', 'US East', 98.32),
+        // A reservation-style meter with another unit: not an hourly VM price.
+        azureMeter('Standard_D2s_v5', 'D2s v5', 'Virtual Machines Dsv5 Series', 'eastus', 'US East', 841, { unitOfMeasure: '1 Year', type: 'Reservation' }),
+      ],
+    },
     artifacthub: {
       packages: [
         ahPackage('postgresql', bitnami, '16.4.2', '17.2.0', { category: 2, stars: 210, official: true, signed: true, production_organizations_count: 12 }),
@@ -274,6 +364,12 @@ function errorBody(provider: ProviderName, status: number): Json {
       return { error: status === 401 ? 'Invalid API token.' : text, status }
     case 'linode':
       return { errors: [{ reason: status === 401 ? 'Invalid Token' : text }] }
+    case 'lambdalabs':
+      return { error: { code: status === 401 ? 'global/invalid-api-key' : 'global/unknown', message: status === 401 ? 'API key was invalid, expired, or deleted.' : text } }
+    case 'runpod':
+      return { errors: [{ message: status === 401 ? 'Unauthorized' : text }] }
+    case 'azure':
+      return { Error: { Code: status >= 500 ? 'InternalServerError' : 'BadRequest', Message: text } }
     case 'artifacthub':
       return { message: text }
   }
@@ -382,6 +478,46 @@ export async function startProviderApis(): Promise<ProviderApis> {
   app.get('/linode/v4/linode/types', linodeList('types'))
   app.get('/linode/v4/regions', linodeList('regions'))
 
+  // Lambda: one unpaged answer {data: {<name>: {instance_type, regions_with_capacity_available}}}.
+  app.get('/lambda/api/v1/instance-types', (c) => {
+    const denied = gate(c, 'lambdalabs', 'required')
+    if (denied) return denied
+    return c.json({ data: data.lambdalabs.instance_types })
+  })
+
+  // RunPod: POST /graphql {query}; answers the gpuTypes fields the query asks for.
+  app.post('/runpod/graphql', async (c) => {
+    const denied = gate(c, 'runpod', 'required')
+    if (denied) return denied
+    const { query } = (await c.req.json()) as { query?: string }
+    const selection = /gpuTypes\s*\{([^}]*)\}/.exec(query ?? '')
+    if (!selection) return c.json({ errors: [{ message: 'Cannot query: expected gpuTypes' }] }, 400)
+    const fields = selection[1].split(/\s+/).filter(Boolean)
+    const unknown = fields.filter((f) => !(f in (data.runpod.gpuTypes[0] ?? {})))
+    if (unknown.length) return c.json({ errors: [{ message: `Cannot query field "${unknown[0]}" on type "GpuType".` }] }, 400)
+    return c.json({ data: { gpuTypes: data.runpod.gpuTypes.map((g) => Object.fromEntries(fields.map((f) => [f, g[f]]))) } })
+  })
+
+  // Azure Retail Prices: public; $filter (the subset the adapter sends), $skip paging with an
+  // absolute NextPageLink (null on the last page), {BillingCurrency, CustomerEntityId, Items, NextPageLink, Count}.
+  app.get('/azure/api/retail/prices', (c) => {
+    const denied = gate(c, 'azure', 'none')
+    if (denied) return denied
+    const filter = c.req.query('$filter') ?? ''
+    const clauses = [...filter.matchAll(/(\w+) eq '([^']*)'/g)].map((m) => [m[1], m[2]] as const)
+    // The filter's priceType is the items' `type` field.
+    const matching = data.azure.items.filter((i) => clauses.every(([k, v]) => i[k === 'priceType' ? 'type' : k] === v))
+    const skip = Math.max(0, Number(c.req.query('$skip')) || 0)
+    const page = matching.slice(skip, skip + PAGE_CAPS.azure)
+    let next: string | null = null
+    if (skip + PAGE_CAPS.azure < matching.length) {
+      const u = new URL(c.req.url)
+      u.searchParams.set('$skip', String(skip + PAGE_CAPS.azure))
+      next = u.toString()
+    }
+    return c.json({ BillingCurrency: 'USD', CustomerEntityId: 'Default', CustomerEntityType: 'Retail', Items: page, NextPageLink: next, Count: page.length })
+  })
+
   // ArtifactHub: anonymous; search returns summaries and the total in Pagination-Total-Count.
   const SUMMARY_FIELDS = [
     'package_id', 'name', 'normalized_name', 'category', 'logo_image_id', 'stars', 'official', 'cncf', 'display_name',
@@ -422,6 +558,9 @@ export async function startProviderApis(): Promise<ProviderApis> {
       hetzner: origin + PREFIX.hetzner,
       vultr: origin + PREFIX.vultr,
       linode: origin + PREFIX.linode,
+      lambdalabs: origin + PREFIX.lambdalabs,
+      runpod: origin + PREFIX.runpod,
+      azure: origin + PREFIX.azure,
       artifacthub: origin + PREFIX.artifacthub,
     },
     requests,

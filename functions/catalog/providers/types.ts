@@ -219,3 +219,10 @@ export function continentOf(code: unknown): string | null {
 
 /** Guard against a misbehaving upstream paging forever. */
 export const MAX_PAGES = 100
+
+/** Hours in a billing month as the providers count them (730 = 8760 / 12). */
+export const HOURS_PER_MONTH = 730
+
+export function monthlyFromHourly(hourly: number | null): number | null {
+  return hourly === null ? null : round(hourly * HOURS_PER_MONTH, 2)
+}
