@@ -52,7 +52,9 @@ async function embedAll() {
 }
 
 interface Citation { kind: string; url: string | null; title: string | null }
-const matches = (c: Citation, e: Expected) => c.kind === e.kind && ('url' in e ? c.url === e.url : c.title === e.title)
+// An item's page is the citation a visitor sees: its FAQ or its product extraction both count.
+const matches = (c: Citation, e: Expected) =>
+  'url' in e ? (c.kind === 'faq' || c.kind === 'product') && c.url === e.url : c.kind === 'qa' && c.title === e.title
 
 async function recallAt3(mode: 'extractive' | 'model'): Promise<{ recall: number; misses: string[] }> {
   const misses: string[] = []
@@ -82,18 +84,18 @@ beforeAll(async () => {
   const [{ id: domainId }] = await query<{ id: string }>(`insert into sites.domains (user_id, domain) values ($1, $2) returning id`, [owner, SITE])
   await markDomainVerified(query, domainId)
   await query(`insert into sites.customer_configs (customer_id, domain, allowed_origins, rate_limit) values ($1, $2, $3, 10000)`, [customer, SITE, [ORIGIN]])
-  for (let n = 1; n <= 120; n++) {
+  // Item 1 was extracted first, item 120 last: recency ranks the highest numbers first. One statement.
+  const rows = Array.from({ length: 120 }, (_, i) => i + 1).flatMap((n) => {
     const name = itemName(n)
     const material = MATERIALS[n % 6]
-    // Item 1 was extracted first, item 120 last: recency ranks the highest numbers first.
-    await query(`insert into sites.structured_extractions (domain_id, url, extract_type, extracted_data, extracted_at) values
-      ($1, $2, 'faq', $3, now() - make_interval(mins => $5)), ($1, $2, 'product', $4, now() - make_interval(mins => $5))`, [
-      domainId, itemUrl(n),
-      { questions: [{ question: `What is item ${n}?`, answer: `Item ${n} is the ${name}, made of ${material}.` }] },
-      { name, description: `The ${name}: a ${material} ${THINGS[Math.floor((n - 1) / 12) % 10].toLowerCase()} from our catalog.`, sku: `CAT-${n}`, price: String(10 + n), priceCurrency: 'EUR' },
-      121 - n,
-    ])
-  }
+    return [
+      { url: itemUrl(n), type: 'faq', minutes: 121 - n, data: { questions: [{ question: `What is item ${n}?`, answer: `Item ${n} is the ${name}, made of ${material}.` }] } },
+      { url: itemUrl(n), type: 'product', minutes: 121 - n, data: { name, description: `The ${name}: a ${material} ${THINGS[Math.floor((n - 1) / 12) % 10].toLowerCase()} from our catalog.`, sku: `CAT-${n}`, price: String(10 + n), priceCurrency: 'EUR' } },
+    ]
+  })
+  await query(`insert into sites.structured_extractions (domain_id, url, extract_type, extracted_data, extracted_at)
+    select $1, r.url, r.type::sites.extract_type, r.data, now() - make_interval(mins => r.minutes)
+    from jsonb_to_recordset($2::jsonb) as r(url text, type text, minutes integer, data jsonb)`, [domainId, JSON.stringify(rows)])
   for (const [input, output] of QA) {
     await query(`insert into sites.training_data (user_id, domain_id, type, input_text, output_text, status) values ($1, $2, 'qa', $3, $4, 'approved')`, [owner, domainId, input, output])
   }
@@ -110,7 +112,7 @@ it('recall@3 of the labelled question set is at least 0.9 in extractive mode', a
   const { recall, misses } = await recallAt3('extractive')
   console.log(`chat retrieval recall@3 (extractive, ${QUESTIONS.length} questions): ${recall.toFixed(3)}${misses.length ? `; misses: ${misses.join(' | ')}` : ''}`)
   expect(recall).toBeGreaterThanOrEqual(0.9)
-})
+}, 300_000)
 
 it('recall@3 of the labelled question set is at least 0.9 in model mode', async () => {
   process.env.OPENAI_API_KEY = openai.apiKey
@@ -118,7 +120,7 @@ it('recall@3 of the labelled question set is at least 0.9 in model mode', async 
   const { recall, misses } = await recallAt3('model')
   console.log(`chat retrieval recall@3 (model, ${QUESTIONS.length} questions): ${recall.toFixed(3)}${misses.length ? `; misses: ${misses.join(' | ')}` : ''}`)
   expect(recall).toBeGreaterThanOrEqual(0.9)
-})
+}, 300_000)
 
 it('a pending Q&A is never cited', async () => {
   delete process.env.OPENAI_API_KEY
