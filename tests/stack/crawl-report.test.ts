@@ -24,10 +24,10 @@ it('the owner reads her crawl report; another user and anon see nothing', async 
   // A crawl of Ann's domain, as the crawler records it.
   const [{ domain }] = await stack.db.query<{ domain: string }>(`insert into sites.domains (user_id, domain) values ($1, 'report.example') returning id as domain`, [annId])
   const [{ job }] = await stack.db.query<{ job: string }>(`select (sites.start_crawl($1, 10, 2)).id as job`, [domain])
-  await stack.db.query(`select sites.enqueue_crawl_urls($1, $2)`, [job, JSON.stringify([{ url: 'https://report.example/', depth: 0 }, { url: 'https://report.example/gone', depth: 1 }])])
+  await stack.db.query(`select sites.enqueue_crawl_urls($1, $2::text::jsonb)`, [job, JSON.stringify([{ url: 'https://report.example/', depth: 0 }, { url: 'https://report.example/gone', depth: 1 }])])
   await stack.db.query(`select count(*) from sites.claim_crawl_urls($1, 10, 60)`, [job])
-  await stack.db.query(`select sites.record_crawl_result($1, $2)`, [job, JSON.stringify({ url: 'https://report.example/gone', outcome: 'failed', http_status: 404, error: 'HTTP 404' })])
-  await stack.db.query(`select sites.record_crawl_result($1, $2)`, [job, JSON.stringify({ url: 'https://report.example/', outcome: 'not_modified', http_status: 304 })])
+  await stack.db.query(`select sites.record_crawl_result($1, $2::text::jsonb)`, [job, JSON.stringify({ url: 'https://report.example/gone', outcome: 'failed', http_status: 404, error: 'HTTP 404' })])
+  await stack.db.query(`select sites.record_crawl_result($1, $2::text::jsonb)`, [job, JSON.stringify({ url: 'https://report.example/', outcome: 'not_modified', http_status: 304 })])
 
   const own = await ann.schema('sites').from('crawl_report').select('url, result, http_status, detail').eq('job_id', job).order('url')
   expect(own.error).toBeNull()
