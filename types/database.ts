@@ -1245,21 +1245,33 @@ export type Database = {
       user_hopsworks_assignments: {
         Row: {
           assigned_at: string
+          attempts: number
           hopsworks_cluster_id: string
           hopsworks_username: string | null
+          last_error: string | null
+          next_attempt_at: string | null
+          state: Database['billing']['Enums']['assignment_state']
           user_id: string
         }
         ComputedFields: never
         Insert: {
           assigned_at?: string
+          attempts?: number
           hopsworks_cluster_id: string
           hopsworks_username?: string | null
+          last_error?: string | null
+          next_attempt_at?: string | null
+          state?: Database['billing']['Enums']['assignment_state']
           user_id: string
         }
         Update: {
           assigned_at?: string
+          attempts?: number
           hopsworks_cluster_id?: string
           hopsworks_username?: string | null
+          last_error?: string | null
+          next_attempt_at?: string | null
+          state?: Database['billing']['Enums']['assignment_state']
           user_id?: string
         }
         Relationships: [
@@ -1385,7 +1397,84 @@ export type Database = {
         Returns: Json
       }
       assign_cluster: { Args: { target_user: string; username?: string }; Returns: string }
+      begin_release: {
+        Args: { target_user: string }
+        Returns: {
+          assigned_at: string
+          attempts: number
+          hopsworks_cluster_id: string
+          hopsworks_username: string | null
+          last_error: string | null
+          next_attempt_at: string | null
+          state: Database['billing']['Enums']['assignment_state']
+          user_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'user_hopsworks_assignments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      claim_provisioning: {
+        Args: { max_rows?: number }
+        Returns: {
+          assigned_at: string
+          attempts: number
+          hopsworks_cluster_id: string
+          hopsworks_username: string | null
+          last_error: string | null
+          next_attempt_at: string | null
+          state: Database['billing']['Enums']['assignment_state']
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: '*'
+          to: 'user_hopsworks_assignments'
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      confirm_assignment: {
+        Args: { target_user: string; username: string }
+        Returns: {
+          assigned_at: string
+          attempts: number
+          hopsworks_cluster_id: string
+          hopsworks_username: string | null
+          last_error: string | null
+          next_attempt_at: string | null
+          state: Database['billing']['Enums']['assignment_state']
+          user_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'user_hopsworks_assignments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       end_past_due_grace: { Args: Record<PropertyKey, never>; Returns: number }
+      finish_release: { Args: { target_user: string }; Returns: boolean }
+      note_provisioning_failure: {
+        Args: { error: string; target_user: string }
+        Returns: {
+          assigned_at: string
+          attempts: number
+          hopsworks_cluster_id: string
+          hopsworks_username: string | null
+          last_error: string | null
+          next_attempt_at: string | null
+          state: Database['billing']['Enums']['assignment_state']
+          user_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'user_hopsworks_assignments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       record_stripe_dead_letter: {
         Args: { error_code: string; error_message: string; event: Json; sqlstate?: string }
         Returns: Json
@@ -1424,8 +1513,28 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      reserve_cluster: {
+        Args: { target_user: string }
+        Returns: {
+          assigned_at: string
+          attempts: number
+          hopsworks_cluster_id: string
+          hopsworks_username: string | null
+          last_error: string | null
+          next_attempt_at: string | null
+          state: Database['billing']['Enums']['assignment_state']
+          user_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'user_hopsworks_assignments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
     }
     Enums: {
+      assignment_state: 'pending' | 'active' | 'releasing'
       cluster_status: 'active' | 'draining' | 'inactive'
       credit_entry_kind: 'adjustment' | 'purchase' | 'refund' | 'usage'
       dispute_resolution: 'debited' | 'held' | 'released'
@@ -1724,17 +1833,20 @@ export type Database = {
         Row: {
           currency: string
           per_usd: number
+          rate_date: string | null
           updated_at: string
         }
         ComputedFields: never
         Insert: {
           currency: string
           per_usd: number
+          rate_date?: string | null
           updated_at?: string
         }
         Update: {
           currency?: string
           per_usd?: number
+          rate_date?: string | null
           updated_at?: string
         }
         Relationships: []
@@ -2303,6 +2415,7 @@ export type Database = {
           version: string
         }[]
       }
+      sync_currency_rates: { Args: { rate_date: string; rates: Json }; Returns: Json }
       sync_packages: { Args: { snapshot: Json }; Returns: Json }
       sync_provider_snapshot: { Args: { provider_key: string; snapshot: Json }; Returns: Json }
     }
@@ -5054,6 +5167,7 @@ export const Constants = {
   },
   billing: {
     Enums: {
+      assignment_state: ['pending', 'active', 'releasing'],
       cluster_status: ['active', 'draining', 'inactive'],
       credit_entry_kind: ['adjustment', 'purchase', 'refund', 'usage'],
       dispute_resolution: ['debited', 'held', 'released'],

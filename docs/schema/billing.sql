@@ -17,6 +17,24 @@ COMMENT ON SCHEMA billing IS 'Billing domain: clusters, usage metering, prepaid 
 
 
 --
+-- Name: assignment_state; Type: TYPE; Schema: billing; Owner: -
+--
+
+CREATE TYPE billing.assignment_state AS ENUM (
+    'pending',
+    'active',
+    'releasing'
+);
+
+
+--
+-- Name: TYPE assignment_state; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TYPE billing.assignment_state IS 'pending: seat reserved, user not yet confirmed by the cluster (no seat taken); active: the user exists on the cluster (seat taken); releasing: deactivation on the cluster requested (seat still taken).';
+
+
+--
 -- Name: cluster_status; Type: TYPE; Schema: billing; Owner: -
 --
 
@@ -245,10 +263,7 @@ begin
   if private.account_restricted(target_user) then
     raise exception 'the account is restricted: its credit balance is below zero' using errcode = 'P0001', hint = 'account_restricted';
   end if;
-  select c.id into chosen from billing.hopsworks_clusters c
-  where c.status = 'active' and c.current_users < c.max_users
-  order by c.current_users::numeric / c.max_users, c.created_at, c.name
-  limit 1;
+  chosen := private.cluster_with_room();
   if chosen is null then
     raise exception 'no active cluster has room for another user' using errcode = 'P0001', hint = 'no_capacity';
   end if;
@@ -263,7 +278,155 @@ $$;
 -- Name: FUNCTION assign_cluster(target_user uuid, username text); Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON FUNCTION billing.assign_cluster(target_user uuid, username text) IS 'Assigns a user to the least-loaded active cluster with room; a user already assigned gets their cluster back. Safe under concurrency (one assignment at a time; max_users never exceeded). A restricted account (balance below zero) is refused: P0001, hint account_restricted. Service role.';
+COMMENT ON FUNCTION billing.assign_cluster(target_user uuid, username text) IS 'Records an assignment already confirmed on the cluster (state active, seat taken) on the least-loaded active cluster with room (reservations count); a user already assigned gets their cluster back. Safe under concurrency; max_users never exceeded. A restricted account is refused (P0001, hint account_restricted). New users go through POST /billing/assignments (billing.reserve_cluster) instead. Service role.';
+
+
+--
+-- Name: user_hopsworks_assignments; Type: TABLE; Schema: billing; Owner: -
+--
+
+CREATE TABLE billing.user_hopsworks_assignments (
+    user_id uuid NOT NULL,
+    hopsworks_cluster_id uuid NOT NULL,
+    hopsworks_username text,
+    assigned_at timestamp with time zone DEFAULT now() NOT NULL,
+    state billing.assignment_state DEFAULT 'active'::billing.assignment_state NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone,
+    last_error text,
+    CONSTRAINT user_hopsworks_assignments_attempts_check CHECK ((attempts >= 0))
+);
+
+
+--
+-- Name: TABLE user_hopsworks_assignments; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON TABLE billing.user_hopsworks_assignments IS 'Which cluster a user is on (one per user).';
+
+
+--
+-- Name: COLUMN user_hopsworks_assignments.state; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.user_hopsworks_assignments.state IS 'pending (not on the cluster yet, no seat), active (on the cluster, seat taken) or releasing (being deactivated there).';
+
+
+--
+-- Name: COLUMN user_hopsworks_assignments.attempts; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.user_hopsworks_assignments.attempts IS 'Failed calls to the cluster since the last state change.';
+
+
+--
+-- Name: COLUMN user_hopsworks_assignments.next_attempt_at; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.user_hopsworks_assignments.next_attempt_at IS 'When the scheduler tries the cluster again (pending/releasing only).';
+
+
+--
+-- Name: COLUMN user_hopsworks_assignments.last_error; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.user_hopsworks_assignments.last_error IS 'What the cluster answered on the last failed attempt.';
+
+
+--
+-- Name: begin_release(uuid); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.begin_release(target_user uuid) RETURNS billing.user_hopsworks_assignments
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  assignment billing.user_hopsworks_assignments;
+begin
+  perform pg_advisory_xact_lock(hashtext('billing.assign_cluster'));
+  update billing.user_hopsworks_assignments a
+  set state = 'releasing', attempts = 0, next_attempt_at = now(), last_error = null
+  where a.user_id = target_user and a.state <> 'releasing'
+  returning a.* into assignment;
+  if not found then
+    select a.* into assignment from billing.user_hopsworks_assignments a where a.user_id = target_user;
+  end if;
+  return assignment;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION begin_release(target_user uuid); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.begin_release(target_user uuid) IS 'Marks the user''s assignment releasing (deactivation on the cluster requested; the seat stays taken until billing.finish_release). Returns null when the user has no assignment. Service role.';
+
+
+--
+-- Name: claim_provisioning(integer); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.claim_provisioning(max_rows integer DEFAULT 50) RETURNS SETOF billing.user_hopsworks_assignments
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with due as (
+    select a.user_id from billing.user_hopsworks_assignments a
+    where a.state <> 'active' and a.next_attempt_at <= now()
+    order by a.next_attempt_at
+    limit max_rows
+    for update skip locked
+  )
+  update billing.user_hopsworks_assignments a
+  set next_attempt_at = now() + interval '5 minutes'
+  from due where a.user_id = due.user_id
+  returning a.*;
+$$;
+
+
+--
+-- Name: FUNCTION claim_provisioning(max_rows integer); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.claim_provisioning(max_rows integer) IS 'Pending and releasing assignments whose next attempt is due (oldest first), leased for 5 minutes. Used by POST /billing/provision. Service role.';
+
+
+--
+-- Name: confirm_assignment(uuid, text); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.confirm_assignment(target_user uuid, username text) RETURNS billing.user_hopsworks_assignments
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  assignment billing.user_hopsworks_assignments;
+begin
+  if username is null or username = '' then
+    raise exception 'a confirmed assignment needs the cluster''s username' using errcode = '22023';
+  end if;
+  update billing.user_hopsworks_assignments a
+  set state = 'active', hopsworks_username = username, attempts = 0, next_attempt_at = null, last_error = null
+  where a.user_id = target_user and a.state = 'pending'
+  returning a.* into assignment;
+  if found then
+    insert into billing.customers (user_id, hopsworks_username) values (target_user, username)
+    on conflict (user_id) do update set hopsworks_username = excluded.hopsworks_username;
+    return assignment;
+  end if;
+  select a.* into assignment from billing.user_hopsworks_assignments a where a.user_id = target_user;
+  return assignment;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION confirm_assignment(target_user uuid, username text); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.confirm_assignment(target_user uuid, username text) IS 'Marks a pending assignment active (the cluster confirmed the user): the seat is taken and the username stored on the assignment and billing.customers. Anything but pending is returned unchanged. Service role.';
 
 
 --
@@ -287,6 +450,55 @@ $$;
 --
 
 COMMENT ON FUNCTION billing.end_past_due_grace() IS 'Puts past_due customers whose grace period (billing.settings.past_due_grace) has ended on the free tier; returns how many. Hourly (POST /billing/past-due). Service role.';
+
+
+--
+-- Name: finish_release(uuid); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.finish_release(target_user uuid) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  delete from billing.user_hopsworks_assignments a where a.user_id = target_user and a.state = 'releasing';
+  if not found then
+    return false;
+  end if;
+  update billing.customers c set hopsworks_username = null where c.user_id = target_user;
+  return true;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION finish_release(target_user uuid); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.finish_release(target_user uuid) IS 'Deletes a releasing assignment (the cluster deactivated the user): frees the seat and clears billing.customers.hopsworks_username. Service role.';
+
+
+--
+-- Name: note_provisioning_failure(uuid, text); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.note_provisioning_failure(target_user uuid, error text) RETURNS billing.user_hopsworks_assignments
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  update billing.user_hopsworks_assignments a
+  set attempts = a.attempts + 1, last_error = left(error, 500),
+      next_attempt_at = now() + least(interval '1 minute' * power(2, least(a.attempts, 16)), interval '6 hours')
+  where a.user_id = target_user and a.state <> 'active'
+  returning a.*;
+$$;
+
+
+--
+-- Name: FUNCTION note_provisioning_failure(target_user uuid, error text); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.note_provisioning_failure(target_user uuid, error text) IS 'Records a failed call to the cluster for a pending or releasing assignment and when to retry (exponential, at most 6 hours). Service role.';
 
 
 --
@@ -475,6 +687,45 @@ $$;
 --
 
 COMMENT ON FUNCTION billing.record_usage(target_user uuid, cluster uuid, usage_date date, cpu numeric, gpu numeric, storage numeric, calls bigint) IS 'Daily usage: replaces the day''s totals, computes cost from tier rates, charges the difference to the ledger without going below zero (the rest is uncovered) or refunds what was charged above a lower total. Every ledger movement has its own key; sum(entries of a day) = -charged_cents. Service role.';
+
+
+--
+-- Name: reserve_cluster(uuid); Type: FUNCTION; Schema: billing; Owner: -
+--
+
+CREATE FUNCTION billing.reserve_cluster(target_user uuid) RETURNS billing.user_hopsworks_assignments
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  assignment billing.user_hopsworks_assignments;
+  chosen uuid;
+begin
+  perform pg_advisory_xact_lock(hashtext('billing.assign_cluster'));
+  select a.* into assignment from billing.user_hopsworks_assignments a where a.user_id = target_user;
+  if found then
+    return assignment;
+  end if;
+  if private.account_restricted(target_user) then
+    raise exception 'the account is restricted: its credit balance is below zero' using errcode = 'P0001', hint = 'account_restricted';
+  end if;
+  chosen := private.cluster_with_room();
+  if chosen is null then
+    raise exception 'no active cluster has room for another user' using errcode = 'P0001', hint = 'no_capacity';
+  end if;
+  insert into billing.user_hopsworks_assignments (user_id, hopsworks_cluster_id, state, next_attempt_at)
+  values (target_user, chosen, 'pending', now())
+  returning * into assignment;
+  return assignment;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION reserve_cluster(target_user uuid); Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON FUNCTION billing.reserve_cluster(target_user uuid) IS 'Reserves a seat for the user on the least-loaded active cluster with room: a pending assignment that takes no seat until billing.confirm_assignment. Returns the user''s assignment (an existing one unchanged). P0001 hints no_capacity, account_restricted. Service role.';
 
 
 --
@@ -1183,25 +1434,6 @@ ALTER TABLE billing.subscription_tiers ALTER COLUMN id ADD GENERATED ALWAYS AS I
 
 
 --
--- Name: user_hopsworks_assignments; Type: TABLE; Schema: billing; Owner: -
---
-
-CREATE TABLE billing.user_hopsworks_assignments (
-    user_id uuid NOT NULL,
-    hopsworks_cluster_id uuid NOT NULL,
-    hopsworks_username text,
-    assigned_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
-
---
--- Name: TABLE user_hopsworks_assignments; Type: COMMENT; Schema: billing; Owner: -
---
-
-COMMENT ON TABLE billing.user_hopsworks_assignments IS 'Which cluster a user is on (one per user).';
-
-
---
 -- Name: users; Type: VIEW; Schema: billing; Owner: -
 --
 
@@ -1523,10 +1755,17 @@ CREATE INDEX user_hopsworks_assignments_cluster_idx ON billing.user_hopsworks_as
 
 
 --
+-- Name: user_hopsworks_assignments_due_idx; Type: INDEX; Schema: billing; Owner: -
+--
+
+CREATE INDEX user_hopsworks_assignments_due_idx ON billing.user_hopsworks_assignments USING btree (next_attempt_at) WHERE (state <> 'active'::billing.assignment_state);
+
+
+--
 -- Name: user_hopsworks_assignments assignments_count_users; Type: TRIGGER; Schema: billing; Owner: -
 --
 
-CREATE TRIGGER assignments_count_users AFTER INSERT OR DELETE OR UPDATE OF hopsworks_cluster_id ON billing.user_hopsworks_assignments FOR EACH ROW EXECUTE FUNCTION private.count_cluster_users();
+CREATE TRIGGER assignments_count_users AFTER INSERT OR DELETE OR UPDATE OF hopsworks_cluster_id, state ON billing.user_hopsworks_assignments FOR EACH ROW EXECUTE FUNCTION private.count_cluster_users();
 
 
 --
@@ -1875,11 +2114,59 @@ GRANT ALL ON FUNCTION billing.assign_cluster(target_user uuid, username text) TO
 
 
 --
+-- Name: TABLE user_hopsworks_assignments; Type: ACL; Schema: billing; Owner: -
+--
+
+GRANT ALL ON TABLE billing.user_hopsworks_assignments TO service_role;
+GRANT SELECT ON TABLE billing.user_hopsworks_assignments TO authenticated;
+
+
+--
+-- Name: FUNCTION begin_release(target_user uuid); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.begin_release(target_user uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.begin_release(target_user uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION claim_provisioning(max_rows integer); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.claim_provisioning(max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.claim_provisioning(max_rows integer) TO service_role;
+
+
+--
+-- Name: FUNCTION confirm_assignment(target_user uuid, username text); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.confirm_assignment(target_user uuid, username text) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.confirm_assignment(target_user uuid, username text) TO service_role;
+
+
+--
 -- Name: FUNCTION end_past_due_grace(); Type: ACL; Schema: billing; Owner: -
 --
 
 REVOKE ALL ON FUNCTION billing.end_past_due_grace() FROM PUBLIC;
 GRANT ALL ON FUNCTION billing.end_past_due_grace() TO service_role;
+
+
+--
+-- Name: FUNCTION finish_release(target_user uuid); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.finish_release(target_user uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.finish_release(target_user uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION note_provisioning_failure(target_user uuid, error text); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.note_provisioning_failure(target_user uuid, error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.note_provisioning_failure(target_user uuid, error text) TO service_role;
 
 
 --
@@ -1904,6 +2191,14 @@ GRANT SELECT ON TABLE billing.usage_daily TO authenticated;
 
 REVOKE ALL ON FUNCTION billing.record_usage(target_user uuid, cluster uuid, usage_date date, cpu numeric, gpu numeric, storage numeric, calls bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION billing.record_usage(target_user uuid, cluster uuid, usage_date date, cpu numeric, gpu numeric, storage numeric, calls bigint) TO service_role;
+
+
+--
+-- Name: FUNCTION reserve_cluster(target_user uuid); Type: ACL; Schema: billing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION billing.reserve_cluster(target_user uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION billing.reserve_cluster(target_user uuid) TO service_role;
 
 
 --
@@ -2096,14 +2391,6 @@ GRANT SELECT ON TABLE billing.subscription_tiers TO authenticated;
 --
 
 GRANT ALL ON SEQUENCE billing.subscription_tiers_id_seq TO service_role;
-
-
---
--- Name: TABLE user_hopsworks_assignments; Type: ACL; Schema: billing; Owner: -
---
-
-GRANT ALL ON TABLE billing.user_hopsworks_assignments TO service_role;
-GRANT SELECT ON TABLE billing.user_hopsworks_assignments TO authenticated;
 
 
 --

@@ -359,6 +359,48 @@ COMMENT ON FUNCTION cloud.search_packages(query_text text, query_embedding exten
 
 
 --
+-- Name: sync_currency_rates(jsonb, date); Type: FUNCTION; Schema: cloud; Owner: -
+--
+
+CREATE FUNCTION cloud.sync_currency_rates(rates jsonb, rate_date date) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  seen integer;
+  written integer;
+begin
+  if jsonb_typeof(rates) is distinct from 'object' then
+    raise exception 'rates must be a JSON object of currency -> units per USD' using errcode = '22023';
+  end if;
+  with incoming as (
+    select upper(r.key)::char(3) as currency, (r.value #>> '{}')::numeric(18, 8) as per_usd
+    from jsonb_each(rates) r
+    where upper(r.key) ~ '^[A-Z]{3}$' and upper(r.key) <> 'USD'
+      and jsonb_typeof(r.value) = 'number' and (r.value #>> '{}')::numeric > 0
+  ),
+  upserted as (
+    insert into cloud.currency_rates as t (currency, per_usd, rate_date, updated_at)
+    select i.currency, i.per_usd, sync_currency_rates.rate_date, now() from incoming i
+    on conflict (currency) do update
+      set per_usd = excluded.per_usd, rate_date = excluded.rate_date, updated_at = now()
+      where t.per_usd is distinct from excluded.per_usd
+    returning 1
+  )
+  select (select count(*) from incoming), (select count(*) from upserted) into seen, written;
+  return jsonb_build_object('currencies', seen, 'updated', written, 'rate_date', rate_date);
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION sync_currency_rates(rates jsonb, rate_date date); Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON FUNCTION cloud.sync_currency_rates(rates jsonb, rate_date date) IS 'Ingestion: upserts currency rates (units per USD; USD stays 1), writing only changed rates. Service role.';
+
+
+--
 -- Name: sync_packages(jsonb); Type: FUNCTION; Schema: cloud; Owner: -
 --
 
@@ -811,6 +853,7 @@ CREATE TABLE cloud.currency_rates (
     currency character(3) NOT NULL,
     per_usd numeric(18,8) NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    rate_date date,
     CONSTRAINT currency_rates_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT currency_rates_per_usd_check CHECK ((per_usd > (0)::numeric))
 );
@@ -821,6 +864,20 @@ CREATE TABLE cloud.currency_rates (
 --
 
 COMMENT ON TABLE cloud.currency_rates IS 'Units of currency per 1 USD (USD = 1), for price comparison in one currency.';
+
+
+--
+-- Name: COLUMN currency_rates.updated_at; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON COLUMN cloud.currency_rates.updated_at IS 'When the rate was last written.';
+
+
+--
+-- Name: COLUMN currency_rates.rate_date; Type: COMMENT; Schema: cloud; Owner: -
+--
+
+COMMENT ON COLUMN cloud.currency_rates.rate_date IS 'The publication date of the reference rate (null for the seeded defaults).';
 
 
 --
@@ -1983,6 +2040,14 @@ REVOKE ALL ON FUNCTION cloud.search_packages(query_text text, query_embedding ex
 GRANT ALL ON FUNCTION cloud.search_packages(query_text text, query_embedding extensions.vector, match_count integer, category_filter integer, operator_only boolean, official_only boolean, cncf_only boolean, verified_publisher_only boolean, exclude_deprecated boolean, full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO service_role;
 GRANT ALL ON FUNCTION cloud.search_packages(query_text text, query_embedding extensions.vector, match_count integer, category_filter integer, operator_only boolean, official_only boolean, cncf_only boolean, verified_publisher_only boolean, exclude_deprecated boolean, full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO anon;
 GRANT ALL ON FUNCTION cloud.search_packages(query_text text, query_embedding extensions.vector, match_count integer, category_filter integer, operator_only boolean, official_only boolean, cncf_only boolean, verified_publisher_only boolean, exclude_deprecated boolean, full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO authenticated;
+
+
+--
+-- Name: FUNCTION sync_currency_rates(rates jsonb, rate_date date); Type: ACL; Schema: cloud; Owner: -
+--
+
+REVOKE ALL ON FUNCTION cloud.sync_currency_rates(rates jsonb, rate_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION cloud.sync_currency_rates(rates jsonb, rate_date date) TO service_role;
 
 
 --

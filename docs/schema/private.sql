@@ -402,6 +402,31 @@ COMMENT ON FUNCTION private.claim_embedding_jobs(max_jobs integer, current_model
 
 
 --
+-- Name: cluster_with_room(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cluster_with_room() RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.id
+  from billing.hopsworks_clusters c
+  cross join lateral (select count(*) as n from billing.user_hopsworks_assignments p
+                      where p.hopsworks_cluster_id = c.id and p.state = 'pending') pending
+  where c.status = 'active' and c.current_users + pending.n < c.max_users
+  order by (c.current_users + pending.n)::numeric / c.max_users, c.created_at, c.name
+  limit 1;
+$$;
+
+
+--
+-- Name: FUNCTION cluster_with_room(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.cluster_with_room() IS 'The least-loaded active cluster whose seats taken plus reserved are below max_users (null if none).';
+
+
+--
 -- Name: count_cluster_users(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -410,10 +435,10 @@ CREATE FUNCTION private.count_cluster_users() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  if tg_op in ('DELETE', 'UPDATE') then
+  if tg_op in ('DELETE', 'UPDATE') and old.state <> 'pending' then
     update billing.hopsworks_clusters set current_users = current_users - 1 where id = old.hopsworks_cluster_id;
   end if;
-  if tg_op in ('INSERT', 'UPDATE') then
+  if tg_op in ('INSERT', 'UPDATE') and new.state <> 'pending' then
     update billing.hopsworks_clusters set current_users = current_users + 1 where id = new.hopsworks_cluster_id;
   end if;
   return null;
@@ -425,7 +450,7 @@ $$;
 -- Name: FUNCTION count_cluster_users(); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.count_cluster_users() IS 'Keeps hopsworks_clusters.current_users equal to its assignments (the CHECK refuses going over max_users).';
+COMMENT ON FUNCTION private.count_cluster_users() IS 'Keeps hopsworks_clusters.current_users equal to its confirmed (active, releasing) assignments; the CHECK refuses going over max_users.';
 
 
 --
@@ -2813,6 +2838,13 @@ REVOKE ALL ON FUNCTION private.bump_crawl_counts(job uuid, delta jsonb) FROM PUB
 
 REVOKE ALL ON FUNCTION private.claim_embedding_jobs(max_jobs integer, current_model text, lease_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.claim_embedding_jobs(max_jobs integer, current_model text, lease_seconds integer) TO service_role;
+
+
+--
+-- Name: FUNCTION cluster_with_room(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cluster_with_room() FROM PUBLIC;
 
 
 --

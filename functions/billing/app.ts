@@ -5,7 +5,8 @@ import { createApp } from '../_shared/app.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { db, withRole } from '../_shared/db.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
-import { CheckoutBody, UsageBody } from './schemas.ts'
+import { AssignBody, CheckoutBody, UsageBody } from './schemas.ts'
+import { assignUser, provisionDue, releaseUser } from './hopsworks.ts'
 import { createCheckout, createPortal, reconcile } from './stripe-actions.ts'
 import { recordUsage, usageCaller } from './usage.ts'
 
@@ -52,3 +53,20 @@ app.post('/past-due', requireRole('service_role'), async (c) => {
   const [{ downgraded }] = await db()<{ downgraded: number }[]>`select billing.end_past_due_grace() as downgraded`
   return c.json({ downgraded })
 })
+
+// Hopsworks provisioning (service role): assigning creates or finds the user on the cluster; the seat
+// is taken only once the cluster confirmed (200 active), otherwise the assignment stays pending and
+// is retried by the scheduler (202). Releasing deactivates the user there, then frees the seat.
+app.post('/assignments', requireRole('service_role'), async (c) => {
+  const result = await assignUser(parse(AssignBody, await jsonBody(c)).user_id)
+  return c.json(result, result.state === 'active' ? 200 : 202)
+})
+
+app.post('/assignments/:user/release', requireRole('service_role'), async (c) => {
+  const user = parse(AssignBody, { user_id: c.req.param('user') }).user_id
+  const result = await releaseUser(user)
+  return c.json(result, result.state === 'released' ? 200 : 202)
+})
+
+// Every 5 minutes: pending and releasing assignments whose retry is due.
+app.post('/provision', requireRole('service_role'), async (c) => c.json(await provisionDue()))

@@ -30,3 +30,5 @@ export const CheckoutBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('credits'), pack_cents: z.union(CREDIT_PACKS_CENTS.map((p) => z.literal(p))) }).strict(),
   z.object({ kind: z.literal('subscription'), tier: z.enum(['pro', 'enterprise']), interval: z.enum(['month', 'year']) }).strict(),
 ])
+
+export const AssignBody = z.object({ user_id: z.uuid() }).strict()

@@ -1,7 +1,7 @@
 -- Billing core: tiers, cluster assignment, the append-only ledger and its projection, idempotent
 -- usage charging, and who may read what.
 begin;
-select plan(60);
+select plan(71);
 
 select is((select array_agg(name order by price_monthly) from billing.subscription_tiers), array['free', 'pro', 'enterprise'], 'the three tiers exist');
 select tests.create_supabase_user('ann');
@@ -121,6 +121,28 @@ select throws_ok($$insert into billing.stripe_prices (price_id, tier, interval) 
 select throws_ok('select billing.end_past_due_grace()', '42501', null, 'a user cannot run the grace sweep');
 select tests.authenticate_as('ann');
 select results_eq($$select purchase_key, credits_cents from billing.credit_purchases$$, $$values ('purchase:tap-ann'::text, 1000::bigint)$$, 'a user reads their own purchases');
+reset role;
+
+
+-- Hopsworks provisioning (20261202090000): a reservation takes no seat until the cluster confirmed.
+select tests.create_supabase_user('hw_eve');
+select tests.create_supabase_user('hw_fay');
+update billing.hopsworks_clusters set status = 'inactive';
+insert into billing.hopsworks_clusters (name, api_url, api_key, max_users) values ('gamma', 'https://gamma.test', 'kg', 1);
+select is((select state::text from billing.reserve_cluster(tests.get_supabase_uid('hw_eve'))), 'pending', 'a reservation is pending');
+select is((select current_users from billing.hopsworks_clusters where name = 'gamma'), 0, 'a pending reservation takes no seat');
+select throws_ok($$select billing.reserve_cluster(tests.get_supabase_uid('hw_fay'))$$, 'P0001', 'no active cluster has room for another user', 'but it counts against max_users');
+select throws_ok($$select billing.assign_cluster(tests.get_supabase_uid('hw_fay'))$$, 'P0001', 'no active cluster has room for another user', 'assign_cluster counts reservations too');
+select is((select state::text || ' ' || hopsworks_username from billing.confirm_assignment(tests.get_supabase_uid('hw_eve'), 'eve001')), 'active eve001', 'confirming makes it active with the username');
+select results_eq($$select c.current_users, u.hopsworks_username from billing.hopsworks_clusters c, billing.users u where c.name = 'gamma' and u.id = tests.get_supabase_uid('hw_eve')$$,
+  $$values (1, 'eve001'::text)$$, 'the confirmed seat is taken and the username stored on the user');
+select is((select state::text from billing.begin_release(tests.get_supabase_uid('hw_eve'))), 'releasing', 'unassigning starts a release');
+select is((select current_users from billing.hopsworks_clusters where name = 'gamma'), 1, 'a releasing assignment keeps its seat');
+select is(billing.finish_release(tests.get_supabase_uid('hw_eve')), true, 'the cluster deactivated the user: the release finishes');
+select results_eq($$select (select current_users from billing.hopsworks_clusters where name = 'gamma'), (select hopsworks_username from billing.users where id = tests.get_supabase_uid('hw_eve'))$$,
+  $$values (0, null::text)$$, 'finishing the release frees the seat and clears the username');
+select tests.authenticate_as('hw_fay');
+select throws_ok($$select billing.reserve_cluster(tests.get_supabase_uid('hw_fay'))$$, '42501', null, 'a user cannot reserve a seat');
 reset role;
 
 select * from finish();
