@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../types/database.ts'
 import type { RunningStack } from '../../stack/stack.ts'
 import { anonClient, signedInClient } from '../support/gateway-clients.ts'
+import { BrowserPage } from './conformance-clients.ts'
 import { startTestStack } from '../support/test-stack.ts'
 
 const PAY_TO = algosdk.getApplicationAddress(9n).toString()
@@ -123,4 +124,25 @@ describe('agents over REST', () => {
     expect({ status: refused.status, code: rejection.code }).toEqual({ status: 402, code: 'wrong_network' })
     expect(decode(refused.headers.get('payment-required'))).toMatchObject({ x402Version: 2, error: rejection.error, accepts: [{ extra: { nonce: rejection.accepts[0].extra.nonce } }] })
   })
+  it('a page on another origin speaks x402 v2: it reads PAYMENT-REQUIRED, and its PAYMENT-SIGNATURE passes the preflight', async () => {
+    // As @x402/fetch does in a browser: read the challenge header, then retry with PAYMENT-SIGNATURE (and
+    // Access-Control-Expose-Headers, which that client sets as a request header). Browsers hide
+    // response headers not exposed, and refuse requests whose headers the preflight does not allow.
+    const page = new BrowserPage('http://localhost:3000')
+    const invoke = `${stack.status.API_URL}/functions/v1/agents/ann-live/invoke`
+    const first = await page.fetch(invoke, { method: 'POST', headers: { apikey: stack.status.ANON_KEY, 'content-type': 'application/json' }, body: '{}' })
+    expect(first.status).toBe(402)
+    const required = JSON.parse(Buffer.from(first.headers.get('payment-required') ?? '', 'base64').toString() || 'null')
+    expect(required).toMatchObject({ x402Version: 2, accepts: [{ payTo: PAY_TO }] })
+    const mainnet = Buffer.from(JSON.stringify({ x402Version: 2, accepted: { scheme: 'exact', network: 'algorand:wGHE2Pwdvd7S12BL5FaOP20EGYesN73ktiC1qzkkit8=' },
+      payload: { txid: 'A'.repeat(52) } })).toString('base64')
+    const paid = await page.fetch(invoke, { method: 'POST', body: '{}', headers: {
+      apikey: stack.status.ANON_KEY, 'content-type': 'application/json', 'payment-signature': mainnet, 'access-control-expose-headers': 'PAYMENT-RESPONSE,X-PAYMENT-RESPONSE',
+    } })
+    expect(paid.status).toBe(402)
+    expect((await paid.json()).code).toBe('wrong_network')
+    expect(page.preflightFor('POST /functions/v1/agents/ann-live/invoke')?.requestHeaders).toEqual(expect.arrayContaining(['payment-signature', 'access-control-expose-headers']))
+    expect(paid.headers.get('payment-required')).toBeTruthy()
+  })
 })
+
