@@ -842,10 +842,13 @@ export type Database = {
           current_users: number
           id: string
           kubeconfig: string | null
+          kubeconfig_sealed: Json | null
           max_users: number
           name: string
+          prometheus_service: string
           status: Database['billing']['Enums']['cluster_status']
           usage_key_sha256: string | null
+          usage_user_label: string
         }
         ComputedFields: never
         Insert: {
@@ -855,10 +858,13 @@ export type Database = {
           current_users?: number
           id?: string
           kubeconfig?: string | null
+          kubeconfig_sealed?: Json | null
           max_users?: number
           name: string
+          prometheus_service?: string
           status?: Database['billing']['Enums']['cluster_status']
           usage_key_sha256?: string | null
+          usage_user_label?: string
         }
         Update: {
           api_key?: string
@@ -867,10 +873,13 @@ export type Database = {
           current_users?: number
           id?: string
           kubeconfig?: string | null
+          kubeconfig_sealed?: Json | null
           max_users?: number
           name?: string
+          prometheus_service?: string
           status?: Database['billing']['Enums']['cluster_status']
           usage_key_sha256?: string | null
+          usage_user_label?: string
         }
         Relationships: []
       }

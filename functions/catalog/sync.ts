@@ -1,5 +1,5 @@
-// POST /catalog/sync: fetch every provider's offers and regions and the ArtifactHub packages, and
-// hand each snapshot to its upsert RPC. Sources are independent: one failing is reported in the
+// POST /catalog/sync: fetch the currency rates, every provider's offers and regions and the
+// ArtifactHub packages, and hand each snapshot to its upsert RPC. Sources are independent: one failing is reported in the
 // result and does not stop the others.
 import { db } from '../_shared/db.ts'
 import { env, notConfigured } from '../_shared/env.ts'
@@ -7,6 +7,7 @@ import { ApiError } from '../_shared/errors.ts'
 import { open, type SealedSecret } from '../_shared/secrets.ts'
 import { fetchPackages } from './providers/artifacthub.ts'
 import { PROVIDER_ADAPTERS } from './providers/index.ts'
+import { RATES_BASE_URL, fetchUsdRates } from './rates.ts'
 import { type ProviderAdapter, UpstreamError } from './providers/types.ts'
 
 interface ProviderSettings {
@@ -29,6 +30,18 @@ const PROVIDER_ENV: Record<string, () => ProviderSettings> = {
   runpod: () => ({ token: env('RUNPOD_API_KEY'), apiUrl: env('RUNPOD_API_URL'), tokenName: 'RUNPOD_API_KEY', tokenRequired: true }),
 }
 
+/**
+ * The sources are fetched concurrently, but their database work runs one at a time: each snapshot is
+ * one long transaction, and nine of them at once would hold nine connections (and, on a single-
+ * connection database such as the local PGlite, queue past the connect timeout).
+ */
+let databaseTurn: Promise<unknown> = Promise.resolve()
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const run = databaseTurn.then(work, work)
+  databaseTurn = run.catch(() => undefined)
+  return run
+}
+
 export interface SourceResult {
   source: string
   ok: boolean
@@ -43,8 +56,8 @@ export interface SourceResult {
  */
 async function providerToken(provider: string, settings: ProviderSettings): Promise<string | undefined> {
   if (settings.token) return settings.token
-  const [row] = await db()<{ provider_credentials: SealedSecret | null }[]>`
-    select provider_credentials from cloud.providers where provider = ${provider}`
+  const [row] = await inTurn(() => db()<{ provider_credentials: SealedSecret | null }[]>`
+    select provider_credentials from cloud.providers where provider = ${provider}`)
   const sealed = row?.provider_credentials ? (await open<{ token?: string }>(row.provider_credentials)).token : undefined
   if (!sealed && settings.tokenRequired) {
     throw notConfigured(`${provider}_not_configured`, `${settings.tokenName} is not set and cloud.providers has no sealed token for ${provider}`)
@@ -70,8 +83,9 @@ async function syncProvider(adapter: ProviderAdapter): Promise<SourceResult> {
       fetch,
     })
     const sql = db()
-    const [{ result }] = await sql`
-      select cloud.sync_provider_snapshot(${adapter.provider}, ${sql.json({ ...snapshot, fetched_at: new Date().toISOString() } as never)}) as result`
+    const fetchedAt = new Date().toISOString()
+    const [{ result }] = await inTurn(() => sql`
+      select cloud.sync_provider_snapshot(${adapter.provider}, ${sql.json({ ...snapshot, fetched_at: fetchedAt } as never)}) as result`)
     return { source: adapter.provider, ok: true, result }
   } catch (error) {
     return failure(adapter.provider, error)
@@ -86,16 +100,28 @@ async function syncPackages(): Promise<SourceResult> {
       maxPackages: Number(env('ARTIFACTHUB_MAX_PACKAGES') ?? 20_000),
     })
     const sql = db()
-    const [{ result }] = await sql`select cloud.sync_packages(${sql.json(snapshot as never)}) as result`
+    const [{ result }] = await inTurn(() => sql`select cloud.sync_packages(${sql.json(snapshot as never)}) as result`)
     return { source: 'artifacthub', ok: true, result }
   } catch (error) {
     return failure('artifacthub', error)
   }
 }
 
+/** The currency rates (every sync, and alone when no provider and no packages are asked for). */
+async function syncRates(): Promise<SourceResult> {
+  try {
+    const { date, rates } = await fetchUsdRates({ baseUrl: env('CURRENCY_RATES_API_URL') ?? RATES_BASE_URL, fetch })
+    const sql = db()
+    const [{ result }] = await inTurn(() => sql`select cloud.sync_currency_rates(${sql.json(rates as never)}, ${date}::date) as result`)
+    return { source: 'currency_rates', ok: true, result }
+  } catch (error) {
+    return failure('currency_rates', error)
+  }
+}
+
 export async function runCatalogSync(options: { providers?: string[]; packages: boolean }): Promise<SourceResult[]> {
   const adapters = PROVIDER_ADAPTERS.filter((a) => !options.providers || options.providers.includes(a.provider))
-  const jobs = adapters.map((a) => syncProvider(a))
+  const jobs = [syncRates(), ...adapters.map((a) => syncProvider(a))]
   if (options.packages) jobs.push(syncPackages())
   return await Promise.all(jobs)
 }

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono'
 import { listenOnLoopback } from './listen.ts'
 
 type Json = Record<string, unknown>
-export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'lambdalabs' | 'runpod' | 'azure' | 'artifacthub'
+export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'lambdalabs' | 'runpod' | 'azure' | 'artifacthub' | 'frankfurter'
 
 export interface FixtureData {
   digitalocean: { sizes: Json[]; regions: Json[] }
@@ -19,6 +19,8 @@ export interface FixtureData {
   runpod: { gpuTypes: Json[] }
   /** Azure: retail price meters, in API order. */
   azure: { items: Json[] }
+  /** Frankfurter GET /v1/latest?base=USD. */
+  frankfurter: { latest: { amount: number; base: string; date: string; rates: Record<string, number> } }
   /** Full package detail objects; the search endpoint answers with their summary fields. */
   artifacthub: { packages: Json[] }
 }
@@ -36,7 +38,7 @@ export const TEST_TOKEN = 'test-token'
 
 // Server-side page size caps (the real maxima are 200 / 50 / 500 / 500 / 60).
 export const PAGE_CAPS: Record<ProviderName, number> = {
-  digitalocean: 4, hetzner: 2, vultr: 3, linode: 2, lambdalabs: 0, runpod: 0, azure: 4, artifacthub: 4,
+  digitalocean: 4, hetzner: 2, vultr: 3, linode: 2, lambdalabs: 0, runpod: 0, azure: 4, artifacthub: 4, frankfurter: 0,
 }
 
 const PREFIX: Record<ProviderName, string> = {
@@ -48,6 +50,7 @@ const PREFIX: Record<ProviderName, string> = {
   runpod: '/runpod',
   azure: '/azure',
   artifacthub: '/artifacthub',
+  frankfurter: '/frankfurter',
 }
 
 // ---------------------------------------------------------------- fixtures
@@ -326,6 +329,9 @@ export function createFixtures(): FixtureData {
         azureMeter('Standard_D2s_v5', 'D2s v5', 'Virtual Machines Dsv5 Series', 'eastus', 'US East', 841, { unitOfMeasure: '1 Year', type: 'Reservation' }),
       ],
     },
+    frankfurter: {
+      latest: { amount: 1.0, base: 'USD', date: '2026-11-30', rates: { AUD: 1.5327, CHF: 0.8041, EUR: 0.8632, GBP: 0.7563, JPY: 156.21, SGD: 1.3004 } },
+    },
     artifacthub: {
       packages: [
         ahPackage('postgresql', bitnami, '16.4.2', '17.2.0', { category: 2, stars: 210, official: true, signed: true, production_organizations_count: 12 }),
@@ -371,6 +377,7 @@ function errorBody(provider: ProviderName, status: number): Json {
     case 'azure':
       return { Error: { Code: status >= 500 ? 'InternalServerError' : 'BadRequest', Message: text } }
     case 'artifacthub':
+    case 'frankfurter':
       return { message: text }
   }
 }
@@ -518,6 +525,14 @@ export async function startProviderApis(): Promise<ProviderApis> {
     return c.json({ BillingCurrency: 'USD', CustomerEntityId: 'Default', CustomerEntityType: 'Retail', Items: page, NextPageLink: next, Count: page.length })
   })
 
+  // Frankfurter (ECB reference rates): public; only base=USD is served here.
+  app.get('/frankfurter/v1/latest', (c) => {
+    const denied = gate(c, 'frankfurter', 'none')
+    if (denied) return denied
+    if (c.req.query('base') !== 'USD') return c.json({ message: 'not found' }, 404)
+    return c.json(data.frankfurter.latest)
+  })
+
   // ArtifactHub: anonymous; search returns summaries and the total in Pagination-Total-Count.
   const SUMMARY_FIELDS = [
     'package_id', 'name', 'normalized_name', 'category', 'logo_image_id', 'stars', 'official', 'cncf', 'display_name',
@@ -562,6 +577,7 @@ export async function startProviderApis(): Promise<ProviderApis> {
       runpod: origin + PREFIX.runpod,
       azure: origin + PREFIX.azure,
       artifacthub: origin + PREFIX.artifacthub,
+      frankfurter: origin + PREFIX.frankfurter,
     },
     requests,
     data,
