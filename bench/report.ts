@@ -275,7 +275,7 @@ Search RPCs at the full seed volume, called as a client calls them (the RPC in S
 PostgREST does; ${rows.search_instances?.calls ?? 100} calls each: the 20 queries x 5 rounds after one warm-up round), each beside the raw index query it is built
 on, timed in the same run. "first" = the first call in a new connection (median of 3; real engine only). ${before ? `"Before" = the RPCs as they were
 before migration 20261202040000 (SQL functions with SET clauses, ORDER BY a CASE no index serves), on the same server and data (${before.measured}).` : ''}
-Latencies in ms, p50 / p95.${r.postgres?.vector_search?.search_rpcs_note ? `\n\n${pgName}: ${r.postgres.vector_search.search_rpcs_note}` : ''}
+Latencies in ms, p50 / p95.${r.postgres?.vector_search?.search_rpcs_note ? `\n\n${pgName}: ${r.postgres.vector_search.search_rpcs_note}` : ''}${r.pglite?.vector_search?.search_rpcs_note ? `\n\nPGlite: ${r.pglite.vector_search.search_rpcs_note}.` : ''}
 
 | RPC | raw index query (baseline) | PGlite | PGlite baseline | PGlite p95 ratio | ${pgName} before | ${pgName} after | ${pgName} baseline | ${pgName} p95 ratio | rows | recall@10 by id / by distance |
 |---|---|---|---|---|---|---|---|---|---|---|
