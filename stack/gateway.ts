@@ -86,8 +86,14 @@ export async function createGateway({ settings, project, dbUrl, functions }: Gat
       url.pathname = url.pathname.replace(/^\/functions\/v1/, '')
       const req = c.req.raw
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+      // The client address as hosted Supabase (Cloudflare) vouches for it: from the connection, never
+      // from the caller (rate limits key on CF-Connecting-IP; X-Forwarded-For is the caller's to forge).
+      const headers = new Headers(req.headers)
+      headers.delete('cf-connecting-ip')
+      const peer = c.env?.incoming?.socket?.remoteAddress
+      if (peer) headers.set('cf-connecting-ip', peer)
       return await fn.app.fetch(
-        new Request(url, { method: req.method, headers: req.headers, body: hasBody ? req.body : undefined, duplex: 'half', signal: req.signal } as RequestInit),
+        new Request(url, { method: req.method, headers, body: hasBody ? req.body : undefined, duplex: 'half', signal: req.signal } as RequestInit),
       )
     }
     app.all(`/functions/v1/${fn.name}`, handler)
