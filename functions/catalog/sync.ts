@@ -18,7 +18,7 @@ interface ProviderSettings {
 }
 
 /** Each provider's settings, read by literal name: its API token or key (DigitalOcean, Hetzner,
- * Vultr, Lambda and RunPod need one; Linode's lists and Azure's retail prices are public) and its
+ * Vultr, GCP, Lambda and RunPod need one; Linode's lists and Azure's retail prices are public) and its
  * API endpoint. */
 const PROVIDER_ENV: Record<string, () => ProviderSettings> = {
   digitalocean: () => ({ token: env('DIGITALOCEAN_TOKEN'), apiUrl: env('DIGITALOCEAN_API_URL'), tokenName: 'DIGITALOCEAN_TOKEN', tokenRequired: true }),
@@ -26,6 +26,7 @@ const PROVIDER_ENV: Record<string, () => ProviderSettings> = {
   vultr: () => ({ token: env('VULTR_TOKEN'), apiUrl: env('VULTR_API_URL'), tokenName: 'VULTR_TOKEN', tokenRequired: true }),
   linode: () => ({ token: env('LINODE_TOKEN'), apiUrl: env('LINODE_API_URL'), tokenName: 'LINODE_TOKEN', tokenRequired: false }),
   azure: () => ({ apiUrl: env('AZURE_PRICES_API_URL'), tokenName: 'none', tokenRequired: false }),
+  gcp: () => ({ token: env('GCP_API_KEY'), apiUrl: env('GCP_BILLING_API_URL'), tokenName: 'GCP_API_KEY', tokenRequired: true }),
   lambdalabs: () => ({ token: env('LAMBDA_API_KEY'), apiUrl: env('LAMBDA_API_URL'), tokenName: 'LAMBDA_API_KEY', tokenRequired: true }),
   runpod: () => ({ token: env('RUNPOD_API_KEY'), apiUrl: env('RUNPOD_API_URL'), tokenName: 'RUNPOD_API_KEY', tokenRequired: true }),
 }

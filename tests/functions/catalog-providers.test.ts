@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { fetchPackages } from '../../functions/catalog/providers/artifacthub.ts'
 import { azure } from '../../functions/catalog/providers/azure.ts'
+import { gcp } from '../../functions/catalog/providers/gcp.ts'
 import { lambdalabs } from '../../functions/catalog/providers/lambdalabs.ts'
 import { runpod } from '../../functions/catalog/providers/runpod.ts'
 import { digitalocean } from '../../functions/catalog/providers/digitalocean.ts'
@@ -21,7 +22,7 @@ afterAll(async () => {
   await apis?.close()
 })
 afterEach(() => {
-  for (const p of ['digitalocean', 'hetzner', 'vultr', 'linode', 'lambdalabs', 'runpod', 'azure', 'artifacthub']) apis.setFailure(p, undefined)
+  for (const p of ['digitalocean', 'hetzner', 'vultr', 'linode', 'lambdalabs', 'runpod', 'azure', 'gcp', 'artifacthub']) apis.setFailure(p, undefined)
   apis.requests.length = 0
 })
 
@@ -50,10 +51,10 @@ async function expectUpstream(promise: Promise<unknown>, status: number) {
 
 describe('provider registry', () => {
   it('lists the compute adapters with their public API hosts', () => {
-    expect(PROVIDER_ADAPTERS.map((a) => a.provider)).toEqual(['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'lambdalabs', 'runpod'])
+    expect(PROVIDER_ADAPTERS.map((a) => a.provider)).toEqual(['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'gcp', 'lambdalabs', 'runpod'])
     expect(Object.fromEntries(PROVIDER_ADAPTERS.map((a) => [a.provider, new URL(a.defaultBaseUrl).host]))).toEqual({
       digitalocean: 'api.digitalocean.com', hetzner: 'api.hetzner.cloud', vultr: 'api.vultr.com', linode: 'api.linode.com',
-      azure: 'prices.azure.com', lambdalabs: 'cloud.lambda.ai', runpod: 'api.runpod.io',
+      azure: 'prices.azure.com', gcp: 'cloudbilling.googleapis.com', lambdalabs: 'cloud.lambda.ai', runpod: 'api.runpod.io',
     })
   })
 })
@@ -358,5 +359,37 @@ describe('azure', () => {
   it('raises the status of a failing API', async () => {
     apis.setFailure('azure', 500)
     await expectUpstream(azure.fetchSnapshot(ctx('azure', null)), 500)
+  })
+})
+
+describe('gcp', () => {
+  it('pages through the Compute Engine SKUs with the API key and prices machine types from their on-demand parts', async () => {
+    const snap = await gcp.fetchSnapshot(ctx('gcp'))
+    const pages = pathsOf('gcp', '/v1/services/6F81-5844-456A/skus')
+    expect(pages).toHaveLength(Math.ceil(fixtures.gcp.skus.length / PAGE_CAPS.gcp))
+    for (const p of pages) expect(new URL(`http://x${p}`).searchParams.get('key')).toBe(TEST_TOKEN)
+    expect(new URL(`http://x${pages[1]}`).searchParams.get('pageToken')).toBeTruthy()
+
+    // n2-standard-4 = 4 vCPU x 0.031611 + 16 GiB x 0.004237 (Americas, cheaper than Frankfurt); spot,
+    // committed-use and custom SKUs are not used.
+    expect(byId(snap.instances, 'n2-standard-4')).toMatchObject({
+      cpu_cores: 4, memory_gb: 16, price_hourly: 0.194236, price_monthly: 141.79, price_currency: 'USD',
+      regions: ['europe-west3', 'us-central1', 'us-east1'], gpu_count: 0,
+    })
+    expect(byId(snap.instances, 'e2-standard-2')).toMatchObject({ price_hourly: 0.067011, regions: ['us-central1'] })
+    // e2-standard-2 = 2 x 0.02181159 + 8 x 0.00292353; a2-highgpu-1g = 12 vCPU + 85 GiB + 1 A100 at 2.933908.
+    expect(byId(snap.instances, 'a2-highgpu-1g')).toMatchObject({
+      gpu_count: 1, gpu_model: 'NVIDIA A100', gpu_memory_gb: 40, cpu_cores: 12, memory_gb: 85, price_hourly: 3.673385,
+    })
+    expect(byId(snap.instances, 'a2-highgpu-8g')).toMatchObject({ gpu_count: 8, cpu_cores: 96, memory_gb: 680 })
+    // No C3 SKUs in the catalog: no C3 offers.
+    expect(snap.instances.some((i) => i.instance_id.startsWith('c3-'))).toBe(false)
+    expect(snap.regions.find((r) => r.region_id === 'europe-west3')).toMatchObject({ city: 'Frankfurt', country: 'Germany', continent: 'Europe' })
+  })
+
+  it('raises 403 for a missing or wrong key and the status of a failing API', async () => {
+    await expectUpstream(gcp.fetchSnapshot(ctx('gcp', 'wrong')), 403)
+    apis.setFailure('gcp', 500)
+    await expectUpstream(gcp.fetchSnapshot(ctx('gcp')), 500)
   })
 })

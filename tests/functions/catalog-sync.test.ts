@@ -10,7 +10,7 @@ import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'sync-test-secret-with-at-least-32-characters'
-const COMPUTE = ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'lambdalabs', 'runpod']
+const COMPUTE = ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'gcp', 'lambdalabs', 'runpod']
 let db: TestDatabase
 let apis: ProviderApis
 let serviceKey: string
@@ -51,6 +51,8 @@ beforeAll(async () => {
   process.env.CURRENCY_RATES_API_URL = apis.baseUrls.frankfurter
   process.env.LAMBDA_API_URL = apis.baseUrls.lambdalabs
   process.env.RUNPOD_API_URL = apis.baseUrls.runpod
+  process.env.GCP_BILLING_API_URL = apis.baseUrls.gcp
+  process.env.GCP_API_KEY = TEST_TOKEN
   process.env.LAMBDA_API_KEY = TEST_TOKEN
   process.env.RUNPOD_API_KEY = TEST_TOKEN
   process.env.ARTIFACTHUB_API_URL = apis.baseUrls.artifacthub
@@ -129,7 +131,8 @@ describe('POST /catalog/sync', () => {
       d.runpod.gpuTypes = d.runpod.gpuTypes.filter((g) => g.id !== 'NVIDIA RTX A6000')
       d.azure.items.find((i) => i.armSkuName === 'Standard_ND96isr_H100_v5')!.retailPrice = 95.1
     })
-    const run = await sync({ providers: ['azure', 'lambdalabs', 'runpod'], packages: false })
+    const run = await sync({ providers: ['azure', 'gcp', 'lambdalabs', 'runpod'], packages: false })
+    expect(run.sources.gcp.result).toMatchObject({ inserted: 0, updated: 0, deactivated: 0, regions_written: 0 })
     expect(run.sources.lambdalabs.result).toMatchObject({ inserted: 0, updated: 1, deactivated: 0 })
     expect(run.sources.runpod.result).toMatchObject({ inserted: 0, updated: 0, deactivated: 1 })
     expect(run.sources.azure.result).toMatchObject({ inserted: 0, updated: 1, deactivated: 0 })
@@ -166,7 +169,7 @@ describe('POST /catalog/sync', () => {
       expect(run.sources.lambdalabs).toMatchObject({ ok: false, error: { code: 'lambdalabs_not_configured', message: expect.stringContaining('LAMBDA_API_KEY') } })
       expect(apis.requests.filter((r) => r.provider === 'lambdalabs').length).toBe(asked) // not called
       expect(run.sources.runpod).toMatchObject({ ok: false, error: { code: 'upstream_error', status: 503 } })
-      for (const name of ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure']) expect(run.sources[name].ok, name).toBe(true)
+      for (const name of ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'gcp']) expect(run.sources[name].ok, name).toBe(true)
       const [{ n }] = await query<{ n: number }>(`select count(*)::int as n from cloud.instances where provider in ('lambdalabs', 'runpod') and available and raw_data ? 'seed' is not true`)
       expect(n).toBeGreaterThan(0) // neither is marked unavailable
     } finally {

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono'
 import { listenOnLoopback } from './listen.ts'
 
 type Json = Record<string, unknown>
-export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'lambdalabs' | 'runpod' | 'azure' | 'artifacthub' | 'frankfurter'
+export type ProviderName = 'digitalocean' | 'hetzner' | 'vultr' | 'linode' | 'lambdalabs' | 'runpod' | 'azure' | 'artifacthub' | 'frankfurter' | 'gcp'
 
 export interface FixtureData {
   digitalocean: { sizes: Json[]; regions: Json[] }
@@ -19,6 +19,8 @@ export interface FixtureData {
   runpod: { gpuTypes: Json[] }
   /** Azure: retail price meters, in API order. */
   azure: { items: Json[] }
+  /** GCP Cloud Billing Catalog: Compute Engine SKUs. */
+  gcp: { skus: Json[] }
   /** Frankfurter GET /v1/latest?base=USD. */
   frankfurter: { latest: { amount: number; base: string; date: string; rates: Record<string, number> } }
   /** Full package detail objects; the search endpoint answers with their summary fields. */
@@ -38,7 +40,7 @@ export const TEST_TOKEN = 'test-token'
 
 // Server-side page size caps (the real maxima are 200 / 50 / 500 / 500 / 60).
 export const PAGE_CAPS: Record<ProviderName, number> = {
-  digitalocean: 4, hetzner: 2, vultr: 3, linode: 2, lambdalabs: 0, runpod: 0, azure: 4, artifacthub: 4, frankfurter: 0,
+  digitalocean: 4, hetzner: 2, vultr: 3, linode: 2, lambdalabs: 0, runpod: 0, azure: 4, artifacthub: 4, frankfurter: 0, gcp: 3,
 }
 
 const PREFIX: Record<ProviderName, string> = {
@@ -51,6 +53,7 @@ const PREFIX: Record<ProviderName, string> = {
   azure: '/azure',
   artifacthub: '/artifacthub',
   frankfurter: '/frankfurter',
+  gcp: '/gcp',
 }
 
 // ---------------------------------------------------------------- fixtures
@@ -142,6 +145,28 @@ const azureMeter = (
   meterName: skuName, productId: 'DZH318Z0CSHK', skuId: 'DZH318Z0CSHK/00TG', productName, skuName,
   serviceName: 'Virtual Machines', serviceId: 'DZH313Z7MMC8', serviceFamily: 'Compute', unitOfMeasure: '1 Hour',
   type: 'Consumption', isPrimaryMeterRegion: true, armSkuName, ...extra,
+})
+
+// One Compute Engine SKU, as the Cloud Billing Catalog API lists it (price = units + nanos / 1e9).
+const gcpSku = (
+  skuId: string, description: string, resourceFamily: string, resourceGroup: string, usageType: string, serviceRegions: string[],
+  usageUnit: string, nanos: number, units = '0',
+): Json => ({
+  name: `services/6F81-5844-456A/skus/${skuId}`, skuId, description,
+  category: { serviceDisplayName: 'Compute Engine', resourceFamily, resourceGroup, usageType },
+  serviceRegions,
+  pricingInfo: [{
+    summary: '',
+    pricingExpression: {
+      usageUnit, displayQuantity: 1, usageUnitDescription: usageUnit === 'h' ? 'hour' : 'gibibyte hour',
+      baseUnit: usageUnit === 'h' ? 's' : 'By.s', baseUnitDescription: usageUnit === 'h' ? 'second' : 'byte second',
+      baseUnitConversionFactor: usageUnit === 'h' ? 3600 : 3865470566400,
+      tieredRates: [{ startUsageAmount: 0, unitPrice: { currencyCode: 'USD', units, nanos } }],
+    },
+    currencyConversionRate: 1, effectiveTime: '2026-11-30T08:00:00.000Z',
+  }],
+  serviceProviderName: 'Google',
+  geoTaxonomy: { type: 'REGIONAL', regions: serviceRegions },
 })
 
 const ahRepo = (name: string, display: string, url: string, org: string | null, verified: boolean, official: boolean): Json => ({
@@ -329,6 +354,25 @@ export function createFixtures(): FixtureData {
         azureMeter('Standard_D2s_v5', 'D2s v5', 'Virtual Machines Dsv5 Series', 'eastus', 'US East', 841, { unitOfMeasure: '1 Year', type: 'Reservation' }),
       ],
     },
+    gcp: {
+      skus: [
+        gcpSku('0C5C-D8E4-38C1', 'N2 Instance Core running in Americas', 'Compute', 'CPU', 'OnDemand', ['us-central1', 'us-east1'], 'h', 31611000),
+        gcpSku('BB77-5FDA-6FA0', 'N2 Instance Ram running in Americas', 'Compute', 'RAM', 'OnDemand', ['us-central1', 'us-east1'], 'GiBy.h', 4237000),
+        gcpSku('9A5C-2B0E-1F3A', 'N2 Instance Core running in Frankfurt', 'Compute', 'CPU', 'OnDemand', ['europe-west3'], 'h', 40710000),
+        gcpSku('2E49-3A6C-8D1B', 'N2 Instance Ram running in Frankfurt', 'Compute', 'RAM', 'OnDemand', ['europe-west3'], 'GiBy.h', 5455000),
+        // Spot and committed-use SKUs of the same family are not the on-demand price.
+        gcpSku('1D2E-7F4A-0B9C', 'Spot Preemptible N2 Instance Core running in Americas', 'Compute', 'CPU', 'Preemptible', ['us-central1'], 'h', 7650000),
+        gcpSku('5C3B-1A2D-9E8F', 'Commitment v1: N2 Cpu in Americas for 1 Year', 'Compute', 'CPU', 'Commit1Yr', ['us-central1'], 'h', 19915000),
+        gcpSku('CF4E-A0C3-E3F2', 'E2 Instance Core running in Americas', 'Compute', 'CPU', 'OnDemand', ['us-central1'], 'h', 21811590),
+        gcpSku('F449-33EC-A5EF', 'E2 Instance Ram running in Americas', 'Compute', 'RAM', 'OnDemand', ['us-central1'], 'GiBy.h', 2923530),
+        gcpSku('1A9C-6B22-4F0D', 'N2 Custom Instance Core running in Americas', 'Compute', 'CPU', 'OnDemand', ['us-central1'], 'h', 33191550),
+        gcpSku('2E27-4F7C-3C5A', 'A2 Instance Core running in Americas', 'Compute', 'CPU', 'OnDemand', ['us-central1'], 'h', 31611000),
+        gcpSku('3D1C-0E4B-7A2F', 'A2 Instance Ram running in Americas', 'Compute', 'RAM', 'OnDemand', ['us-central1'], 'GiBy.h', 4237000),
+        gcpSku('039F-D0DA-4055', 'Nvidia Tesla A100 GPU running in Americas', 'GPU', 'GPU', 'OnDemand', ['us-central1'], 'h', 933908000, '2'),
+        // A storage SKU: not compute.
+        gcpSku('D973-5D65-BAB2', 'Storage PD Capacity', 'Storage', 'PDStandard', 'OnDemand', ['us-central1'], 'GiBy.mo', 40000000),
+      ],
+    },
     frankfurter: {
       latest: { amount: 1.0, base: 'USD', date: '2026-11-30', rates: { AUD: 1.5327, CHF: 0.8041, EUR: 0.8632, GBP: 0.7563, JPY: 156.21, SGD: 1.3004 } },
     },
@@ -376,6 +420,8 @@ function errorBody(provider: ProviderName, status: number): Json {
       return { errors: [{ message: status === 401 ? 'Unauthorized' : text }] }
     case 'azure':
       return { Error: { Code: status >= 500 ? 'InternalServerError' : 'BadRequest', Message: text } }
+    case 'gcp':
+      return { error: { code: status, message: status === 400 || status === 403 ? 'API key not valid. Please pass a valid API key.' : text, status: status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT' } }
     case 'artifacthub':
     case 'frankfurter':
       return { message: text }
@@ -525,6 +571,19 @@ export async function startProviderApis(): Promise<ProviderApis> {
     return c.json({ BillingCurrency: 'USD', CustomerEntityId: 'Default', CustomerEntityType: 'Retail', Items: page, NextPageLink: next, Count: page.length })
   })
 
+  // GCP Cloud Billing Catalog: ?key= (an API key, else 403), ?pageSize=&pageToken=, {skus, nextPageToken} ("" on the last page).
+  app.get('/gcp/v1/services/:service/skus', (c) => {
+    const denied = gate(c, 'gcp', 'none')
+    if (denied) return denied
+    if (c.req.query('key') !== TEST_TOKEN) return c.json(errorBody('gcp', 403), 403)
+    if (c.req.param('service') !== '6F81-5844-456A') return c.json(errorBody('gcp', 404), 404)
+    const size = Math.min(intParam(c, 'pageSize', 5000), PAGE_CAPS.gcp)
+    const offset = Number(c.req.query('pageToken') ? atob(c.req.query('pageToken')!) : 0) || 0
+    const all = data.gcp.skus
+    const end = offset + size
+    return c.json({ skus: all.slice(offset, end), nextPageToken: end < all.length ? btoa(String(end)) : '' })
+  })
+
   // Frankfurter (ECB reference rates): public; only base=USD is served here.
   app.get('/frankfurter/v1/latest', (c) => {
     const denied = gate(c, 'frankfurter', 'none')
@@ -578,6 +637,7 @@ export async function startProviderApis(): Promise<ProviderApis> {
       azure: origin + PREFIX.azure,
       artifacthub: origin + PREFIX.artifacthub,
       frankfurter: origin + PREFIX.frankfurter,
+      gcp: origin + PREFIX.gcp,
     },
     requests,
     data,
