@@ -26,7 +26,7 @@ async function syncAt(day: string, instances: Record<string, unknown>[]) {
     fetched_at: `${day}T06:00:00Z`,
   }
   const [{ result }] = await stack.db.query<{ result: Record<string, number> }>(
-    `select cloud.sync_provider_snapshot('histcloud', $1::jsonb) as result`, [JSON.stringify(snapshot)])
+    `select cloud.sync_provider_snapshot('histcloud', $1::text::jsonb) as result`, [JSON.stringify(snapshot)])
   return result
 }
 
