@@ -1,6 +1,6 @@
 -- Catalog schema: keys, views, grants and RLS, search RPCs (without vectors; see vitest for those).
 begin;
-select plan(59);
+select plan(62);
 
 -- Keys the source document lacked.
 select col_is_pk('cloud', 'providers', 'id', 'providers has a primary key');
@@ -121,7 +121,13 @@ select throws_ok($$insert into cloud.price_history (offer_id, price_currency, av
 select tests.authenticate_as_service_role();
 select throws_ok($$insert into cloud.price_history (offer_id, price_currency, available, recorded_at) select id, 'USD', true, now() from cloud.instances limit 1$$,
   '42501', null, 'the service role cannot write price history directly either');
+select tests.clear_authentication();
+select throws_ok($$select cloud.sync_currency_rates('{"EUR": 2}', '2026-12-01')$$, '42501', null, 'anon cannot write currency rates');
 reset role;
+select is((cloud.sync_currency_rates('{"EUR": 0.9, "usd": 5, "GBP": 0.79, "xx": 1, "JPY": -1}', '2026-12-01') ->> 'updated')::int, 1,
+  'sync_currency_rates: only the changed, valid rates are written (USD stays 1; malformed codes and non-positive rates are ignored)');
+select is((select array_agg(per_usd::float order by currency) from cloud.currency_rates where currency in ('EUR', 'USD')), array[0.9, 1]::float[],
+  'sync_currency_rates: EUR updated, USD untouched');
 
 select * from finish();
 rollback;
