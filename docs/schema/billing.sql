@@ -1079,8 +1079,14 @@ CREATE TABLE billing.hopsworks_clusters (
     kubeconfig text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     usage_key_sha256 text,
+    kubeconfig_sealed jsonb,
+    prometheus_service text DEFAULT 'monitoring/prometheus-k8s:9090'::text NOT NULL,
+    usage_user_label text DEFAULT 'hopsworks_user'::text NOT NULL,
     CONSTRAINT hopsworks_clusters_check CHECK (((current_users >= 0) AND (current_users <= max_users))),
-    CONSTRAINT hopsworks_clusters_max_users_check CHECK ((max_users > 0))
+    CONSTRAINT hopsworks_clusters_kubeconfig_sealed_check CHECK (((kubeconfig_sealed IS NULL) OR (((kubeconfig_sealed ->> 'alg'::text) = 'A256GCM'::text) AND (kubeconfig_sealed ? 'iv'::text) AND (kubeconfig_sealed ? 'ct'::text)))),
+    CONSTRAINT hopsworks_clusters_max_users_check CHECK ((max_users > 0)),
+    CONSTRAINT hopsworks_clusters_prometheus_service_check CHECK ((prometheus_service ~ '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?:[A-Za-z0-9-]+$'::text)),
+    CONSTRAINT hopsworks_clusters_usage_user_label_check CHECK ((usage_user_label ~ '^[a-zA-Z_][a-zA-Z0-9_]*$'::text))
 );
 
 
@@ -1109,7 +1115,7 @@ COMMENT ON COLUMN billing.hopsworks_clusters.current_users IS 'Users assigned, m
 -- Name: COLUMN hopsworks_clusters.kubeconfig; Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON COLUMN billing.hopsworks_clusters.kubeconfig IS 'Kubeconfig for metrics collection. Service role only.';
+COMMENT ON COLUMN billing.hopsworks_clusters.kubeconfig IS 'Deprecated plaintext kubeconfig: not read; PUT /billing/clusters/:id/kubeconfig stores it sealed in kubeconfig_sealed and clears this column. Service role only.';
 
 
 --
@@ -1117,6 +1123,27 @@ COMMENT ON COLUMN billing.hopsworks_clusters.kubeconfig IS 'Kubeconfig for metri
 --
 
 COMMENT ON COLUMN billing.hopsworks_clusters.usage_key_sha256 IS 'sha256 (hex) of the cluster''s usage-posting key. Service role only.';
+
+
+--
+-- Name: COLUMN hopsworks_clusters.kubeconfig_sealed; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.hopsworks_clusters.kubeconfig_sealed IS 'The cluster''s kubeconfig (JSON), sealed {alg, iv, ct} with CREDENTIALS_ENCRYPTION_KEY; read by the usage collector. Service role only.';
+
+
+--
+-- Name: COLUMN hopsworks_clusters.prometheus_service; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.hopsworks_clusters.prometheus_service IS 'The cluster''s Prometheus as namespace/service:port, reached through the Kubernetes API service proxy by the usage collector. Service role only.';
+
+
+--
+-- Name: COLUMN hopsworks_clusters.usage_user_label; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.hopsworks_clusters.usage_user_label IS 'Kubernetes label (on pods and PVCs) that carries the Hopsworks username; kube-state-metrics exports it as label_<name>. Service role only.';
 
 
 --

@@ -5,7 +5,11 @@ import { createApp } from '../_shared/app.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { db, withRole } from '../_shared/db.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
-import { AssignBody, CheckoutBody, UsageBody } from './schemas.ts'
+import { AssignBody, CheckoutBody, CollectBody, KubeconfigBody, UsageBody } from './schemas.ts'
+import { collectUsage } from './collector.ts'
+import { parseKubeconfig } from './kubeconfig.ts'
+import { seal } from '../_shared/secrets.ts'
+import { ApiError } from '../_shared/errors.ts'
 import { assignUser, provisionDue, releaseUser } from './hopsworks.ts'
 import { createCheckout, createPortal, reconcile } from './stripe-actions.ts'
 import { recordUsage, usageCaller } from './usage.ts'
@@ -70,3 +74,26 @@ app.post('/assignments/:user/release', requireRole('service_role'), async (c) =>
 
 // Every 5 minutes: pending and releasing assignments whose retry is due.
 app.post('/provision', requireRole('service_role'), async (c) => c.json(await provisionDue()))
+
+// A cluster's kubeconfig (JSON) for the usage collector: checked, sealed, stored; the plaintext
+// column is cleared. Answers the API server it will reach, never the credentials.
+app.put('/clusters/:id/kubeconfig', requireRole('service_role'), async (c) => {
+  const id = parse(AssignBody.shape.user_id, c.req.param('id'))
+  const body = parse(KubeconfigBody, await jsonBody(c))
+  const access = parseKubeconfig(body.kubeconfig)
+  const sealed = await seal(body.kubeconfig)
+  const [row] = await db()<{ id: string; prometheus_service: string; usage_user_label: string }[]>`
+    update billing.hopsworks_clusters
+    set kubeconfig_sealed = ${db().json(sealed as never)}, kubeconfig = null,
+        prometheus_service = coalesce(${body.prometheus_service ?? null}, prometheus_service),
+        usage_user_label = coalesce(${body.usage_user_label ?? null}, usage_user_label)
+    where id = ${id} returning id, prometheus_service, usage_user_label`
+  if (!row) throw new ApiError(404, 'cluster_not_found', 'No such cluster')
+  return c.json({ cluster_id: row.id, server: access.server, prometheus_service: row.prometheus_service, usage_user_label: row.usage_user_label })
+})
+
+// Daily (00:20 UTC): yesterday's per-user usage of every active cluster, from its Prometheus.
+app.post('/collect-usage', requireRole('service_role'), async (c) => {
+  const { date } = parse(CollectBody, (await c.req.text()) ? await jsonBody(c) : {})
+  return c.json(await collectUsage(date ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)))
+})

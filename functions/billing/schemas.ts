@@ -32,3 +32,13 @@ export const CheckoutBody = z.discriminatedUnion('kind', [
 ])
 
 export const AssignBody = z.object({ user_id: z.uuid() }).strict()
+
+export const CollectBody = z.object({ date: z.iso.date().optional() }).strict()
+
+export const KubeconfigBody = z
+  .object({
+    kubeconfig: z.string().min(2).max(262_144),
+    prometheus_service: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?:[A-Za-z0-9-]+$/).optional(),
+    usage_user_label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).optional(),
+  })
+  .strict()
