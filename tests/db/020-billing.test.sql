@@ -1,7 +1,7 @@
 -- Billing core: tiers, cluster assignment, the append-only ledger and its projection, idempotent
 -- usage charging, and who may read what.
 begin;
-select plan(71);
+select plan(74);
 
 select is((select array_agg(name order by price_monthly) from billing.subscription_tiers), array['free', 'pro', 'enterprise'], 'the three tiers exist');
 select tests.create_supabase_user('ann');
@@ -143,6 +143,14 @@ select results_eq($$select (select current_users from billing.hopsworks_clusters
   $$values (0, null::text)$$, 'finishing the release frees the seat and clears the username');
 select tests.authenticate_as('hw_fay');
 select throws_ok($$select billing.reserve_cluster(tests.get_supabase_uid('hw_fay'))$$, '42501', null, 'a user cannot reserve a seat');
+reset role;
+
+
+-- Usage collection (20261202090100): the sealed kubeconfig and its settings are service role only.
+select throws_ok($$insert into billing.hopsworks_clusters (name, api_url, api_key, kubeconfig_sealed) values ('delta', 'https://d.test', 'kd', '{"alg": "none", "ct": "x"}')$$, '23514', null, 'kubeconfig_sealed holds only a sealed value');
+select tests.authenticate_as('root');
+select throws_ok('select kubeconfig_sealed from billing.hopsworks_clusters', '42501', null, 'an admin cannot read the sealed kubeconfig');
+select throws_ok('select prometheus_service from billing.hopsworks_clusters', '42501', null, 'an admin cannot read the collector settings');
 reset role;
 
 select * from finish();
