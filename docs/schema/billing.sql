@@ -1094,7 +1094,7 @@ CREATE TABLE billing.hopsworks_clusters (
 -- Name: TABLE hopsworks_clusters; Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON TABLE billing.hopsworks_clusters IS 'Hopsworks clusters users are assigned to. api_key, kubeconfig and usage_key_sha256 are readable by the service role only, so signed-in users name the columns (select(''*'') is refused with 42501): select(''id, name, api_url, max_users, current_users, status, created_at'').';
+COMMENT ON TABLE billing.hopsworks_clusters IS 'Hopsworks clusters users are assigned to. api_key, kubeconfig, kubeconfig_sealed, prometheus_service, usage_user_label and usage_key_sha256 are readable by the service role only, so signed-in users name the columns (select(''*'') is refused with 42501): select(''id, name, api_url, max_users, current_users, status, created_at'').';
 
 
 --
