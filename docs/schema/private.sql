@@ -2762,6 +2762,22 @@ ALTER TABLE ONLY private.studio_template_graphs
 
 
 --
+-- Name: crawl_frontier; Type: ROW SECURITY; Schema: private; Owner: -
+--
+
+ALTER TABLE private.crawl_frontier ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crawl_frontier crawl_frontier_owner_select; Type: POLICY; Schema: private; Owner: -
+--
+
+CREATE POLICY crawl_frontier_owner_select ON private.crawl_frontier FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
+   FROM (sites.content_refresh_jobs j
+     JOIN sites.domains d ON ((d.id = j.domain_id)))
+  WHERE ((j.id = crawl_frontier.job_id) AND (d.user_id = ( SELECT auth.uid() AS uid))))));
+
+
+--
 -- Name: SCHEMA private; Type: ACL; Schema: -; Owner: -
 --
 
@@ -3289,6 +3305,14 @@ REVOKE ALL ON FUNCTION private.unschedule_function(job_name text) FROM PUBLIC;
 --
 
 GRANT ALL ON TABLE private.agent_token_salts TO service_role;
+
+
+--
+-- Name: TABLE crawl_frontier; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT ON TABLE private.crawl_frontier TO authenticated;
+GRANT SELECT ON TABLE private.crawl_frontier TO service_role;
 
 
 --

@@ -1888,101 +1888,10 @@ COMMENT ON TABLE sites.content_hashes IS 'Change detection and de-duplication: t
 
 
 --
--- Name: domains; Type: TABLE; Schema: sites; Owner: -
---
-
-CREATE TABLE sites.domains (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    user_id uuid DEFAULT auth.uid() NOT NULL,
-    business_id uuid,
-    domain text NOT NULL,
-    name text,
-    description text,
-    last_scraped_at timestamp with time zone,
-    last_content_refresh timestamp with time zone,
-    scrape_frequency sites.scrape_frequency DEFAULT 'weekly'::sites.scrape_frequency NOT NULL,
-    active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    verification_token text DEFAULT encode(extensions.gen_random_bytes(16), 'hex'::text) NOT NULL,
-    verified_at timestamp with time zone,
-    verification_checked_at timestamp with time zone,
-    verification_failures integer DEFAULT 0 NOT NULL,
-    verification_error text,
-    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
-    CONSTRAINT domains_verification_failures_check CHECK ((verification_failures >= 0)),
-    CONSTRAINT domains_verification_token_check CHECK ((verification_token ~ '^[0-9a-f]{32}$'::text))
-);
-
-
---
--- Name: TABLE domains; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON TABLE sites.domains IS 'Websites registered for crawling. The crawler starts a job when scrape_frequency says one is due since last_scraped_at.';
-
-
---
--- Name: COLUMN domains.business_id; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.business_id IS 'Business whose usage and limits this domain counts towards.';
-
-
---
--- Name: COLUMN domains.domain; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.domain IS 'Host (lowercase, optional :port), e.g. shop.example.com. Several users may claim a host; one claim per user; at most one verified claim per host.';
-
-
---
--- Name: COLUMN domains.last_scraped_at; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.last_scraped_at IS 'When the last crawl completed. Written by the crawler.';
-
-
---
--- Name: COLUMN domains.verification_token; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_token IS 'This claim''s token: publish it as a line of http(s)://<domain>/.well-known/five-domains-verification.txt, then POST /domains/verify. Owners read it.';
-
-
---
--- Name: COLUMN domains.verified_at; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verified_at IS 'When the token was first found on the site (null = unverified: not crawled, not served). Written by the domains function.';
-
-
---
--- Name: COLUMN domains.verification_checked_at; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_checked_at IS 'Last check of the token (owner request or the daily re-check).';
-
-
---
--- Name: COLUMN domains.verification_failures; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_failures IS 'Checks in a row that could not reach the site; 3 end the verification.';
-
-
---
--- Name: COLUMN domains.verification_error; Type: COMMENT; Schema: sites; Owner: -
---
-
-COMMENT ON COLUMN sites.domains.verification_error IS 'Why the last check did not verify (null after a successful one).';
-
-
---
 -- Name: crawl_report; Type: VIEW; Schema: sites; Owner: -
 --
 
-CREATE VIEW sites.crawl_report WITH (security_barrier='true') AS
+CREATE VIEW sites.crawl_report WITH (security_invoker='true', security_barrier='true') AS
  SELECT f.job_id,
     j.domain_id,
     f.url,
@@ -2003,17 +1912,14 @@ CREATE VIEW sites.crawl_report WITH (security_barrier='true') AS
     f.discovered_from,
     f.updated_at
    FROM (private.crawl_frontier f
-     JOIN sites.content_refresh_jobs j ON ((j.id = f.job_id)))
-  WHERE ((CURRENT_USER <> ALL (ARRAY['anon'::name, 'authenticated'::name])) OR (EXISTS ( SELECT 1
-           FROM sites.domains d
-          WHERE ((d.id = j.domain_id) AND (d.user_id = ( SELECT auth.uid() AS uid))))));
+     JOIN sites.content_refresh_jobs j ON ((j.id = f.job_id)));
 
 
 --
 -- Name: VIEW crawl_report; Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON VIEW sites.crawl_report IS 'Per-URL report of the owner''s crawls: result (fetched, not_modified, redirected, failed, skipped, queued, fetching, retrying), outcome (changed, unchanged, not_modified, redirected, failed, skipped_robots, skipped_non_html, skipped_too_large, skipped_quota), http_status, detail (why). Owners see their own domains'' crawls only.';
+COMMENT ON VIEW sites.crawl_report IS 'Per-URL report of the owner''s crawls: result (fetched, not_modified, redirected, failed, skipped, queued, fetching, retrying), outcome (changed, unchanged, not_modified, redirected, failed, skipped_robots, skipped_non_html, skipped_too_large, skipped_quota), http_status, detail (why). Runs with the caller''s rights: owners see their own domains'' crawls only (RLS on the frontier and the jobs).';
 
 
 --
@@ -2216,6 +2122,97 @@ CREATE TABLE sites.domain_patterns (
 --
 
 COMMENT ON TABLE sites.domain_patterns IS 'What the crawler learned about a site: its platform (WooCommerce, Shopify, WordPress) with evidence, its robots rules and sitemaps.';
+
+
+--
+-- Name: domains; Type: TABLE; Schema: sites; Owner: -
+--
+
+CREATE TABLE sites.domains (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid DEFAULT auth.uid() NOT NULL,
+    business_id uuid,
+    domain text NOT NULL,
+    name text,
+    description text,
+    last_scraped_at timestamp with time zone,
+    last_content_refresh timestamp with time zone,
+    scrape_frequency sites.scrape_frequency DEFAULT 'weekly'::sites.scrape_frequency NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    verification_token text DEFAULT encode(extensions.gen_random_bytes(16), 'hex'::text) NOT NULL,
+    verified_at timestamp with time zone,
+    verification_checked_at timestamp with time zone,
+    verification_failures integer DEFAULT 0 NOT NULL,
+    verification_error text,
+    CONSTRAINT domains_domain_check CHECK ((domain ~ '^[a-z0-9.-]+(:[0-9]+)?$'::text)),
+    CONSTRAINT domains_verification_failures_check CHECK ((verification_failures >= 0)),
+    CONSTRAINT domains_verification_token_check CHECK ((verification_token ~ '^[0-9a-f]{32}$'::text))
+);
+
+
+--
+-- Name: TABLE domains; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON TABLE sites.domains IS 'Websites registered for crawling. The crawler starts a job when scrape_frequency says one is due since last_scraped_at.';
+
+
+--
+-- Name: COLUMN domains.business_id; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.business_id IS 'Business whose usage and limits this domain counts towards.';
+
+
+--
+-- Name: COLUMN domains.domain; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.domain IS 'Host (lowercase, optional :port), e.g. shop.example.com. Several users may claim a host; one claim per user; at most one verified claim per host.';
+
+
+--
+-- Name: COLUMN domains.last_scraped_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.last_scraped_at IS 'When the last crawl completed. Written by the crawler.';
+
+
+--
+-- Name: COLUMN domains.verification_token; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_token IS 'This claim''s token: publish it as a line of http(s)://<domain>/.well-known/five-domains-verification.txt, then POST /domains/verify. Owners read it.';
+
+
+--
+-- Name: COLUMN domains.verified_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verified_at IS 'When the token was first found on the site (null = unverified: not crawled, not served). Written by the domains function.';
+
+
+--
+-- Name: COLUMN domains.verification_checked_at; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_checked_at IS 'Last check of the token (owner request or the daily re-check).';
+
+
+--
+-- Name: COLUMN domains.verification_failures; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_failures IS 'Checks in a row that could not reach the site; 3 end the verification.';
+
+
+--
+-- Name: COLUMN domains.verification_error; Type: COMMENT; Schema: sites; Owner: -
+--
+
+COMMENT ON COLUMN sites.domains.verification_error IS 'Why the last check did not verify (null after a successful one).';
 
 
 --
@@ -4269,133 +4266,6 @@ GRANT SELECT ON TABLE sites.content_hashes TO authenticated;
 
 
 --
--- Name: TABLE domains; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT ALL ON TABLE sites.domains TO service_role;
-GRANT DELETE ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.id; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(id) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.user_id; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(user_id),INSERT(user_id) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.business_id; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(business_id),INSERT(business_id),UPDATE(business_id) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.domain; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(domain),INSERT(domain) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.name; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(name),INSERT(name),UPDATE(name) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.description; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(description),INSERT(description),UPDATE(description) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.last_scraped_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(last_scraped_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.last_content_refresh; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(last_content_refresh) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.scrape_frequency; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(scrape_frequency),INSERT(scrape_frequency),UPDATE(scrape_frequency) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.active; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(active),INSERT(active),UPDATE(active) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.created_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(created_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.updated_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(updated_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_token; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_token) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verified_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verified_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_checked_at; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_checked_at) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_failures; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_failures) ON TABLE sites.domains TO authenticated;
-
-
---
--- Name: COLUMN domains.verification_error; Type: ACL; Schema: sites; Owner: -
---
-
-GRANT SELECT(verification_error) ON TABLE sites.domains TO authenticated;
-
-
---
 -- Name: TABLE crawl_report; Type: ACL; Schema: sites; Owner: -
 --
 
@@ -4547,6 +4417,133 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE sites.customers TO authenticated;
 
 GRANT ALL ON TABLE sites.domain_patterns TO service_role;
 GRANT SELECT ON TABLE sites.domain_patterns TO authenticated;
+
+
+--
+-- Name: TABLE domains; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT ALL ON TABLE sites.domains TO service_role;
+GRANT DELETE ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.user_id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(user_id),INSERT(user_id) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.business_id; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(business_id),INSERT(business_id),UPDATE(business_id) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.domain; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(domain),INSERT(domain) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.name; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(name),INSERT(name),UPDATE(name) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.description; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(description),INSERT(description),UPDATE(description) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.last_scraped_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(last_scraped_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.last_content_refresh; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(last_content_refresh) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.scrape_frequency; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(scrape_frequency),INSERT(scrape_frequency),UPDATE(scrape_frequency) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.active; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(active),INSERT(active),UPDATE(active) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.created_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.updated_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(updated_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_token; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_token) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verified_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verified_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_checked_at; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_checked_at) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_failures; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_failures) ON TABLE sites.domains TO authenticated;
+
+
+--
+-- Name: COLUMN domains.verification_error; Type: ACL; Schema: sites; Owner: -
+--
+
+GRANT SELECT(verification_error) ON TABLE sites.domains TO authenticated;
 
 
 --
