@@ -12,8 +12,8 @@ import { anonClient, signedInClient } from '../support/gateway-clients.ts'
 import { startTestStack } from '../support/test-stack.ts'
 
 // Every column of each table, which is what an owner reads.
-const AGENT_COLUMNS = 'id, user_id, name, description, subdomain, repo_owner, repo_name, github_url, agent_address, app_id, price_microalgo, status, runtime_status, category, tags, data_input, example_input, example_output, created_at, updated_at'
-const CONFIG_COLUMNS = 'id, customer_id, domain, business_name, business_description, primary_color, welcome_message, suggested_questions, woocommerce_url, owned_domains, rate_limit, allowed_origins, active, created_at, updated_at, native_app_key'
+const AGENT_COLUMNS = 'id, user_id, name, description, subdomain, repo_owner, repo_name, github_url, agent_address, app_id, price_microalgo, status, runtime_status, category, tags, data_input, example_input, example_output, created_at, updated_at, price_asset'
+const CONFIG_COLUMNS = 'id, customer_id, domain, business_name, business_description, primary_color, welcome_message, suggested_questions, woocommerce_url, owned_domains, rate_limit, allowed_origins, active, created_at, updated_at, native_app_key, site_rate_limit'
 const SEALED = JSON.stringify({ alg: 'A256GCM', iv: 'aXY=', ct: 'c2VjcmV0' })
 
 /** The stored token hash: 64 hex digits, so no UUID or timestamp in an answer can contain it by chance. */
