@@ -5,7 +5,7 @@ import type { Context } from 'hono'
 import { db } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { sha256Hex } from '../_shared/hash.ts'
-import { clientPrefix, TRUSTED_CLIENT_IP_HEADER } from './client-address.ts'
+import { clientPrefix, TRUSTED_CLIENT_IP_HEADER } from '../_shared/client-address.ts'
 import type { Site } from './site.ts'
 
 export async function enforceRateLimit(c: Context, site: Site, sessionId: string | undefined): Promise<void> {

@@ -6,6 +6,7 @@
 //                                                of others that mention its email (review)
 //   POST /privacy/requests/:id/decision {status: completed|rejected, result?}   owner
 import { createApp } from '../_shared/app.ts'
+import { clientPrefix } from '../_shared/client-address.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { withRole } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
@@ -15,14 +16,10 @@ import { NewRequest, OwnerDecision, VerifyRequest } from './schemas.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('privacy')
 
-// The client address the platform vouches for (hosted: Cloudflare's CF-Connecting-IP; locally the
-// gateway sets it from the socket), for the per-client limit.
-const CLIENT_ADDRESS_HEADER = 'cf-connecting-ip'
-
 app.post('/requests', async (c) => {
   const input = parse(NewRequest, await jsonBody(c))
   try {
-    return c.json(await openRequest(input, { origin: c.req.header('origin'), address: c.req.header(CLIENT_ADDRESS_HEADER) ?? 'unknown' }), 202)
+    return c.json(await openRequest(input, { origin: c.req.header('origin'), address: clientPrefix(c) }), 202)
   } catch (error) {
     if (error instanceof RetryLater) c.header('retry-after', String(error.retryAfterSeconds))
     throw error

@@ -5,7 +5,7 @@
 // Only the data subject's own data is exported or erased; conversations of others that mention the
 // email are listed to the owner for review (sites.privacy_flag_mentions). Opening is limited in the
 // database (sites.open_privacy_request): one open request per site, email and type, 3 codes per email
-// and 10 requests per client address an hour, none once 5 wrong codes were tried for the email.
+// and 10 requests per client address prefix (/24, /64: functions/_shared/client-address.ts) an hour, none once 5 wrong codes were tried for the email.
 import { db } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { sha256Hex } from '../_shared/hash.ts'

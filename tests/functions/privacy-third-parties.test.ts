@@ -30,7 +30,7 @@ const query = async <T = Record<string, unknown>>(sql: string, params: unknown[]
 
 /** A visitor's POST from the site's page; each call from its own client address unless one is given. */
 async function post(path: string, body: unknown, options: { origin?: string | null; ip?: string } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'cf-connecting-ip': options.ip ?? `203.0.113.${++ip % 250}` }
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cf-connecting-ip': options.ip ?? `203.0.${++ip % 250}.113` }
   if (options.origin !== null) headers.origin = options.origin ?? ORIGIN
   const res = await app.request(`/privacy${path}`, { method: 'POST', body: JSON.stringify(body), headers })
   return { status: res.status, headers: res.headers, body: await res.json() }
@@ -157,7 +157,16 @@ describe('opening requests', () => {
     expect(refused).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } })
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(mailsTo('spray-last@mail.test')).toEqual([])
-    expect((await open('spray-other@mail.test', 'access', { ip: '198.51.100.78' })).status).toBe(202) // another client is not held back
+    // A neighbour in the same /24 counts as the same client (one host rotating its own addresses).
+    expect((await open('spray-neighbour@mail.test', 'access', { ip: '198.51.100.78' })).status).toBe(429)
+    expect((await open('spray-other@mail.test', 'access', { ip: '198.51.200.78' })).status).toBe(202) // another network is not held back
+  })
+
+  it('an IPv6 client rotating through its /64 opens at most 10 requests an hour', async () => {
+    const statuses: number[] = []
+    for (let i = 1; i <= 11; i++) statuses.push((await open(`v6spray${i}@mail.test`, 'access', { ip: `2001:db8:77:1::${i.toString(16)}` })).status)
+    expect(statuses).toEqual([...Array(10).fill(202), 429])
+    expect((await open('v6spray-other@mail.test', 'access', { ip: '2001:db8:77:2::1' })).status).toBe(202)
   })
 
   it('only the site\'s own pages may open a request (Origin), and only on a verified site', async () => {

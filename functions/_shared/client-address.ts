@@ -1,4 +1,5 @@
-// The client address a chat request is rate limited by: only the one the platform vouches for.
+// The client address a request is rate limited by (chat widget, privacy requests): only the one the
+// platform vouches for.
 // Hosted Supabase serves every API and Edge Function request through Cloudflare (Supabase docs,
 // "Logging": API requests run through the Cloudflare edge and log cf-connecting-ip), and Cloudflare
 // sets CF-Connecting-IP to the address that connected to it, replacing any value the client sent.
