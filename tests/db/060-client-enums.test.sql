@@ -4,7 +4,7 @@
 -- text keep working, and what was re-created around the columns (views with their grants, policies,
 -- triggers, partial indexes) is in place.
 begin;
-select plan(54);
+select plan(55);
 
 -- The guard: no single-column CHECK of the form col = ANY (ARRAY[...]) left in an exposed schema ----
 select is(
@@ -25,6 +25,7 @@ select enum_has_labels('agents', 'delivery_status', array['delivered', 'failed',
 select enum_has_labels('agents', 'delivery_failure', array['abandoned', 'connection_failed', 'runtime_error', 'timeout'], 'agents.delivery_failure');
 select enum_has_labels('billing', 'price_interval', array['month', 'year'], 'billing.price_interval');
 select enum_has_labels('billing', 'dispute_resolution', array['debited', 'held', 'released'], 'billing.dispute_resolution');
+select enum_has_labels('billing', 'assignment_state', array['pending', 'active', 'releasing'], 'billing.assignment_state');
 select enum_has_labels('billing', 'invoice_status', array['failed', 'paid', 'pending', 'refunded', 'void'], 'billing.invoice_status');
 select enum_has_labels('billing', 'credit_entry_kind', array['adjustment', 'purchase', 'refund', 'usage'], 'billing.credit_entry_kind');
 select enum_has_labels('billing', 'cluster_status', array['active', 'draining', 'inactive'], 'billing.cluster_status');
@@ -80,6 +81,7 @@ select is(
     'billing.hopsworks_clusters.status billing.cluster_status not null default ''active''::billing.cluster_status',
     'billing.stripe_disputes.resolution billing.dispute_resolution',
     'billing.stripe_prices.interval billing.price_interval not null',
+    'billing.user_hopsworks_assignments.state billing.assignment_state not null default ''active''::billing.assignment_state',
     'cloud.messages.role cloud.message_role not null',
     'public.profiles.status profile_status not null default ''active''::profile_status',
     'sites.businesses.plan sites.business_plan not null default ''free''::sites.business_plan',
