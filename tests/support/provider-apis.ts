@@ -651,3 +651,187 @@ export async function startProviderApis(): Promise<ProviderApis> {
     close: server.close,
   }
 }
+
+// ---------------------------------------------------------------- AWS Price List Bulk API (its own server)
+
+// GET /offers/v1.0/aws/AmazonEC2/current/region_index.json and each region's offer file, in the
+// documented shapes (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/reading-an-offer.html).
+// Offer files are streamed in chunks; a region listed in `generated` is produced on the fly (the
+// server never holds it), so a test can serve a file far larger than the adapter may keep.
+
+const AWS_ON_DEMAND = 'JRTCKXETXF' // the on-demand offerTermCode
+const AWS_RESERVED = '4NA7Y494T4'
+const AWS_LOCATIONS: Record<string, string> = {
+  'us-east-1': 'US East (N. Virginia)', 'eu-central-1': 'EU (Frankfurt)', 'eu-west-1': 'EU (Ireland)', 'ap-southeast-1': 'Asia Pacific (Singapore)',
+}
+
+/** One EC2 product, as the offer file lists it. */
+export function awsProduct(
+  sku: string,
+  regionCode: string,
+  instanceType: string,
+  spec: { vcpu: number; memory: string; gpu?: number; processor?: string },
+  over: Json = {},
+): Json {
+  return {
+    sku,
+    productFamily: 'Compute Instance',
+    attributes: {
+      servicecode: 'AmazonEC2', location: AWS_LOCATIONS[regionCode] ?? regionCode, locationType: 'AWS Region', instanceType,
+      currentGeneration: 'Yes', instanceFamily: spec.gpu ? 'GPU instance' : 'General purpose', vcpu: String(spec.vcpu),
+      physicalProcessor: spec.processor ?? 'Intel Xeon Platinum 8375C (Ice Lake)', clockSpeed: '3.5 GHz', memory: spec.memory,
+      storage: 'EBS only', networkPerformance: 'Up to 12500 Megabit', processorArchitecture: '64-bit', tenancy: 'Shared',
+      operatingSystem: 'Linux', licenseModel: 'No License required', usagetype: `BoxUsage:${instanceType}`, operation: 'RunInstances',
+      capacitystatus: 'Used', ...(spec.gpu ? { gpu: String(spec.gpu) } : {}), normalizationSizeFactor: '4', preInstalledSw: 'NA',
+      regionCode, servicename: 'Amazon Elastic Compute Cloud', ...over,
+    },
+  }
+}
+
+/** A product's on-demand term: {sku: {sku.offerTermCode: {..., priceDimensions: {rateCode: {...}}}}}. */
+export function awsOnDemand(sku: string, usd: string, unit = 'Hrs'): Json {
+  const code = `${sku}.${AWS_ON_DEMAND}`
+  return {
+    [code]: {
+      offerTermCode: AWS_ON_DEMAND, sku, effectiveDate: '2026-11-01T00:00:00Z', termAttributes: {},
+      priceDimensions: {
+        [`${code}.6YS6EN2CT7`]: {
+          rateCode: `${code}.6YS6EN2CT7`, description: `$${usd} per On Demand Linux instance hour`, beginRange: '0', endRange: 'Inf',
+          unit, pricePerUnit: { USD: usd }, appliesTo: [],
+        },
+      },
+    },
+  }
+}
+
+export interface AwsOfferFile {
+  products: Record<string, Json>
+  onDemand: Record<string, Json>
+  reserved?: Record<string, Json>
+}
+
+export function createAwsFixtures(): Record<string, AwsOfferFile> {
+  const p = (f: AwsOfferFile, product: Json, usd?: string) => {
+    f.products[product.sku as string] = product
+    if (usd !== undefined) f.onDemand[product.sku as string] = awsOnDemand(product.sku as string, usd)
+  }
+  const use1: AwsOfferFile = { products: {}, onDemand: {}, reserved: {} }
+  p(use1, awsProduct('UE1M6ILARGE', 'us-east-1', 'm6i.large', { vcpu: 2, memory: '8 GiB' }), '0.0960000000')
+  p(use1, awsProduct('UE1M6IXL', 'us-east-1', 'm6i.xlarge', { vcpu: 4, memory: '16 GiB' }), '0.1920000000')
+  p(use1, awsProduct('UE1P4D', 'us-east-1', 'p4d.24xlarge', { vcpu: 96, memory: '1152 GiB', gpu: 8 }), '32.7726000000')
+  p(use1, awsProduct('UE1G5XL', 'us-east-1', 'g5.xlarge', { vcpu: 4, memory: '16 GiB', gpu: 1, processor: 'AMD EPYC 7R32' }), '1.0060000000')
+  // Not kept: Windows, dedicated tenancy, licensed software, a reservation's capacity, storage, no on-demand price, a non-hourly unit.
+  p(use1, awsProduct('UE1M6ILWIN', 'us-east-1', 'm6i.large', { vcpu: 2, memory: '8 GiB' }, { operatingSystem: 'Windows', licenseModel: 'No License required' }), '0.1880000000')
+  p(use1, awsProduct('UE1M6ILDED', 'us-east-1', 'm6i.large', { vcpu: 2, memory: '8 GiB' }, { tenancy: 'Dedicated' }), '0.1060000000')
+  p(use1, awsProduct('UE1M6ILSQL', 'us-east-1', 'm6i.large', { vcpu: 2, memory: '8 GiB' }, { preInstalledSw: 'SQL Web' }), '0.1160000000')
+  p(use1, awsProduct('UE1M6ILCR', 'us-east-1', 'm6i.large', { vcpu: 2, memory: '8 GiB' }, { capacitystatus: 'AllocatedCapacityReservation' }), '0.0960000000')
+  p(use1, { sku: 'UE1EBSGP3', productFamily: 'Storage', attributes: { servicecode: 'AmazonEC2', location: 'US East (N. Virginia)', volumeApiName: 'gp3', regionCode: 'us-east-1' } })
+  use1.onDemand.UE1EBSGP3 = awsOnDemand('UE1EBSGP3', '0.0800000000', 'GB-Mo')
+  p(use1, awsProduct('UE1C7GNOPRICE', 'us-east-1', 'c7g.large', { vcpu: 2, memory: '4 GiB', processor: 'AWS Graviton3' }))
+  use1.reserved!.UE1M6ILARGE = { [`UE1M6ILARGE.${AWS_RESERVED}`]: { offerTermCode: AWS_RESERVED, sku: 'UE1M6ILARGE', priceDimensions: {} } }
+
+  const euc1: AwsOfferFile = { products: {}, onDemand: {} }
+  p(euc1, awsProduct('EC1M6ILARGE', 'eu-central-1', 'm6i.large', { vcpu: 2, memory: '8 GiB' }), '0.1150000000')
+  p(euc1, awsProduct('EC1P4D', 'eu-central-1', 'p4d.24xlarge', { vcpu: 96, memory: '1152 GiB', gpu: 8 }), '40.9657000000')
+  p(euc1, awsProduct('EC1C7GL', 'eu-central-1', 'c7g.large', { vcpu: 2, memory: '4 GiB', processor: 'AWS Graviton3' }), '0.0725000000')
+  p(euc1, awsProduct('EC1C7GLWIN', 'eu-central-1', 'c7g.large', { vcpu: 2, memory: '4 GiB' }, { operatingSystem: 'Windows' }), '0.1645000000')
+
+  const aps1: AwsOfferFile = { products: {}, onDemand: {} }
+  p(aps1, awsProduct('AS1M6ILARGE', 'ap-southeast-1', 'm6i.large', { vcpu: 2, memory: '8 GiB' }), '0.1200000000')
+  return { 'us-east-1': use1, 'eu-central-1': euc1, 'ap-southeast-1': aps1 }
+}
+
+/** The offer file's text, member by member (products first, as AWS writes them), cut into chunks. */
+function* awsOfferChunks(region: string, file: AwsOfferFile): Generator<string> {
+  yield `{"formatVersion":"v1.0","disclaimer":"This pricing list is for informational purposes only.","offerCode":"AmazonEC2","version":"20261201000000","publicationDate":"2026-12-01T00:00:00Z","products":{`
+  let first = true
+  for (const [sku, product] of Object.entries(file.products)) {
+    yield `${first ? '' : ','}${JSON.stringify(sku)}:${JSON.stringify(product)}`
+    first = false
+  }
+  yield `},"terms":{"OnDemand":{`
+  first = true
+  for (const [sku, term] of Object.entries(file.onDemand)) {
+    yield `${first ? '' : ','}${JSON.stringify(sku)}:${JSON.stringify(term)}`
+    first = false
+  }
+  yield `},"Reserved":${JSON.stringify(file.reserved ?? {})}},"attributesList":{}}`
+  void region
+}
+
+/** A generated offer file: `products` products of which only every 1000th is a Linux on-demand one (AWS files are mostly other OS/tenancy variants). */
+export function* generatedAwsOffer(region: string, products: number): Generator<string> {
+  const product = (i: number) => awsProduct(`GEN${i}`, region, `gen${Math.floor(i / 1000)}.${i % 1000}xlarge`, { vcpu: 4, memory: '16 GiB' },
+    i % 1000 === 0 ? {} : { operatingSystem: i % 2 ? 'Windows' : 'RHEL', licenseModel: 'No License required' })
+  yield `{"formatVersion":"v1.0","offerCode":"AmazonEC2","version":"20261201000000","products":{`
+  for (let i = 0; i < products; i++) yield `${i ? ',' : ''}"GEN${i}":${JSON.stringify(product(i))}`
+  yield `},"terms":{"OnDemand":{`
+  for (let i = 0; i < products; i++) yield `${i ? ',' : ''}"GEN${i}":${JSON.stringify(awsOnDemand(`GEN${i}`, (0.1 + (i % 7) / 100).toFixed(10)))}`
+  yield `}}}`
+}
+
+export interface AwsPricingApi {
+  baseUrl: string
+  data: Record<string, AwsOfferFile>
+  /** Regions whose offer file is generated: region -> product count. */
+  generated: Record<string, number>
+  requests: string[]
+  /** Bytes of offer-file body written, per region; and a hook called after each chunk. */
+  bytesSent: Record<string, number>
+  onChunk?: (region: string, bytes: number) => void
+  failure?: number
+  close(): Promise<void>
+}
+
+export async function startAwsPricingApi(): Promise<AwsPricingApi> {
+  const app = new Hono()
+  const api: AwsPricingApi = { baseUrl: '', data: createAwsFixtures(), generated: {}, requests: [], bytesSent: {}, close: async () => {} }
+  const encoder = new TextEncoder()
+  const fail = (c: Context) => {
+    api.requests.push(new URL(c.req.url).pathname)
+    // S3-style XML error, as the price list's CloudFront/S3 origin answers.
+    return api.failure ? c.body(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`, api.failure as 500, { 'content-type': 'application/xml' }) : null
+  }
+  app.get('/offers/v1.0/aws/AmazonEC2/current/region_index.json', (c) => {
+    const failed = fail(c)
+    if (failed) return failed
+    const codes = [...new Set([...Object.keys(api.data), ...Object.keys(api.generated)])]
+    return c.json({
+      formatVersion: 'v1.0', disclaimer: 'This pricing list is for informational purposes only.', publicationDate: '2026-12-01T00:00:00Z',
+      regions: Object.fromEntries(codes.map((code) => [code, { regionCode: code, currentVersionUrl: `/offers/v1.0/aws/AmazonEC2/20261201000000/${code}/index.json` }])),
+    })
+  })
+  app.get('/offers/v1.0/aws/AmazonEC2/:version/:region/index.json', (c) => {
+    const failed = fail(c)
+    if (failed) return failed
+    const region = c.req.param('region')
+    const chunks = api.generated[region] ? generatedAwsOffer(region, api.generated[region]) : api.data[region] ? awsOfferChunks(region, api.data[region]) : null
+    if (!chunks) return c.body('<Error><Code>NoSuchKey</Code></Error>', 404, { 'content-type': 'application/xml' })
+    api.bytesSent[region] = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // About 64 KiB per chunk, like a socket read.
+        let text = ''
+        for (let next = chunks.next(); ; next = chunks.next()) {
+          if (next.done) {
+            if (text) controller.enqueue(encoder.encode(text))
+            api.bytesSent[region] += text.length
+            api.onChunk?.(region, api.bytesSent[region])
+            controller.close()
+            return
+          }
+          text += next.value
+          if (text.length >= 65536) break
+        }
+        controller.enqueue(encoder.encode(text))
+        api.bytesSent[region] += text.length
+        api.onChunk?.(region, api.bytesSent[region])
+      },
+    })
+    return c.body(stream, 200, { 'content-type': 'application/json' })
+  })
+  const server = await listenOnLoopback(app.fetch)
+  api.baseUrl = server.url
+  api.close = server.close
+  return api
+}
