@@ -728,6 +728,10 @@ export function createAwsFixtures(): Record<string, AwsOfferFile> {
   p(use1, { sku: 'UE1EBSGP3', productFamily: 'Storage', attributes: { servicecode: 'AmazonEC2', location: 'US East (N. Virginia)', volumeApiName: 'gp3', regionCode: 'us-east-1' } })
   use1.onDemand.UE1EBSGP3 = awsOnDemand('UE1EBSGP3', '0.0800000000', 'GB-Mo')
   p(use1, awsProduct('UE1C7GNOPRICE', 'us-east-1', 'c7g.large', { vcpu: 2, memory: '4 GiB', processor: 'AWS Graviton3' }))
+  // A dimension in another unit (an upfront-fee shape) and a zero price are no hourly price.
+  p(use1, awsProduct('UE1T3NANOQTY', 'us-east-1', 't3.nano', { vcpu: 2, memory: '0.5 GiB' }))
+  use1.onDemand.UE1T3NANOQTY = awsOnDemand('UE1T3NANOQTY', '52.0000000000', 'Quantity')
+  p(use1, awsProduct('UE1T3MICRO0', 'us-east-1', 't3.micro', { vcpu: 2, memory: '1 GiB' }), '0.0000000000')
   use1.reserved!.UE1M6ILARGE = { [`UE1M6ILARGE.${AWS_RESERVED}`]: { offerTermCode: AWS_RESERVED, sku: 'UE1M6ILARGE', priceDimensions: {} } }
 
   const euc1: AwsOfferFile = { products: {}, onDemand: {} }
