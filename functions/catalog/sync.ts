@@ -29,6 +29,7 @@ const PROVIDER_ENV: Record<string, () => ProviderSettings> = {
   gcp: () => ({ token: env('GCP_API_KEY'), apiUrl: env('GCP_BILLING_API_URL'), tokenName: 'GCP_API_KEY', tokenRequired: true }),
   lambdalabs: () => ({ token: env('LAMBDA_API_KEY'), apiUrl: env('LAMBDA_API_URL'), tokenName: 'LAMBDA_API_KEY', tokenRequired: true }),
   runpod: () => ({ token: env('RUNPOD_API_KEY'), apiUrl: env('RUNPOD_API_URL'), tokenName: 'RUNPOD_API_KEY', tokenRequired: true }),
+  aws: () => ({ apiUrl: env('AWS_PRICING_API_URL'), tokenName: 'none', tokenRequired: false }),
 }
 
 /**

@@ -51,10 +51,10 @@ async function expectUpstream(promise: Promise<unknown>, status: number) {
 
 describe('provider registry', () => {
   it('lists the compute adapters with their public API hosts', () => {
-    expect(PROVIDER_ADAPTERS.map((a) => a.provider)).toEqual(['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'gcp', 'lambdalabs', 'runpod'])
+    expect(PROVIDER_ADAPTERS.map((a) => a.provider)).toEqual(['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'gcp', 'lambdalabs', 'runpod', 'aws'])
     expect(Object.fromEntries(PROVIDER_ADAPTERS.map((a) => [a.provider, new URL(a.defaultBaseUrl).host]))).toEqual({
       digitalocean: 'api.digitalocean.com', hetzner: 'api.hetzner.cloud', vultr: 'api.vultr.com', linode: 'api.linode.com',
-      azure: 'prices.azure.com', gcp: 'cloudbilling.googleapis.com', lambdalabs: 'cloud.lambda.ai', runpod: 'api.runpod.io',
+      azure: 'prices.azure.com', gcp: 'cloudbilling.googleapis.com', lambdalabs: 'cloud.lambda.ai', runpod: 'api.runpod.io', aws: 'pricing.us-east-1.amazonaws.com',
     })
   })
 })

@@ -5,14 +5,15 @@ import { app } from '../../functions/catalog/app.ts'
 import { closeDb } from '../../functions/_shared/db.ts'
 import { seal } from '../../functions/_shared/secrets.ts'
 import { signRoleKey } from '../../stack/keys.ts'
-import { startProviderApis, TEST_TOKEN, type ProviderApis } from '../support/provider-apis.ts'
+import { startAwsPricingApi, startProviderApis, TEST_TOKEN, type AwsPricingApi, type ProviderApis } from '../support/provider-apis.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { withoutEnv } from './unset-env.ts'
 
 const SECRET = 'sync-test-secret-with-at-least-32-characters'
-const COMPUTE = ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'gcp', 'lambdalabs', 'runpod']
+const COMPUTE = ['digitalocean', 'hetzner', 'vultr', 'linode', 'azure', 'gcp', 'lambdalabs', 'runpod', 'aws']
 let db: TestDatabase
 let apis: ProviderApis
+let aws: AwsPricingApi
 let serviceKey: string
 
 interface Source {
@@ -41,6 +42,9 @@ const footprint = async () => ({
 beforeAll(async () => {
   db = await startTestDatabase()
   apis = await startProviderApis()
+  aws = await startAwsPricingApi()
+  process.env.AWS_PRICING_API_URL = aws.baseUrl
+  process.env.AWS_PRICING_REGIONS = 'us-east-1,eu-central-1'
   process.env.SUPABASE_DB_URL = db.url
   process.env.JWT_SECRET = SECRET
   process.env.DIGITALOCEAN_API_URL = apis.baseUrls.digitalocean
@@ -63,6 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeDb()
   await apis.close()
+  await aws.close()
   await db.stop()
 })
 

@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from './types.ts'
+import { aws } from './aws.ts'
 import { azure } from './azure.ts'
 import { digitalocean } from './digitalocean.ts'
 import { gcp } from './gcp.ts'
@@ -8,9 +9,9 @@ import { linode } from './linode.ts'
 import { runpod } from './runpod.ts'
 import { vultr } from './vultr.ts'
 
-export const PROVIDER_ADAPTERS: ProviderAdapter[] = [digitalocean, hetzner, vultr, linode, azure, gcp, lambdalabs, runpod]
+export const PROVIDER_ADAPTERS: ProviderAdapter[] = [digitalocean, hetzner, vultr, linode, azure, gcp, lambdalabs, runpod, aws]
 
-export { azure, digitalocean, gcp, hetzner, lambdalabs, linode, runpod, vultr }
+export { aws, azure, digitalocean, gcp, hetzner, lambdalabs, linode, runpod, vultr }
 export { fetchPackages, ARTIFACTHUB_BASE_URL } from './artifacthub.ts'
 export { UpstreamError } from './types.ts'
 export type {
