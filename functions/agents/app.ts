@@ -17,8 +17,8 @@ import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
 import { acceptPayment, challenge } from './payments.ts'
 import { requireAgentToken, requireCallConfig } from './runtime.ts'
 import { RuntimeStatus } from './schemas.ts'
-import { paymentResponseHeader, publicResource, requestPayment } from './x402.ts'
-import { x402V2Settlement } from './x402-response.ts'
+import { algorandNetwork } from './network.ts'
+import { paymentResponseHeaders, publicResource, requestPayment } from './x402.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents')
 
@@ -52,9 +52,6 @@ async function callingUser(authorization: string | undefined): Promise<string | 
   return claims.role === 'authenticated' ? claims.sub : undefined
 }
 
-// A call paid with x402 v2 gets PAYMENT-RESPONSE beside X-PAYMENT-RESPONSE on every paid answer.
-app.use('/:ref/invoke', x402V2Settlement)
-
 app.post('/:ref/invoke', async (c) => {
   const agent = await findAgent(c.req.param('ref'))
   requireCallable(agent)
@@ -78,10 +75,14 @@ app.post('/:ref/invoke', async (c) => {
     throw error
   }
   const { kind, grant } = outcome
-  c.header('x-payment-response', paymentResponseHeader(grant))
+  // The settlement receipt on every answer to a paid call (served, replayed, failed, or an error after
+  // settlement): X-PAYMENT-RESPONSE always, and PAYMENT-RESPONSE (CAIP-2 network) when paid with v2.
+  const network = algorandNetwork()
+  const receipt = { ...paymentResponseHeaders(grant, 1, network), ...(payment.version === 2 ? paymentResponseHeaders(grant, 2, network) : {}) }
+  for (const [name, value] of Object.entries(receipt)) c.header(name, value)
   // Forward (first attempt, or a claimed retry of a failed delivery) or tell what became of the call: delivery.ts.
   return await deliverPaidCall({
     agent, agentToken, outcome: { kind, grant }, caller: user, body: await c.req.arrayBuffer(), contentType: c.req.header('content-type'),
-    headers: { 'x-payment-response': paymentResponseHeader(grant), 'x-request-id': c.get('requestId' as never) ?? '' },
+    headers: { ...receipt, 'x-request-id': c.get('requestId' as never) ?? '' },
   })
 })

@@ -169,12 +169,6 @@ export function paymentResponseHeaders(grant: PaymentGrant, version: X402Version
   return { 'x-payment-response': base64Json({ success, transaction, network: grant.network, payer }) }
 }
 
-/** X-PAYMENT-RESPONSE (v1): base64 JSON of {success, transaction, network, payer}. */
-export function paymentResponseHeader(grant: PaymentGrant): string {
-  const { success, transaction, network, payer } = grant
-  return base64Json({ success, transaction, network, payer })
-}
-
 /**
  * The payment a request carries and its version, by its header: PAYMENT-SIGNATURE is x402 v2 (and
  * wins if both are sent), X-PAYMENT is v1. An empty header counts as none.
