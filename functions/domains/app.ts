@@ -11,14 +11,14 @@ import { type Fetcher, recheckDueDomains, verifyDomainClaim } from '../_shared/d
 import { env } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
-import { allowList } from '../scrape/address-policy.ts'
-import { safeFetcher } from '../scrape/pinned-fetch.ts'
-import { systemResolver } from '../scrape/resolver.ts'
+import { allowList } from '../_shared/outbound/address-policy.ts'
+import { safeFetcher } from '../_shared/outbound/pinned-fetch.ts'
+import { systemResolver } from '../_shared/outbound/resolver.ts'
 import { DomainRef, Recheck } from './schemas.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('domains')
 
-/** The crawler's SSRF-proof fetch (functions/scrape/pinned-fetch.ts): private and metadata addresses
+/** The crawler's SSRF-proof fetch (functions/_shared/outbound/pinned-fetch.ts): private and metadata addresses
  * are refused unless SCRAPE_ALLOWED_PRIVATE_HOSTS lists them; redirects are answered, not followed. */
 function vettedFetch(): Fetcher {
   const fetch = safeFetcher({ resolve: systemResolver, allowed: allowList(env('SCRAPE_ALLOWED_PRIVATE_HOSTS')) })

@@ -2,10 +2,10 @@
 // exponential backoff on 429 and 5xx honouring Retry-After, HTML only, a size cap read off the
 // stream. Redirects are not followed here: the crawler queues their target like a link, so every
 // URL is fetched once per crawl and the chain length is counted in the frontier.
-import { allowList, type AllowList } from './address-policy.ts'
+import { allowList, type AllowList } from '../_shared/outbound/address-policy.ts'
 import { type Clock, systemClock } from './clock.ts'
-import { RefusedDestinationError, type SafeFetch, safeFetcher } from './pinned-fetch.ts'
-import { type Resolver, systemResolver } from './resolver.ts'
+import { RefusedDestinationError, type SafeFetch, safeFetcher } from '../_shared/outbound/pinned-fetch.ts'
+import { type Resolver, systemResolver } from '../_shared/outbound/resolver.ts'
 
 export interface FetchSettings {
   userAgent: string

@@ -1,8 +1,8 @@
 // Crawler settings from the environment (see README, Sites).
 import { env } from '../_shared/env.ts'
-import { allowList, type AllowList } from './address-policy.ts'
+import { allowList, type AllowList } from '../_shared/outbound/address-policy.ts'
 import { type Clock, systemClock } from './clock.ts'
-import { type Resolver, systemResolver } from './resolver.ts'
+import { type Resolver, systemResolver } from '../_shared/outbound/resolver.ts'
 
 export interface CrawlSettings {
   userAgent: string

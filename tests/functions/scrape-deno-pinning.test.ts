@@ -16,8 +16,8 @@ it('under Deno: one lookup per name, the vetted address connected to, private fo
   const dir = mkdtempSync(join(tmpdir(), 'scrape-deno-'))
   const script = join(dir, 'pin.ts')
   writeFileSync(script, `
-    import { safeFetcher } from '${module('functions/scrape/pinned-fetch.ts')}'
-    import { allowList } from '${module('functions/scrape/address-policy.ts')}'
+    import { safeFetcher } from '${module('functions/_shared/outbound/pinned-fetch.ts')}'
+    import { allowList } from '${module('functions/_shared/outbound/address-policy.ts')}'
     const hosts: string[] = []
     const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (req) => {
       hosts.push(req.headers.get('host')!)

@@ -6,7 +6,7 @@
 // loopback sites stand in for the internal services an attacker would aim at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb } from '../../functions/_shared/db.ts'
-import { allowList, refusedAddress } from '../../functions/scrape/address-policy.ts'
+import { allowList, refusedAddress } from '../../functions/_shared/outbound/address-policy.ts'
 import { runCrawlStep } from '../../functions/scrape/crawler.ts'
 import { crawlSettings } from '../../functions/scrape/settings.ts'
 import { startSiteLoopback, type SiteLoopback } from '../support/site-loopback.ts'

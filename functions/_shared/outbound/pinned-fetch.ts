@@ -15,7 +15,7 @@ import { Readable } from 'node:stream'
 import { type AllowList, ipLiteral, refusedAddress, refusedName } from './address-policy.ts'
 import type { Resolver } from './resolver.ts'
 
-/** A destination the crawler refuses to connect to; fetches fail with it at once (never retried). */
+/** A destination outbound fetches refuse to connect to; fetches fail with it at once (never retried). */
 export class RefusedDestinationError extends Error {
   override name = 'RefusedDestinationError'
 }

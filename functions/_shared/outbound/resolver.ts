@@ -1,4 +1,4 @@
-// Name resolution for the crawler: every address a host name has. The system resolver
+// Name resolution for outbound fetches (the crawler, domain verification): every address a host name has. The system resolver
 // (getaddrinfo through node:dns, in Node and in Deno) sees what a plain fetch would have seen,
 // hosts file included; tests inject their own.
 import { lookup } from 'node:dns/promises'

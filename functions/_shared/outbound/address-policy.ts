@@ -1,4 +1,4 @@
-// Which network destinations the crawler may connect to. A site on the public internet resolves to
+// Which network destinations outbound fetches (the crawler, domain verification) may connect to. A site on the public internet resolves to
 // public unicast addresses; anything else (loopback, private, link-local, CGNAT, multicast,
 // unspecified, documentation/benchmark ranges, cloud metadata, and IPv6 forms that embed an IPv4
 // address: mapped, NAT64, 6to4, Teredo) is refused. node:net's BlockList (Node core, also in Deno)
