@@ -836,7 +836,8 @@ export type Database = {
       }
       hopsworks_clusters: {
         Row: {
-          api_key: string
+          api_key: string | null
+          api_key_sealed: Json | null
           api_url: string
           created_at: string
           current_users: number
@@ -852,7 +853,8 @@ export type Database = {
         }
         ComputedFields: never
         Insert: {
-          api_key: string
+          api_key?: string | null
+          api_key_sealed?: Json | null
           api_url: string
           created_at?: string
           current_users?: number
@@ -867,7 +869,8 @@ export type Database = {
           usage_user_label?: string
         }
         Update: {
-          api_key?: string
+          api_key?: string | null
+          api_key_sealed?: Json | null
           api_url?: string
           created_at?: string
           current_users?: number

@@ -1072,7 +1072,7 @@ CREATE TABLE billing.hopsworks_clusters (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     name text NOT NULL,
     api_url text NOT NULL,
-    api_key text NOT NULL,
+    api_key text,
     max_users integer DEFAULT 100 NOT NULL,
     current_users integer DEFAULT 0 NOT NULL,
     status billing.cluster_status DEFAULT 'active'::billing.cluster_status NOT NULL,
@@ -1082,6 +1082,9 @@ CREATE TABLE billing.hopsworks_clusters (
     kubeconfig_sealed jsonb,
     prometheus_service text DEFAULT 'monitoring/prometheus-k8s:9090'::text NOT NULL,
     usage_user_label text DEFAULT 'hopsworks_user'::text NOT NULL,
+    api_key_sealed jsonb,
+    CONSTRAINT hopsworks_clusters_api_key_present CHECK (((api_key IS NOT NULL) OR (api_key_sealed IS NOT NULL))),
+    CONSTRAINT hopsworks_clusters_api_key_sealed_check CHECK (((api_key_sealed IS NULL) OR (((api_key_sealed ->> 'alg'::text) = 'A256GCM'::text) AND (api_key_sealed ? 'iv'::text) AND (api_key_sealed ? 'ct'::text)))),
     CONSTRAINT hopsworks_clusters_check CHECK (((current_users >= 0) AND (current_users <= max_users))),
     CONSTRAINT hopsworks_clusters_kubeconfig_sealed_check CHECK (((kubeconfig_sealed IS NULL) OR (((kubeconfig_sealed ->> 'alg'::text) = 'A256GCM'::text) AND (kubeconfig_sealed ? 'iv'::text) AND (kubeconfig_sealed ? 'ct'::text)))),
     CONSTRAINT hopsworks_clusters_max_users_check CHECK ((max_users > 0)),
@@ -1094,14 +1097,14 @@ CREATE TABLE billing.hopsworks_clusters (
 -- Name: TABLE hopsworks_clusters; Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON TABLE billing.hopsworks_clusters IS 'Hopsworks clusters users are assigned to. api_key, kubeconfig, kubeconfig_sealed, prometheus_service, usage_user_label and usage_key_sha256 are readable by the service role only, so signed-in users name the columns (select(''*'') is refused with 42501): select(''id, name, api_url, max_users, current_users, status, created_at'').';
+COMMENT ON TABLE billing.hopsworks_clusters IS 'Hopsworks clusters users are assigned to. api_key, api_key_sealed, kubeconfig, kubeconfig_sealed, prometheus_service, usage_user_label and usage_key_sha256 are readable by the service role only, so signed-in users name the columns (select(''*'') is refused with 42501): select(''id, name, api_url, max_users, current_users, status, created_at'').';
 
 
 --
 -- Name: COLUMN hopsworks_clusters.api_key; Type: COMMENT; Schema: billing; Owner: -
 --
 
-COMMENT ON COLUMN billing.hopsworks_clusters.api_key IS 'Cluster admin API key. Service role only (no client role, admins included, may select it).';
+COMMENT ON COLUMN billing.hopsworks_clusters.api_key IS 'Plaintext cluster admin API key, for clusters registered by hand: the provisioner seals it into api_key_sealed on first use (when CREDENTIALS_ENCRYPTION_KEY is set) and clears this column. Service role only.';
 
 
 --
@@ -1144,6 +1147,13 @@ COMMENT ON COLUMN billing.hopsworks_clusters.prometheus_service IS 'The cluster'
 --
 
 COMMENT ON COLUMN billing.hopsworks_clusters.usage_user_label IS 'Kubernetes label (on pods and PVCs) that carries the Hopsworks username; kube-state-metrics exports it as label_<name>. Service role only.';
+
+
+--
+-- Name: COLUMN hopsworks_clusters.api_key_sealed; Type: COMMENT; Schema: billing; Owner: -
+--
+
+COMMENT ON COLUMN billing.hopsworks_clusters.api_key_sealed IS 'Cluster admin API key, sealed {alg, iv, ct} with CREDENTIALS_ENCRYPTION_KEY; read by the provisioner. Service role only.';
 
 
 --

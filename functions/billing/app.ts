@@ -5,7 +5,7 @@ import { createApp } from '../_shared/app.ts'
 import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { db, withRole } from '../_shared/db.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
-import { AssignBody, CheckoutBody, CollectBody, KubeconfigBody, UsageBody } from './schemas.ts'
+import { ApiKeyBody, AssignBody, CheckoutBody, CollectBody, KubeconfigBody, UsageBody } from './schemas.ts'
 import { collectUsage } from './collector.ts'
 import { parseKubeconfig } from './kubeconfig.ts'
 import { seal } from '../_shared/secrets.ts'
@@ -74,6 +74,19 @@ app.post('/assignments/:user/release', requireRole('service_role'), async (c) =>
 
 // Every 5 minutes: pending and releasing assignments whose retry is due.
 app.post('/provision', requireRole('service_role'), async (c) => c.json(await provisionDue()))
+
+// A cluster's admin API key for the provisioner (a new cluster's, or a rotated one): sealed and
+// stored; the plaintext column is cleared. Answers which cluster, never the key.
+app.put('/clusters/:id/api-key', requireRole('service_role'), async (c) => {
+  const id = parse(AssignBody.shape.user_id, c.req.param('id'))
+  const body = parse(ApiKeyBody, await jsonBody(c))
+  const sealed = await seal(body.api_key)
+  const [row] = await db()<{ id: string }[]>`
+    update billing.hopsworks_clusters set api_key_sealed = ${db().json(sealed as never)}, api_key = null
+    where id = ${id} returning id`
+  if (!row) throw new ApiError(404, 'cluster_not_found', 'No such cluster')
+  return c.json({ cluster_id: row.id, sealed: true })
+})
 
 // A cluster's kubeconfig (JSON) for the usage collector: checked, sealed, stored; the plaintext
 // column is cleared. Answers the API server it will reach, never the credentials.

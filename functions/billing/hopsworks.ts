@@ -12,6 +12,7 @@
 import { db } from '../_shared/db.ts'
 import { env, requireEnv } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
+import { open, seal, type SealedSecret } from '../_shared/secrets.ts'
 
 const DEACTIVATED_ACCOUNT = 3
 const PAGE = 200
@@ -110,15 +111,37 @@ interface Subject {
   name: string | null
   subject: string
   api_url: string
-  api_key: string
 }
 
-async function subjectOf(userId: string, clusterId: string): Promise<Subject> {
-  const [row] = await db()<Subject[]>`
-    select p.email, p.display_name as name, coalesce(p.external_id, p.id::text) as subject, c.api_url, c.api_key
+interface ClusterKey {
+  cluster_id: string
+  api_key: string | null
+  api_key_sealed: SealedSecret | null
+}
+
+/**
+ * The cluster's admin API key: opened from api_key_sealed; a plaintext key (a cluster registered by
+ * hand) is sealed and cleared on first use when CREDENTIALS_ENCRYPTION_KEY is set, else used as is.
+ */
+async function clusterKey(row: ClusterKey): Promise<string> {
+  if (row.api_key_sealed) return await open<string>(row.api_key_sealed)
+  const plain = row.api_key as string // the table's check: one of the two is set
+  if (env('CREDENTIALS_ENCRYPTION_KEY')) {
+    const sealed = await seal(plain)
+    await db()`
+      update billing.hopsworks_clusters set api_key_sealed = ${db().json(sealed as never)}, api_key = null
+      where id = ${row.cluster_id} and api_key = ${plain} and api_key_sealed is null`
+  }
+  return plain
+}
+
+async function subjectOf(userId: string, clusterId: string): Promise<Subject & ClusterApi> {
+  const [row] = await db()<(Subject & ClusterKey)[]>`
+    select p.email, p.display_name as name, coalesce(p.external_id, p.id::text) as subject, c.api_url,
+           c.id as cluster_id, c.api_key, c.api_key_sealed
     from public.profiles p, billing.hopsworks_clusters c where p.id = ${userId} and c.id = ${clusterId}`
   if (!row) throw new ApiError(404, 'user_not_found', 'No such user')
-  return row
+  return { email: row.email, name: row.name, subject: row.subject, api_url: row.api_url, api_key: await clusterKey(row) }
 }
 
 /** One attempt at moving an assignment on: pending -> active, releasing -> gone. Failures are noted for a retry. */

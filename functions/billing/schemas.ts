@@ -35,6 +35,8 @@ export const AssignBody = z.object({ user_id: z.uuid() }).strict()
 
 export const CollectBody = z.object({ date: z.iso.date().optional() }).strict()
 
+export const ApiKeyBody = z.object({ api_key: z.string().min(8).max(4096) }).strict()
+
 export const KubeconfigBody = z
   .object({
     kubeconfig: z.string().min(2).max(262_144),

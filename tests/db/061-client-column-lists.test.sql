@@ -25,7 +25,7 @@ select is(
         and not bool_and(has_column_privilege(r.rolname, c.oid, a.attnum, 'SELECT'))) x),
   array[
     'agents.agents anon: github_url, repo_name, updated_at, user_id',
-    'billing.hopsworks_clusters authenticated: api_key, kubeconfig, kubeconfig_sealed, prometheus_service, usage_key_sha256, usage_user_label',
+    'billing.hopsworks_clusters authenticated: api_key, api_key_sealed, kubeconfig, kubeconfig_sealed, prometheus_service, usage_key_sha256, usage_user_label',
     'cloud.providers anon: provider_credentials',
     'cloud.providers authenticated: provider_credentials',
     'studio.api_keys authenticated: api_key_encrypted'],

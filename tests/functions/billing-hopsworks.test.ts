@@ -8,7 +8,8 @@ import { closeDb } from '../../functions/_shared/db.ts'
 import { signRoleKey, signUserToken } from '../../stack/keys.ts'
 import { startHopsworksLoopback, type HopsworksLoopback } from '../support/hopsworks-loopback.ts'
 import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
-import { withoutEnv } from './unset-env.ts'
+import { randomBytes } from 'node:crypto'
+import { withEnv, withoutEnv } from './unset-env.ts'
 
 const SECRET = 'billing-hopsworks-secret-with-at-least-32-characters'
 let db: TestDatabase
@@ -167,5 +168,63 @@ describe('POST /billing/assignments/:user/release', () => {
     expect((await call('POST', '/billing/provision')).body).toMatchObject({ attempted: 1, results: [{ user_id: u.id, state: 'released' }] })
     expect(hw.users.find((x) => x.email === u.email)!.status).toBe(3)
     expect(await seats()).toBe(0)
+  })
+})
+
+describe("the cluster's admin API key at rest", () => {
+  const KEY = { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64') }
+  const keyColumns = async () =>
+    (await query<{ api_key: string | null; api_key_sealed: unknown; row_text: string }>(
+      `select api_key, api_key_sealed, c::text as row_text from billing.hopsworks_clusters c where id = $1`, [cluster]))[0]
+  afterAll(async () => {
+    // Later files' clusters are their own; put this one back as the other tests found it.
+    hw.apiKey = 'hw-admin-key'
+    await query(`update billing.hopsworks_clusters set api_key = $2, api_key_sealed = null where id = $1`, [cluster, hw.apiKey])
+  })
+
+  it('a plaintext key is sealed and cleared the first time the provisioner uses it; later calls open the sealed one', async () => {
+    await withEnv(KEY, async () => {
+      const first = await newUser()
+      expect((await call('POST', '/billing/assignments', { user_id: first.id })).body).toMatchObject({ state: 'active' })
+      const row = await keyColumns()
+      expect(row.api_key).toBeNull()
+      expect(row.api_key_sealed).toMatchObject({ alg: 'A256GCM' })
+      expect(row.row_text).not.toContain(hw.apiKey)
+      const second = await newUser()
+      expect((await call('POST', '/billing/assignments', { user_id: second.id })).body).toMatchObject({ state: 'active' })
+      expect(hw.users.some((x) => x.email === second.email)).toBe(true)
+    })
+  })
+
+  it('PUT /billing/clusters/:id/api-key stores a rotated key sealed (service role only); the provisioner uses it', async () => {
+    await withEnv(KEY, async () => {
+      const user = await signUserToken((await newUser()).id, SECRET)
+      expect((await call('PUT', `/billing/clusters/${cluster}/api-key`, { api_key: 'hw-rotated-key' }, user)).status).toBe(403)
+      hw.apiKey = 'hw-rotated-key'
+      const res = await call('PUT', `/billing/clusters/${cluster}/api-key`, { api_key: 'hw-rotated-key' })
+      expect(res).toMatchObject({ status: 200, body: { cluster_id: cluster, sealed: true } })
+      expect(JSON.stringify(res.body)).not.toContain('hw-rotated-key')
+      expect((await keyColumns()).row_text).not.toContain('hw-rotated-key')
+      const u = await newUser()
+      expect((await call('POST', '/billing/assignments', { user_id: u.id })).body).toMatchObject({ state: 'active' })
+      expect((await call('PUT', `/billing/clusters/00000000-0000-4000-8000-000000000000/api-key`, { api_key: 'whatever-key' })).body)
+        .toMatchObject({ error: { code: 'cluster_not_found' } })
+    })
+  })
+
+  it('without CREDENTIALS_ENCRYPTION_KEY: a sealed key cannot be opened or stored (503 credentials_key_not_configured)', async () => {
+    await withoutEnv(['CREDENTIALS_ENCRYPTION_KEY'], async () => {
+      const put = await call('PUT', `/billing/clusters/${cluster}/api-key`, { api_key: 'hw-other-key' })
+      expect(put).toMatchObject({ status: 503, body: { error: { code: 'credentials_key_not_configured' } } })
+      const u = await newUser()
+      const res = await call('POST', '/billing/assignments', { user_id: u.id })
+      expect(res).toMatchObject({ status: 503, body: { error: { code: 'credentials_key_not_configured' } } })
+      expect(hw.users.some((x) => x.email === u.email)).toBe(false)
+    })
+  })
+
+  it('a cluster row must hold a key, sealed or plain', async () => {
+    await expect(query(`update billing.hopsworks_clusters set api_key = null, api_key_sealed = null where id = $1`, [cluster]))
+      .rejects.toThrow(/hopsworks_clusters_api_key_present/)
   })
 })
