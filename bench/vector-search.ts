@@ -50,7 +50,7 @@ async function drainEmbeddings(url: string, log: (l: string) => void): Promise<v
   await sql.end()
 }
 
-async function ensurePgliteFull(log: (l: string) => void): Promise<string> {
+export async function ensurePgliteFull(log: (l: string) => void): Promise<string> {
   const name = `pglite-${fullVolumeHash()}` // once: the inputs may change while it builds
   const dir = join(CACHE_DIR, name)
   if (existsSync(join(dir, 'PG_VERSION'))) return dir
@@ -76,7 +76,7 @@ async function ensurePgliteFull(log: (l: string) => void): Promise<string> {
   return dir
 }
 
-async function ensurePostgresFull(log: (l: string) => void): Promise<string> {
+export async function ensurePostgresFull(log: (l: string) => void): Promise<string> {
   const name = `fd_bench_full_${fullVolumeHash()}`
   await ensureTemplate()
   const admin = adminClient()
