@@ -23,6 +23,7 @@ import { startTestDatabase } from '../tests/support/test-db.ts'
 import { agentPaymentFigures } from './agent-payments.ts'
 import { crawlerFigures } from './crawler.ts'
 import { adminUrl, databaseUrl, engine, stackOnClone } from './engines.ts'
+import { relevanceFigures } from './relevance/figure.ts'
 import { measure } from './stats.ts'
 import { vectorSearchFigures } from './vector-search.ts'
 
@@ -197,6 +198,14 @@ if (figures.has('vector')) {
   log('vector search at full volume')
   delete process.env.OPENAI_API_KEY // the local embedder: deterministic, offline
   results.vector_search = await vectorSearchFigures(log)
+  save()
+}
+
+// Relevance: the labelled query set (bench/relevance/queries.ts) asked through the catalog routes on
+// the full-volume database (the vector figure's, cached), MRR and nDCG@10 beside a full-text baseline.
+if (figures.has('relevance')) {
+  log('relevance of the catalog search (labelled query set)')
+  results.relevance = await relevanceFigures(log)
   save()
 }
 

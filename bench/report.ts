@@ -1,6 +1,8 @@
 // BENCHMARKS.md from bench/results.json: one column group per engine (its same-run baseline, the
 // figure, their ratio), the real engine beside PGlite, and the Targets table.
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { relevanceSection, relevanceTargets } from './relevance/report.ts'
+
 export type Engine = 'pglite' | 'postgres'
 export const ENGINES: Engine[] = ['pglite', 'postgres']
 
@@ -111,6 +113,7 @@ export function renderBenchmarks(r: any): string {
   ]
   const anyVector = r.pglite?.vector_search ?? r.postgres?.vector_search
   const searchRpcs = searchRpcTable(r, pgName)
+  const relevance = relevanceSection(r, label)
 
   const p = r.agent_payments
   const payments = p ? `
@@ -166,6 +169,7 @@ Engine-free (no database): X-PAYMENT verification in one process.
     ['first call in a new connection < 50 ms (every search RPC)', 'postgres',
       (e) => Object.entries(e.vector_search.search_rpcs).map(([k, f]: [string, any]) => `${k} ${f.first_call_ms}`).join(', ') + ' ms',
       (e) => Object.values(e.vector_search.search_rpcs).every((f: any) => f.first_call_ms < 50)],
+    ...relevanceTargets(),
   ]
   const targetRows = targets.map(([name, engine, value, holds]) => {
     const e = r[engine]
@@ -205,7 +209,7 @@ in-process; ${pgName} from the client, one connection with prepared statements o
 
 ${header}
 ${vector.join('\n')}
-` : ''}${searchRpcs}${payments}${notes(r, pgName)}
+` : ''}${searchRpcs}${relevance}${payments}${notes(r, pgName)}
 ## Targets
 
 | target | engine | measured | holds |

@@ -2,13 +2,14 @@
 // the same run on the same engine (ratios survive a noisy machine), and writes BENCHMARKS.md +
 // bench/results.json. Never part of `npm test`.
 //
-//   npm run bench [-- --engine=pglite|postgres|both] [-- --only=boot,rest,stripe,embedding,vector,payments,crawler]
+//   npm run bench [-- --engine=pglite|postgres|both] [-- --only=boot,rest,stripe,embedding,vector,relevance,payments,crawler]
 //
 // --engine (default both): PGlite, real PostgreSQL, or both. The real engine is BENCH_DATABASE_URL or
 //   TEST_DATABASE_URL when set (an admin URL of a PostgreSQL 17 with pgvector; the bench creates and
 //   drops databases on it and keeps the full-volume one), else the provisioned cluster `bench`
 //   (scripts/pg/cluster.ts; started for the run and stopped afterwards unless it was running).
 // --only re-measures those figures and keeps the others from the last bench/results.json.
+// --skip-full leaves out the figures on the full-volume database (vector, relevance).
 // --report writes BENCHMARKS.md from bench/results.json without measuring.
 // Each engine runs in a child process of its own (bench/lane.ts), one after the other.
 import { spawn } from 'node:child_process'
@@ -21,7 +22,7 @@ import { runningUrl, startCluster, stopCluster } from '../scripts/pg/cluster.ts'
 import { ROOT } from '../stack/config.ts'
 import { ENGINES, renderBenchmarks, type Engine } from './report.ts'
 
-const FIGURES = { boot: 'boot', rest: 'rest_path', stripe: 'stripe_webhooks', embedding: 'embedding_pipeline', vector: 'vector_search', payments: 'agent_payments', crawler: 'crawler' } as const
+const FIGURES = { boot: 'boot', rest: 'rest_path', stripe: 'stripe_webhooks', embedding: 'embedding_pipeline', vector: 'vector_search', relevance: 'relevance', payments: 'agent_payments', crawler: 'crawler' } as const
 type Figure = keyof typeof FIGURES
 
 const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, only: { type: 'string' }, 'skip-full': { type: 'boolean', default: false }, report: { type: 'boolean', default: false } } })
@@ -35,7 +36,7 @@ if (!['pglite', 'postgres', 'both'].includes(values.engine!)) throw new Error(`-
 const engines: Engine[] = values.engine === 'both' ? ENGINES : [values.engine as Engine]
 const only = values.only?.split(',').filter(Boolean) as Figure[] | undefined
 for (const f of only ?? []) if (!(f in FIGURES)) throw new Error(`--only: unknown figure ${f} (${Object.keys(FIGURES).join(', ')})`)
-const wanted = (Object.keys(FIGURES) as Figure[]).filter((f) => (!only || only.includes(f)) && !(f === 'vector' && values['skip-full']))
+const wanted = (Object.keys(FIGURES) as Figure[]).filter((f) => (!only || only.includes(f)) && !((f === 'vector' || f === 'relevance') && values['skip-full']))
 const partial = wanted.length < Object.keys(FIGURES).length || engines.length < ENGINES.length
 const log = (line: string) => console.error(`[bench] ${line}`)
 const started = performance.now()

@@ -36,9 +36,11 @@ export interface QuestionScore {
   top: string[]
   /** What the route says it understood (the offer answer's `query`), when it says. */
   understood?: unknown
+  /** The route's error answer (status and code): the question counts as a miss. */
+  error?: string
 }
 
-export interface Summary { questions: number; mrr: number; ndcg_at_10: number; hits_at_1: number; baseline_mrr: number; baseline_ndcg_at_10: number }
+export interface Summary { questions: number; mrr: number; ndcg_at_10: number; hits_at_1: number; errors: number; baseline_mrr: number; baseline_ndcg_at_10: number }
 
 export interface RelevanceFigures {
   target_mrr: number
@@ -61,6 +63,7 @@ function summarize(scores: QuestionScore[]): Summary {
     mrr: r3(mean(scores.map((s) => s.rr))),
     ndcg_at_10: r3(mean(scores.map((s) => s.ndcg))),
     hits_at_1: scores.filter((s) => s.rank === 1).length,
+    errors: scores.filter((s) => s.error).length,
     baseline_mrr: r3(mean(scores.map((s) => s.baseline_rr))),
     baseline_ndcg_at_10: r3(mean(scores.map((s) => s.baseline_ndcg))),
   }
@@ -68,11 +71,12 @@ function summarize(scores: QuestionScore[]): Summary {
 
 type Route = (path: string) => Promise<Response>
 
-async function ask<T>(route: Route, path: string): Promise<T> {
+/** The route's answer, or its error as "<status> <code>" (a 4xx/5xx scores as an empty answer). */
+async function ask<T>(route: Route, path: string): Promise<{ body?: T; error?: string }> {
   const res = await route(path)
   const body = await res.json()
-  if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(body)}`)
-  return body as T
+  if (res.status !== 200) return { error: `${res.status} ${body?.error?.code ?? JSON.stringify(body)}` }
+  return { body: body as T }
 }
 
 /** The offer baseline's OR query: each word an alternative (websearch syntax; '-' and quotes dropped). */
@@ -84,7 +88,7 @@ async function scoreOffer(sql: postgres.Sql, route: Route, question: OfferQuesti
   const truth = new Map((await sql.unsafe<{ id: string; grade: number }[]>(groundTruthSql(question))).map((row) => [row.id, row.grade]))
   if (![...truth.values()].some((g) => g >= TOP)) throw new Error(`"${question.q}": no offer at grade 3 in this database (labels out of date?)`)
   const ideal = [...truth.values()]
-  const body = await ask<{ instances: OfferRow[]; query?: unknown }>(route, `/catalog/instances?q=${encodeURIComponent(question.q)}&limit=${K}`)
+  const { body = { instances: [] }, error } = await ask<{ instances: OfferRow[]; query?: unknown }>(route, `/catalog/instances?q=${encodeURIComponent(question.q)}&limit=${K}`)
   const grades = body.instances.map((o) => truth.get(o.id) ?? 0)
   const baseline = await sql.unsafe<{ id: string }[]>(
     `select d.id from relevance_offer_docs d, websearch_to_tsquery('english', $1) query
@@ -96,6 +100,7 @@ async function scoreOffer(sql: postgres.Sql, route: Route, question: OfferQuesti
     baseline_rank: rankOf(baselineGrades), baseline_rr: reciprocalRank(baselineGrades, TOP), baseline_ndcg: r3(ndcg(baselineGrades, ideal, K)),
     top: body.instances.slice(0, 3).map((o, i) => `${o.name ?? o.id} ${o.price_currency.trim()} ${Number(o.price_hourly)}/h (${grades[i]})`),
     ...(body.query === undefined ? {} : { understood: body.query }),
+    ...(error ? { error } : {}),
   }
 }
 
@@ -106,7 +111,7 @@ async function scorePackage(sql: postgres.Sql, route: Route, question: PackageQu
   const ideal = counts.flatMap((c) => Array<number>(Math.min(c.n, K)).fill(question.grades[c.name]))
   if (!counts.some((c) => question.grades[c.name] === TOP)) throw new Error(`"${question.q}": no package at grade 3 in this database`)
   const grade = (name: string) => question.grades[name] ?? 0
-  const body = await ask<{ packages: { name: string }[] }>(route, `/catalog/packages?q=${encodeURIComponent(question.q)}&limit=${K}`)
+  const { body = { packages: [] }, error } = await ask<{ packages: { name: string }[] }>(route, `/catalog/packages?q=${encodeURIComponent(question.q)}&limit=${K}`)
   const grades = body.packages.map((p) => grade(p.name))
   const baseline = await sql.unsafe<{ name: string }[]>(
     `select p.name from cloud.bitnami_packages p, websearch_to_tsquery('english', $1) query
@@ -117,6 +122,7 @@ async function scorePackage(sql: postgres.Sql, route: Route, question: PackageQu
     rank: rankOf(grades), rr: reciprocalRank(grades, TOP), ndcg: r3(ndcg(grades, ideal, K)),
     baseline_rank: rankOf(baselineGrades), baseline_rr: reciprocalRank(baselineGrades, TOP), baseline_ndcg: r3(ndcg(baselineGrades, ideal, K)),
     top: body.packages.slice(0, 3).map((p, i) => `${p.name} (${grades[i]})`),
+    ...(error ? { error } : {}),
   }
 }
 
@@ -142,7 +148,7 @@ export async function scoreRelevance(url: string, log: (line: string) => void = 
     for (const question of QUESTIONS) {
       const score = question.kind === 'offers' ? await scoreOffer(sql, route, question) : await scorePackage(sql, route, question)
       scores.push(score)
-      log(`relevance: ${score.kind} "${score.q}": rank ${score.rank ?? '-'} (baseline ${score.baseline_rank ?? '-'}), nDCG@10 ${score.ndcg}`)
+      log(`relevance: ${score.kind} "${score.q}": rank ${score.rank ?? '-'} (baseline ${score.baseline_rank ?? '-'}), nDCG@10 ${score.ndcg}${score.error ? `, answered ${score.error}` : ''}`)
     }
   } finally {
     await sql.end()
@@ -167,7 +173,7 @@ if (import.meta.main) {
   else {
     const { questions, ...summary } = figures
     console.log(JSON.stringify(summary, null, 2))
-    for (const s of questions.filter((s) => s.rank !== 1)) console.log(`miss: ${s.kind} "${s.q}" rank ${s.rank ?? '-'}: ${s.top.join('; ')}${s.understood ? ` understood ${JSON.stringify(s.understood)}` : ''}`)
+    for (const s of questions.filter((s) => s.rank !== 1)) console.log(`miss: ${s.kind} "${s.q}" rank ${s.rank ?? '-'}${s.error ? ` (answered ${s.error})` : ''}: ${s.top.join('; ')}${s.understood ? ` understood ${JSON.stringify(s.understood)}` : ''}`)
   }
   process.exit(0)
 }
