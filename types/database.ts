@@ -80,11 +80,13 @@ export type Database = {
         Row: {
           agent_id: string
           build_logs: string | null
+          commit_sha: string | null
           completed_at: string | null
           created_at: string
           deployment_summary: string | null
           id: string
           job_id: string | null
+          ref: string | null
           started_at: string
           status: Database['agents']['Enums']['deployment_status']
         }
@@ -92,22 +94,26 @@ export type Database = {
         Insert: {
           agent_id: string
           build_logs?: string | null
+          commit_sha?: string | null
           completed_at?: string | null
           created_at?: string
           deployment_summary?: string | null
           id?: string
           job_id?: string | null
+          ref?: string | null
           started_at?: string
           status?: Database['agents']['Enums']['deployment_status']
         }
         Update: {
           agent_id?: string
           build_logs?: string | null
+          commit_sha?: string | null
           completed_at?: string | null
           created_at?: string
           deployment_summary?: string | null
           id?: string
           job_id?: string | null
+          ref?: string | null
           started_at?: string
           status?: Database['agents']['Enums']['deployment_status']
         }
@@ -568,8 +574,19 @@ export type Database = {
         }
         Returns: Json
       }
+      record_deployment_job: { Args: { new_job_id: string; target_deployment: string }; Returns: Json }
       record_payment_refund: { Args: { refund_txid: string; target_payment: string }; Returns: Json }
       release_payment_nonce: { Args: { claim_nonce: string; claim_txid: string }; Returns: boolean }
+      request_deployment: {
+        Args: {
+          commit_sha: string
+          idempotency_key?: string
+          ref: string
+          requested_ref?: string
+          target_agent: string
+        }
+        Returns: Json
+      }
       settle_payment: {
         Args: {
           amount: number

@@ -542,6 +542,27 @@ COMMENT ON FUNCTION agents.record_delivery(claim_txid text, attempt integer, del
 
 
 --
+-- Name: record_deployment_job(uuid, text); Type: FUNCTION; Schema: agents; Owner: -
+--
+
+CREATE FUNCTION agents.record_deployment_job(target_deployment uuid, new_job_id text) RETURNS jsonb
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  update agents.deployments d set job_id = coalesce(d.job_id, new_job_id)
+  where d.id = target_deployment
+  returning to_jsonb(d);
+$$;
+
+
+--
+-- Name: FUNCTION record_deployment_job(target_deployment uuid, new_job_id text); Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON FUNCTION agents.record_deployment_job(target_deployment uuid, new_job_id text) IS 'Stores the deploy backend''s job id of a deployment unless it has one; returns the deployment. Service role.';
+
+
+--
 -- Name: record_payment_refund(uuid, text); Type: FUNCTION; Schema: agents; Owner: -
 --
 
@@ -579,6 +600,68 @@ $$;
 --
 
 COMMENT ON FUNCTION agents.release_payment_nonce(claim_nonce text, claim_txid text) IS 'Releases an unsettled claim (the transaction was rejected). Service role.';
+
+
+--
+-- Name: request_deployment(uuid, text, text, text, text); Type: FUNCTION; Schema: agents; Owner: -
+--
+
+CREATE FUNCTION agents.request_deployment(target_agent uuid, commit_sha text, ref text, idempotency_key text DEFAULT NULL::text, requested_ref text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  d agents.deployments;
+  req private.deployment_requests;
+  outcome text;
+begin
+  -- One request per agent at a time from here on: the others wait, then see what this one did.
+  perform 1 from agents.agents a where a.id = target_agent and a.status <> 'deleted' for update;
+  if not found then
+    raise exception 'no such agent' using errcode = 'P0001', hint = 'not_found';
+  end if;
+
+  if idempotency_key is not null then
+    select * into req from private.deployment_requests r
+    where r.agent_id = target_agent and r.idempotency_key = request_deployment.idempotency_key;
+    if found then
+      if req.requested_ref is distinct from request_deployment.requested_ref then
+        raise exception 'Idempotency-Key % was used for another request', idempotency_key using errcode = 'P0001', hint = 'idempotency_key_reused';
+      end if;
+      select * into d from agents.deployments where id = req.deployment_id;
+      return jsonb_build_object('outcome', 'existing', 'deployment', to_jsonb(d));
+    end if;
+  end if;
+
+  select * into d from agents.deployments x where x.agent_id = target_agent and x.status in ('pending', 'deploying');
+  if found then
+    if d.status = 'pending' and d.job_id is null and d.commit_sha = request_deployment.commit_sha and d.ref is not distinct from request_deployment.ref then
+      outcome := 'resumed';
+    else
+      raise exception 'agent % has an open deployment %', target_agent, d.id using errcode = 'P0001', hint = 'deployment_in_progress',
+        detail = d.id::text;
+    end if;
+  else
+    insert into agents.deployments (agent_id, ref, commit_sha)
+    values (target_agent, request_deployment.ref, request_deployment.commit_sha)
+    returning * into d;
+    outcome := 'created';
+  end if;
+
+  if idempotency_key is not null then
+    insert into private.deployment_requests (agent_id, idempotency_key, deployment_id, requested_ref)
+    values (target_agent, request_deployment.idempotency_key, d.id, request_deployment.requested_ref);
+  end if;
+  return jsonb_build_object('outcome', outcome, 'deployment', to_jsonb(d));
+end;
+$$;
+
+
+--
+-- Name: FUNCTION request_deployment(target_agent uuid, commit_sha text, ref text, idempotency_key text, requested_ref text); Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON FUNCTION agents.request_deployment(target_agent uuid, commit_sha text, ref text, idempotency_key text, requested_ref text) IS 'POST /agents/<agent>/deploy: opens a pending deployment of a resolved commit, or returns the one this request (Idempotency-Key) or an undispatched request for the same commit opened. Service role.';
 
 
 --
@@ -950,7 +1033,11 @@ CREATE TABLE agents.deployments (
     started_at timestamp with time zone DEFAULT now() NOT NULL,
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT deployments_check CHECK (((completed_at IS NOT NULL) = (status = ANY (ARRAY['success'::agents.deployment_status, 'failed'::agents.deployment_status, 'cancelled'::agents.deployment_status]))))
+    ref text,
+    commit_sha text,
+    CONSTRAINT deployments_check CHECK (((completed_at IS NOT NULL) = (status = ANY (ARRAY['success'::agents.deployment_status, 'failed'::agents.deployment_status, 'cancelled'::agents.deployment_status])))),
+    CONSTRAINT deployments_commit_sha_check CHECK (((commit_sha ~ '^[0-9a-f]{40}$'::text) OR (commit_sha ~ '^[0-9a-f]{64}$'::text))),
+    CONSTRAINT deployments_ref_check CHECK (((length(ref) >= 1) AND (length(ref) <= 255)))
 );
 
 
@@ -965,7 +1052,7 @@ COMMENT ON TABLE agents.deployments IS 'Deployment history of an agent. Owners r
 -- Name: COLUMN deployments.job_id; Type: COMMENT; Schema: agents; Owner: -
 --
 
-COMMENT ON COLUMN agents.deployments.job_id IS 'Deploy backend job id; set once.';
+COMMENT ON COLUMN agents.deployments.job_id IS 'Deploy backend job id; set once (by POST /agents/<agent>/deploy from the backend''s answer, or by its webhook). Null on a pending deployment: not yet accepted by the backend.';
 
 
 --
@@ -987,6 +1074,20 @@ COMMENT ON COLUMN agents.deployments.build_logs IS 'Build and deployment logs, a
 --
 
 COMMENT ON COLUMN agents.deployments.completed_at IS 'Set when the deployment reaches a terminal state.';
+
+
+--
+-- Name: COLUMN deployments.ref; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.deployments.ref IS 'The branch, tag or sha the deployment was asked for (the default branch when the request named none). Null for a deployment inserted directly.';
+
+
+--
+-- Name: COLUMN deployments.commit_sha; Type: COMMENT; Schema: agents; Owner: -
+--
+
+COMMENT ON COLUMN agents.deployments.commit_sha IS 'The commit GitHub resolved ref to when the deployment was requested: what the deploy backend builds.';
 
 
 --
@@ -1591,6 +1692,14 @@ GRANT ALL ON FUNCTION agents.record_delivery(claim_txid text, attempt integer, d
 
 
 --
+-- Name: FUNCTION record_deployment_job(target_deployment uuid, new_job_id text); Type: ACL; Schema: agents; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agents.record_deployment_job(target_deployment uuid, new_job_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agents.record_deployment_job(target_deployment uuid, new_job_id text) TO service_role;
+
+
+--
 -- Name: FUNCTION record_payment_refund(target_payment uuid, refund_txid text); Type: ACL; Schema: agents; Owner: -
 --
 
@@ -1605,6 +1714,14 @@ GRANT ALL ON FUNCTION agents.record_payment_refund(target_payment uuid, refund_t
 
 REVOKE ALL ON FUNCTION agents.release_payment_nonce(claim_nonce text, claim_txid text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agents.release_payment_nonce(claim_nonce text, claim_txid text) TO service_role;
+
+
+--
+-- Name: FUNCTION request_deployment(target_agent uuid, commit_sha text, ref text, idempotency_key text, requested_ref text); Type: ACL; Schema: agents; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agents.request_deployment(target_agent uuid, commit_sha text, ref text, idempotency_key text, requested_ref text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agents.request_deployment(target_agent uuid, commit_sha text, ref text, idempotency_key text, requested_ref text) TO service_role;
 
 
 --

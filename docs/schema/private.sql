@@ -36,6 +36,30 @@ COMMENT ON FUNCTION private.account_restricted(target_user uuid) IS 'True while 
 
 
 --
+-- Name: add_package_search_words(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.add_package_search_words() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into private.package_search_words (word)
+  select distinct w from changed_packages p, private.package_words(p.name, p.keywords) w
+  on conflict (word) do nothing;
+  return null;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION add_package_search_words(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.add_package_search_words() IS 'Statement trigger on cloud.bitnami_packages: adds the words of inserted / updated names and keywords to the search vocabulary.';
+
+
+--
 -- Name: agents_delivery_json(agents.payment_deliveries); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -427,6 +451,29 @@ COMMENT ON FUNCTION private.cluster_with_room() IS 'The least-loaded active clus
 
 
 --
+-- Name: continent_key(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.continent_key(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select case pg_catalog.lower(pg_catalog.btrim(value))
+    when 'eu' then 'europe' when 'european' then 'europe'
+    when 'n. america' then 'north america' when 's. america' then 'south america'
+    when 'latam' then 'south america' when 'latin america' then 'south america' when 'australasia' then 'oceania'
+    else pg_catalog.lower(pg_catalog.btrim(value)) end;
+$$;
+
+
+--
+-- Name: FUNCTION continent_key(value text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.continent_key(value text) IS 'Lower-case continent a filter value names (EU -> europe).';
+
+
+--
 -- Name: count_cluster_users(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -451,6 +498,32 @@ $$;
 --
 
 COMMENT ON FUNCTION private.count_cluster_users() IS 'Keeps hopsworks_clusters.current_users equal to its confirmed (active, releasing) assignments; the CHECK refuses going over max_users.';
+
+
+--
+-- Name: country_spellings(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.country_spellings(value text) RETURNS text[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(
+    (select array_append(array(select pg_catalog.lower(a) from unnest(c.aliases) a), pg_catalog.lower(c.name))
+     from private.country_codes c
+     where c.alpha2 = pg_catalog.upper(pg_catalog.btrim(value)) or c.alpha3 = pg_catalog.upper(pg_catalog.btrim(value))
+        or pg_catalog.lower(c.name) = pg_catalog.lower(pg_catalog.btrim(value))
+        or pg_catalog.lower(pg_catalog.btrim(value)) = any (array(select pg_catalog.lower(a) from unnest(c.aliases) a))
+     limit 1),
+    array[pg_catalog.lower(pg_catalog.btrim(value))]);
+$$;
+
+
+--
+-- Name: FUNCTION country_spellings(value text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.country_spellings(value text) IS 'Lower-case names a country filter value (ISO alpha-2/alpha-3 code, name or alias, any case) stands for.';
 
 
 --
@@ -739,6 +812,47 @@ COMMENT ON FUNCTION private.finish_embedding_batch(batch jsonb) IS 'Worker API: 
 
 
 --
+-- Name: gpu_model_key(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.gpu_model_key(model text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select nullif(pg_catalog.regexp_replace(
+    pg_catalog.regexp_replace(pg_catalog.lower(model),
+      '\m(nvidia|amd|tesla|geforce|instinct|radeon|generation|gen|pcie|sxm[0-9]?|nvl|[0-9]+ ?gb|hbm[0-9]?e?)\M', ' ', 'g'),
+    '[^a-z0-9]+', '', 'g'), '');
+$$;
+
+
+--
+-- Name: FUNCTION gpu_model_key(model text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.gpu_model_key(model text) IS 'Match key of a GPU model name (NVIDIA A100 80GB -> a100).';
+
+
+--
+-- Name: gpu_model_memory_gb(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.gpu_model_memory_gb(model text) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select (pg_catalog.regexp_match(pg_catalog.lower(model), '([0-9]+) ?gb'))[1]::integer;
+$$;
+
+
+--
+-- Name: FUNCTION gpu_model_memory_gb(model text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.gpu_model_memory_gb(model text) IS 'GPU memory in GB a model name states (A100 80GB -> 80), else null.';
+
+
+--
 -- Name: guard_agent_owner_update(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -844,12 +958,9 @@ CREATE FUNCTION private.hybrid_search(target regclass, id_column text, fts_colum
     SET "hnsw.max_scan_tuples" TO '100000'
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
+    SET enable_seqscan TO 'off'
     AS $_$
-declare
-  seqscan text := current_setting('enable_seqscan');
-  row_filter text := case when coalesce(filter, '{}'::jsonb) = '{}'::jsonb then '' else 'and to_jsonb(t) @> $6' end;
 begin
-  perform set_config('enable_seqscan', 'off', true);
   return query execute format(
     'with full_text as (
        select t.%1$I::text as id,
@@ -871,10 +982,10 @@ begin
      from full_text f full outer join semantic s on f.id = s.id
      order by 2 desc, 1
      limit $3',
-    id_column, fts_column, vector_column, target, row_filter)
+    id_column, fts_column, vector_column, target,
+    case when coalesce(filter, '{}'::jsonb) = '{}'::jsonb then '' else 'and to_jsonb(t) @> $6' end)
   using query_text, query_embedding, match_count, null, rrf_k, coalesce(filter, '{}'::jsonb), text_config,
         full_text_weight, semantic_weight;
-  perform set_config('enable_seqscan', seqscan, true);
 end;
 $_$;
 
@@ -971,11 +1082,9 @@ CREATE FUNCTION private.match_vectors(target regclass, id_column text, vector_co
     SET "hnsw.max_scan_tuples" TO '100000'
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
+    SET enable_seqscan TO 'off'
     AS $_$
-declare
-  seqscan text := current_setting('enable_seqscan');
 begin
-  perform set_config('enable_seqscan', 'off', true);
   return query execute format(
     'with ranked as materialized (
        select t.%1$I::text as id, t.%2$I operator(extensions.<=>) $1 as distance
@@ -987,7 +1096,6 @@ begin
     id_column, vector_column, target,
     case when coalesce(filter, '{}'::jsonb) = '{}'::jsonb then '' else 'and to_jsonb(t) @> $2' end)
   using query_embedding, coalesce(filter, '{}'::jsonb), match_count;
-  perform set_config('enable_seqscan', seqscan, true);
 end;
 $_$;
 
@@ -997,6 +1105,45 @@ $_$;
 --
 
 COMMENT ON FUNCTION private.match_vectors(target regclass, id_column text, vector_column text, query_embedding extensions.vector, match_count integer, filter jsonb) IS 'Cosine top-k over target.vector_column (HNSW, iterative scan): ids and similarity (1 = identical). filter = jsonb the row must contain.';
+
+
+--
+-- Name: offer_filter_problem(text, text, text, text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.offer_filter_problem(provider_filter text DEFAULT NULL::text, gpu_model_filter text DEFAULT NULL::text, country_filter text DEFAULT NULL::text, city_filter text DEFAULT NULL::text, continent_filter text DEFAULT NULL::text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select case
+    when provider_filter is not null
+         and not exists (select 1 from cloud.providers p where p.provider = pg_catalog.lower(pg_catalog.btrim(provider_filter)))
+      then 'provider'
+    when gpu_model_filter is not null and (private.gpu_model_key(gpu_model_filter) is null or not exists (
+           select 1 from cloud.instances i
+           where i.gpu_model is not null and private.gpu_model_key(i.gpu_model) = private.gpu_model_key(gpu_model_filter)))
+      then 'gpu_model'
+    when country_filter is not null
+         and not exists (select 1 from cloud.regions r where pg_catalog.lower(r.country) = any (private.country_spellings(country_filter)))
+         and not exists (select 1 from private.country_codes c
+                         where pg_catalog.lower(c.name) = any (private.country_spellings(country_filter)))
+      then 'country'
+    when city_filter is not null
+         and not exists (select 1 from cloud.regions r where pg_catalog.lower(r.city) = pg_catalog.lower(pg_catalog.btrim(city_filter)))
+      then 'city'
+    when continent_filter is not null
+         and private.continent_key(continent_filter) not in ('africa', 'antarctica', 'asia', 'europe', 'north america', 'oceania', 'south america')
+         and not exists (select 1 from cloud.regions r where pg_catalog.lower(r.continent) = private.continent_key(continent_filter))
+      then 'continent'
+  end;
+$$;
+
+
+--
+-- Name: FUNCTION offer_filter_problem(provider_filter text, gpu_model_filter text, country_filter text, city_filter text, continent_filter text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.offer_filter_problem(provider_filter text, gpu_model_filter text, country_filter text, city_filter text, continent_filter text) IS 'The first instance-search filter whose value can match nothing the catalog knows (provider, gpu_model, country, city, continent), else null. The catalog function answers 400 unknown_filter_value with it.';
 
 
 --
@@ -1033,6 +1180,85 @@ CREATE FUNCTION private.owns_domain(target uuid) RETURNS boolean
     AS $$
   select exists (select 1 from sites.domains d where d.id = target and d.user_id = (select auth.uid()));
 $$;
+
+
+--
+-- Name: package_query_groups(text, boolean); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.package_query_groups(query_text text, corrections boolean DEFAULT false) RETURNS TABLE(word text, alternatives text[], query tsquery)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with words as (
+    select t.w as word, min(t.n) as n
+    from regexp_split_to_table(lower(left(coalesce(query_text, ''), 500)), '[^[:alnum:]]+') with ordinality t(w, n)
+    where t.w <> '' and to_tsvector('english', t.w) <> ''::tsvector
+    group by t.w
+    order by min(t.n)
+    limit 16
+  ),
+  expanded as (
+    select w.word, w.n,
+           array(
+             select distinct a from (
+               select w.word as a
+               union all
+               select x from private.search_synonyms s, unnest(array[s.term] || s.synonyms) x
+               where s.term = w.word or w.word = any(s.synonyms)
+               union all
+               select c.word from (
+                 select v.word from private.package_search_words v
+                 where corrections and length(w.word) >= 4
+                   and not exists (select 1 from private.package_search_words e where e.word = w.word)
+                   and v.word operator(extensions.%) w.word
+                   and extensions.similarity(v.word, w.word) >= 0.45
+                 order by extensions.similarity(v.word, w.word) desc, v.word
+                 limit 3) c
+             ) alts(a)
+             order by a) as alternatives
+    from words w
+  )
+  select e.word, e.alternatives,
+         (select string_agg('(' || q::text || ')', ' | ')::tsquery
+          from (select case when a ~ '[^[:alnum:]]' then phraseto_tsquery('english', a)
+                            else to_tsquery('english', a || ':*') end as q
+                from unnest(e.alternatives) a
+                where to_tsvector('english', a) <> ''::tsvector) x
+          where numnode(x.q) > 0)
+  from expanded e
+  order by e.n
+$$;
+
+
+--
+-- Name: FUNCTION package_query_groups(query_text text, corrections boolean); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.package_query_groups(query_text text, corrections boolean) IS 'The searchable words of a package query, each with its alternatives (synonyms; with corrections, the nearest package-name / keyword words by trigram similarity) and their OR tsquery.';
+
+
+--
+-- Name: package_words(text, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.package_words(name text, keywords jsonb) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select distinct w
+  from regexp_split_to_table(lower(coalesce(name, '') || ' ' ||
+         coalesce((select string_agg(k, ' ') from jsonb_array_elements_text(case when jsonb_typeof(keywords) = 'array' then keywords else '[]'::jsonb end) k), '')),
+       '[^[:alnum:]]+') w
+  where length(w) >= 3
+$$;
+
+
+--
+-- Name: FUNCTION package_words(name text, keywords jsonb); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.package_words(name text, keywords jsonb) IS 'The words of a package name and keywords that go into private.package_search_words.';
 
 
 --
@@ -2162,6 +2388,27 @@ COMMENT ON TABLE private.chat_rate_hits IS 'One row per allowed chat request and
 
 
 --
+-- Name: country_codes; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.country_codes (
+    alpha2 character(2) NOT NULL,
+    alpha3 character(3) NOT NULL,
+    name text NOT NULL,
+    aliases text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT country_codes_alpha2_check CHECK ((alpha2 ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT country_codes_alpha3_check CHECK ((alpha3 ~ '^[A-Z]{3}$'::text))
+);
+
+
+--
+-- Name: TABLE country_codes; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.country_codes IS 'ISO 3166-1 codes, English short name (as cloud.regions spells it) and other names of the countries the catalog filters by. Kept equal to functions/catalog/locations.ts.';
+
+
+--
 -- Name: crawl_frontier; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -2204,6 +2451,27 @@ COMMENT ON COLUMN private.crawl_frontier.http_status IS 'HTTP status of the last
 --
 
 COMMENT ON COLUMN private.crawl_frontier.detail IS 'Why the URL ended as it did (the error, the skip reason, the redirect target, or what was stored).';
+
+
+--
+-- Name: deployment_requests; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.deployment_requests (
+    agent_id uuid NOT NULL,
+    idempotency_key text NOT NULL,
+    deployment_id uuid NOT NULL,
+    requested_ref text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deployment_requests_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255)))
+);
+
+
+--
+-- Name: TABLE deployment_requests; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.deployment_requests IS 'Idempotency-Key of each deploy request and the deployment it opened. Service only.';
 
 
 --
@@ -2378,6 +2646,22 @@ COMMENT ON TABLE private.embedding_targets IS 'Columns kept embedded by the pipe
 
 
 --
+-- Name: package_search_words; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.package_search_words (
+    word text NOT NULL
+);
+
+
+--
+-- Name: TABLE package_search_words; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.package_search_words IS 'Words of cloud.bitnami_packages names and keywords (lower case, 3+ characters), kept by triggers on the packages; the trigram index finds the nearest words to a misspelt query word. Words of deleted packages stay (harmless: they match nothing).';
+
+
+--
 -- Name: privacy_request_hits; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -2438,6 +2722,26 @@ COMMENT ON COLUMN private.scheduled_functions.function_name IS 'Function name, o
 --
 
 COMMENT ON COLUMN private.scheduled_functions.body IS 'JSON body sent with each call.';
+
+
+--
+-- Name: search_synonyms; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.search_synonyms (
+    term text NOT NULL,
+    synonyms text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT search_synonyms_synonyms_check CHECK (((cardinality(synonyms) > 0) AND (array_position(synonyms, NULL::text) IS NULL))),
+    CONSTRAINT search_synonyms_term_check CHECK ((term ~ '^[a-z0-9]+$'::text))
+);
+
+
+--
+-- Name: TABLE search_synonyms; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.search_synonyms IS 'Search synonyms: a query word equal to term, or to any of synonyms, also matches term and every synonym (symmetric). term is one lower-case word; a synonym may be several words (matched as a phrase, e.g. ''cert manager''). Read by cloud.search_packages.';
 
 
 --
@@ -2520,11 +2824,43 @@ ALTER TABLE ONLY private.agent_token_salts
 
 
 --
+-- Name: country_codes country_codes_alpha3_key; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.country_codes
+    ADD CONSTRAINT country_codes_alpha3_key UNIQUE (alpha3);
+
+
+--
+-- Name: country_codes country_codes_name_key; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.country_codes
+    ADD CONSTRAINT country_codes_name_key UNIQUE (name);
+
+
+--
+-- Name: country_codes country_codes_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.country_codes
+    ADD CONSTRAINT country_codes_pkey PRIMARY KEY (alpha2);
+
+
+--
 -- Name: crawl_frontier crawl_frontier_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
 ALTER TABLE ONLY private.crawl_frontier
     ADD CONSTRAINT crawl_frontier_pkey PRIMARY KEY (job_id, url);
+
+
+--
+-- Name: deployment_requests deployment_requests_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.deployment_requests
+    ADD CONSTRAINT deployment_requests_pkey PRIMARY KEY (agent_id, idempotency_key);
 
 
 --
@@ -2568,11 +2904,27 @@ ALTER TABLE ONLY private.embedding_targets
 
 
 --
+-- Name: package_search_words package_search_words_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.package_search_words
+    ADD CONSTRAINT package_search_words_pkey PRIMARY KEY (word);
+
+
+--
 -- Name: scheduled_functions scheduled_functions_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
 ALTER TABLE ONLY private.scheduled_functions
     ADD CONSTRAINT scheduled_functions_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: search_synonyms search_synonyms_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.search_synonyms
+    ADD CONSTRAINT search_synonyms_pkey PRIMARY KEY (term);
 
 
 --
@@ -2610,6 +2962,13 @@ CREATE INDEX crawl_frontier_leased_idx ON private.crawl_frontier USING btree (jo
 --
 
 CREATE INDEX crawl_frontier_ready_idx ON private.crawl_frontier USING btree (job_id, next_attempt_at) WHERE (status = 'queued'::text);
+
+
+--
+-- Name: deployment_requests_deployment_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX deployment_requests_deployment_idx ON private.deployment_requests USING btree (deployment_id);
 
 
 --
@@ -2669,6 +3028,13 @@ CREATE INDEX embedding_state_model ON private.embedding_state USING btree (model
 
 
 --
+-- Name: package_search_words_trgm_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX package_search_words_trgm_idx ON private.package_search_words USING gin (word extensions.gin_trgm_ops);
+
+
+--
 -- Name: privacy_request_hits_idx; Type: INDEX; Schema: private; Owner: -
 --
 
@@ -2711,6 +3077,22 @@ ALTER TABLE ONLY private.chat_rate_hits
 
 ALTER TABLE ONLY private.crawl_frontier
     ADD CONSTRAINT crawl_frontier_job_id_fkey FOREIGN KEY (job_id) REFERENCES sites.content_refresh_jobs(id) ON DELETE CASCADE;
+
+
+--
+-- Name: deployment_requests deployment_requests_agent_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.deployment_requests
+    ADD CONSTRAINT deployment_requests_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES agents.agents(id) ON DELETE CASCADE;
+
+
+--
+-- Name: deployment_requests deployment_requests_deployment_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.deployment_requests
+    ADD CONSTRAINT deployment_requests_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES agents.deployments(id) ON DELETE CASCADE;
 
 
 --
@@ -2795,6 +3177,13 @@ GRANT ALL ON FUNCTION private.account_restricted(target_user uuid) TO service_ro
 
 
 --
+-- Name: FUNCTION add_package_search_words(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.add_package_search_words() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION agents_delivery_json(d agents.payment_deliveries); Type: ACL; Schema: private; Owner: -
 --
 
@@ -2864,10 +3253,30 @@ REVOKE ALL ON FUNCTION private.cluster_with_room() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION continent_key(value text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.continent_key(value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.continent_key(value text) TO anon;
+GRANT ALL ON FUNCTION private.continent_key(value text) TO authenticated;
+GRANT ALL ON FUNCTION private.continent_key(value text) TO service_role;
+
+
+--
 -- Name: FUNCTION count_cluster_users(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.count_cluster_users() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION country_spellings(value text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.country_spellings(value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.country_spellings(value text) TO anon;
+GRANT ALL ON FUNCTION private.country_spellings(value text) TO authenticated;
+GRANT ALL ON FUNCTION private.country_spellings(value text) TO service_role;
 
 
 --
@@ -2911,6 +3320,26 @@ REVOKE ALL ON FUNCTION private.enqueue_embeddings() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION private.finish_embedding_batch(batch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.finish_embedding_batch(batch jsonb) TO service_role;
+
+
+--
+-- Name: FUNCTION gpu_model_key(model text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.gpu_model_key(model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.gpu_model_key(model text) TO anon;
+GRANT ALL ON FUNCTION private.gpu_model_key(model text) TO authenticated;
+GRANT ALL ON FUNCTION private.gpu_model_key(model text) TO service_role;
+
+
+--
+-- Name: FUNCTION gpu_model_memory_gb(model text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.gpu_model_memory_gb(model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.gpu_model_memory_gb(model text) TO anon;
+GRANT ALL ON FUNCTION private.gpu_model_memory_gb(model text) TO authenticated;
+GRANT ALL ON FUNCTION private.gpu_model_memory_gb(model text) TO service_role;
 
 
 --
@@ -2981,6 +3410,14 @@ GRANT ALL ON FUNCTION private.match_vectors(target regclass, id_column text, vec
 
 
 --
+-- Name: FUNCTION offer_filter_problem(provider_filter text, gpu_model_filter text, country_filter text, city_filter text, continent_filter text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.offer_filter_problem(provider_filter text, gpu_model_filter text, country_filter text, city_filter text, continent_filter text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.offer_filter_problem(provider_filter text, gpu_model_filter text, country_filter text, city_filter text, continent_filter text) TO service_role;
+
+
+--
 -- Name: FUNCTION owns_business(target uuid); Type: ACL; Schema: private; Owner: -
 --
 
@@ -3005,6 +3442,23 @@ GRANT ALL ON FUNCTION private.owns_customer(target uuid) TO service_role;
 REVOKE ALL ON FUNCTION private.owns_domain(target uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.owns_domain(target uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.owns_domain(target uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION package_query_groups(query_text text, corrections boolean); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) TO anon;
+GRANT ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) TO authenticated;
+GRANT ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) TO service_role;
+
+
+--
+-- Name: FUNCTION package_words(name text, keywords jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.package_words(name text, keywords jsonb) FROM PUBLIC;
 
 
 --
@@ -3344,10 +3798,24 @@ GRANT SELECT ON TABLE private.embedding_targets TO service_role;
 
 
 --
+-- Name: TABLE package_search_words; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT ON TABLE private.package_search_words TO service_role;
+
+
+--
 -- Name: TABLE scheduled_functions; Type: ACL; Schema: private; Owner: -
 --
 
 GRANT SELECT ON TABLE private.scheduled_functions TO service_role;
+
+
+--
+-- Name: TABLE search_synonyms; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT ON TABLE private.search_synonyms TO service_role;
 
 
 --

@@ -3,6 +3,8 @@
 //   POST /agents/<id or subdomain>/invoke   no payment: 402 challenge (x402 v1 body + v2 PAYMENT-REQUIRED);
 //                                           with X-PAYMENT (v1) or PAYMENT-SIGNATURE (v2): pay, then forward
 //   POST /agents/<id or subdomain>/token    owner (user JWT): issue or rotate the agent token
+//   POST /agents/<id or subdomain>/deploy   owner (user JWT + X-GitHub-Token): deploy from GitHub (deploy.ts)
+//   POST /agents/<id or subdomain>/deployments/<id>/cancel   owner (user JWT): cancel a deployment
 //   POST /agents/deployments/webhook        deploy backend (Standard Webhooks signature)
 //   POST /agents/runtime/status             agent runtime (Bearer agent token): runtime_status
 import { createApp } from '../_shared/app.ts'
@@ -13,6 +15,8 @@ import { jsonBody, parse } from '../_shared/validation.ts'
 import { agentIdForToken, issueAgentToken } from './agent-token.ts'
 import { findAgent, requireCallable } from './agents.ts'
 import { deliverPaidCall } from './delivery.ts'
+import { cancelAgentDeployment, deployAgent } from './deploy.ts'
+import { withRetryAfter } from './deploy-retry.ts'
 import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
 import { acceptPayment, challenge } from './payments.ts'
 import { requireAgentToken, requireCallConfig } from './runtime.ts'
@@ -43,6 +47,18 @@ app.post('/:ref/token', requireRole('authenticated'), async (c) => {
   const { token, issuedAt } = await issueAgentToken(agent.id)
   return c.json({ agent_id: agent.id, agent_token: token, issued_at: issuedAt, note: 'Shown once: store it in the agent runtime now.' }, 201)
 })
+
+app.post('/:ref/deploy', requireRole('authenticated'), (c) => withRetryAfter((name, value) => c.header(name, value), async () => {
+  const result = await deployAgent({
+    agentRef: c.req.param('ref'), userId: c.get('claims').sub!, githubToken: c.req.header('x-github-token'),
+    idempotencyKey: c.req.header('idempotency-key'), body: await jsonBody(c),
+    callbackUrl: publicResource(new URL('/agents/deployments/webhook', c.req.url).toString()),
+  })
+  return c.json(result, result.outcome === 'created' ? 201 : 200)
+}))
+
+app.post('/:ref/deployments/:id/cancel', requireRole('authenticated'), (c) => withRetryAfter((name, value) => c.header(name, value), async () =>
+  c.json(await cancelAgentDeployment(c.req.param('ref'), c.get('claims').sub!, c.req.param('id')))))
 
 /** The signed-in user behind a call, if the caller sent a user JWT (anon keys are fine too). */
 async function callingUser(authorization: string | undefined): Promise<string | undefined> {

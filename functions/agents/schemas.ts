@@ -16,3 +16,11 @@ export type DeploymentEvent = z.infer<typeof DeploymentEvent>
 export const RuntimeStatus = z.object({
   status: z.enum(['active', 'unhealthy', 'stopped']),
 })
+
+/** POST /agents/<agent>/deploy: the branch, tag or commit sha to deploy (default: the default branch's head). */
+export const DeployRequest = z.object({
+  ref: z.string().min(1).max(255).regex(/^[^\s~^:?*[\\\x00-\x1f\x7f]+$/, 'not a git branch, tag or sha').optional(),
+})
+
+/** The Idempotency-Key header of a deploy request: 1 to 255 printable ASCII characters. */
+export const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
