@@ -10,7 +10,7 @@ import { runCatalogSync } from './sync.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('catalog')
 
-app.get('/instances', async (c) => c.json({ instances: await searchInstances(parse(InstanceQuery, c.req.query())) }))
+app.get('/instances', async (c) => c.json(await searchInstances(parse(InstanceQuery, c.req.query()))))
 app.get('/packages', async (c) => c.json({ packages: await searchPackages(parse(PackageQuery, c.req.query())) }))
 app.get('/compare', async (c) => c.json({ offers: await comparePrices(parse(CompareQuery, c.req.query())) }))
 

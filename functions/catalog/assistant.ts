@@ -9,7 +9,7 @@ import { ApiError } from '../_shared/errors.ts'
 import type { AssistantBody } from './schemas.ts'
 import { searchInstances } from './search.ts'
 
-type Offer = Awaited<ReturnType<typeof searchInstances>>[number]
+type Offer = Awaited<ReturnType<typeof searchInstances>>['instances'][number]
 
 function describe(o: Offer): string {
   const gpu = o.gpu_count > 0 ? `${o.gpu_count}x ${o.gpu_model}` : 'no GPU'
@@ -35,7 +35,13 @@ async function answer(question: string, offers: Offer[]): Promise<{ text: string
 }
 
 export async function ask(userId: string, body: z.infer<typeof AssistantBody>) {
-  const offers = await searchInstances({ q: body.question, limit: 5, available_only: true })
+  // The question is understood as GET /catalog/instances understands q (same parse, same filters);
+  // a filter value the catalog does not know answers no offers here rather than an error.
+  const search = await searchInstances({ q: body.question, limit: 5, available_only: true }).catch((error) => {
+    if (error instanceof ApiError && error.code === 'unknown_filter_value') return null
+    throw error
+  })
+  const offers = search?.instances ?? []
   const reply = await answer(body.question, offers)
   // The user's rows are written as the user (RLS decides); the assistant's reply with the
   // function's own rights, into a conversation the user was just shown to own.
@@ -54,5 +60,5 @@ export async function ask(userId: string, body: z.infer<typeof AssistantBody>) {
   await db()`
     insert into cloud.messages (conversation_id, role, content, metadata)
     values (${conversationId}, 'assistant', ${reply.text}, ${db().json({ model: reply.model, offers: offers.map((o) => o.id) })})`
-  return { conversation_id: conversationId, answer: reply.text, model: reply.model, offers }
+  return { conversation_id: conversationId, answer: reply.text, model: reply.model, offers, query: search?.query ?? null }
 }
