@@ -111,33 +111,51 @@ COMMENT ON FUNCTION cloud.cheapest_price_history(gpu_model_filter text, gpu_coun
 --
 
 CREATE FUNCTION cloud.compare_prices(gpu_model_filter text DEFAULT NULL::text, gpu_count_filter integer DEFAULT NULL::integer, min_vcpu integer DEFAULT NULL::integer, min_memory_gb numeric DEFAULT NULL::numeric, target_currency character DEFAULT 'USD'::bpchar, match_count integer DEFAULT 20) RETURNS TABLE(provider character varying, instance_id character varying, name character varying, cpu_cores integer, memory_gb numeric, gpu_count integer, gpu_model character varying, price_hourly numeric, price_monthly numeric, currency character, original_price_monthly numeric, original_currency character, locations text[])
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-  with target as (select r.per_usd from cloud.currency_rates r where r.currency = upper(target_currency)),
-  offers as (
-    select distinct on (i.provider)
-      i.*, src.per_usd as src_per_usd
-    from cloud.instances i
-    join cloud.currency_rates src on src.currency = i.price_currency
-    where i.available
-      and (gpu_model_filter is null or lower(i.gpu_model) = lower(gpu_model_filter))
-      and (gpu_count_filter is null or i.gpu_count = gpu_count_filter)
-      and (min_vcpu is null or i.cpu_cores >= min_vcpu)
-      and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
-      and i.price_monthly is not null
-    order by i.provider, i.price_monthly / src.per_usd, i.id
-  )
-  select o.provider, o.instance_id, o.name, o.cpu_cores, o.memory_gb, o.gpu_count, o.gpu_model,
-         round(o.price_hourly / o.src_per_usd * t.per_usd, 6),
-         round(o.price_monthly / o.src_per_usd * t.per_usd, 4),
-         upper(target_currency)::char(3),
-         o.price_monthly, o.price_currency,
-         array(select concat_ws(', ', r.city, r.country) from cloud.regions r
-               where r.provider = o.provider and o.regions ? r.region_id order by 1)
-  from offers o cross join target t
-  order by o.price_monthly / o.src_per_usd, o.provider
-  limit match_count;
+#variable_conflict use_column
+declare
+  target numeric;
+  gpu_key text := private.gpu_model_key(gpu_model_filter);
+  gpu_memory integer := private.gpu_model_memory_gb(gpu_model_filter);
+begin
+  select r.per_usd into target from cloud.currency_rates r where r.currency = pg_catalog.upper(target_currency);
+  if target is null then
+    raise exception 'unknown currency %', pg_catalog.upper(target_currency)
+      using errcode = '22023', hint = 'unknown_currency',
+            detail = 'Known currencies are those of cloud.currency_rates.';
+  end if;
+  if gpu_model_filter is not null and gpu_key is null then
+    return;
+  end if;
+  return query
+    with offers as (
+      select distinct on (i.provider)
+        i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.price_hourly, i.price_monthly,
+        i.price_currency, i.regions, i.id, src.per_usd as src_per_usd
+      from cloud.instances i
+      join cloud.currency_rates src on src.currency = i.price_currency
+      where i.available
+        and (gpu_model_filter is null or private.gpu_model_key(i.gpu_model) = gpu_key)
+        and (gpu_memory is null or i.gpu_memory_gb = gpu_memory or i.gpu_memory_gb = gpu_memory * i.gpu_count)
+        and (gpu_count_filter is null or i.gpu_count = gpu_count_filter)
+        and (min_vcpu is null or i.cpu_cores >= min_vcpu)
+        and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
+        and i.price_monthly is not null
+      order by i.provider, i.price_monthly / src.per_usd, i.id
+    )
+    select o.provider, o.instance_id, o.name, o.cpu_cores, o.memory_gb, o.gpu_count, o.gpu_model,
+           round(o.price_hourly / o.src_per_usd * target, 6),
+           round(o.price_monthly / o.src_per_usd * target, 4),
+           pg_catalog.upper(target_currency)::char(3),
+           o.price_monthly, o.price_currency,
+           array(select concat_ws(', ', r.city, r.country) from cloud.regions r
+                 where r.provider = o.provider and o.regions ? r.region_id order by 1)
+    from offers o
+    order by o.price_monthly / o.src_per_usd, o.provider
+    limit match_count;
+end;
 $$;
 
 
@@ -145,7 +163,7 @@ $$;
 -- Name: FUNCTION compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer); Type: COMMENT; Schema: cloud; Owner: -
 --
 
-COMMENT ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer) IS 'Cheapest available offer per provider for a GPU model/count or a CPU/memory shape, monthly and hourly, converted to target_currency (cloud.currency_rates); empty for an unknown currency.';
+COMMENT ON FUNCTION cloud.compare_prices(gpu_model_filter text, gpu_count_filter integer, min_vcpu integer, min_memory_gb numeric, target_currency character, match_count integer) IS 'Cheapest available offer per provider for a GPU model/count or a CPU/memory shape, monthly and hourly, converted to target_currency (cloud.currency_rates). GPU model in any spelling, as cloud.search_instances. An unknown currency raises 22023 (hint unknown_currency).';
 
 
 --
@@ -178,42 +196,77 @@ CREATE FUNCTION cloud.search_instances(query_embedding extensions.vector DEFAULT
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     SET "hnsw.iterative_scan" TO 'relaxed_order'
-    SET "hnsw.ef_search" TO '100'
+    SET "hnsw.ef_search" TO '200'
     SET "hnsw.max_scan_tuples" TO '100000'
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
     AS $$
 #variable_conflict use_column
 declare
-  seqscan text := current_setting('enable_seqscan');
   k integer := greatest(match_count, 0);
+  provider_key text := pg_catalog.lower(pg_catalog.btrim(provider_filter));
+  gpu_key text := private.gpu_model_key(gpu_model_filter);
+  gpu_memory integer := private.gpu_model_memory_gb(gpu_model_filter);
+  -- The location filters as the regions spell them (resolved once; none: nothing can match).
+  continents text[];
+  countries text[];
+  cities text[];
   located boolean := coalesce(country_filter, city_filter, continent_filter) is not null;
+  seqscan text;
+  sort text;
 begin
+  if k = 0 or (gpu_model_filter is not null and gpu_key is null) then
+    return;
+  end if;
+  if located then
+    select array_agg(distinct r.continent) filter (where continent_filter is not null and pg_catalog.lower(r.continent) = private.continent_key(continent_filter)),
+           array_agg(distinct r.country) filter (where country_filter is not null and pg_catalog.lower(r.country) = any (private.country_spellings(country_filter))),
+           array_agg(distinct r.city) filter (where city_filter is not null and pg_catalog.lower(r.city) = pg_catalog.lower(pg_catalog.btrim(city_filter)))
+      into continents, countries, cities
+      from cloud.regions r;
+    if (continent_filter is not null and continents is null) or (country_filter is not null and countries is null)
+       or (city_filter is not null and cities is null) then
+      return;
+    end if;
+  end if;
+
   if query_embedding is null then
+    -- Cheapest first in USD: the cheapest k of each currency (price index), merged after conversion.
     return query
-      select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
-             i.price_hourly, i.price_monthly, i.price_currency, i.regions, i.available, null::double precision
-      from cloud.instances i
-      where (not available_only or i.available)
-        and (provider_filter is null or i.provider = lower(provider_filter))
-        and (gpu_model_filter is null or lower(i.gpu_model) = lower(gpu_model_filter))
-        and (min_gpu_count is null or i.gpu_count >= min_gpu_count)
-        and (max_price_hourly is null or i.price_hourly <= max_price_hourly)
-        and (max_price_monthly is null or i.price_monthly <= max_price_monthly)
-        and (min_vcpu is null or i.cpu_cores >= min_vcpu)
-        and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
-        and (not located or exists (
-          select 1 from cloud.regions r
-          where r.provider = i.provider and i.regions ? r.region_id
-            and (country_filter is null or r.country = country_filter)
-            and (city_filter is null or r.city = city_filter)
-            and (continent_filter is null or r.continent = continent_filter)))
-      order by i.price_monthly nulls last, i.id
+      select c.id, c.provider, c.instance_id, c.name, c.cpu_cores, c.memory_gb, c.gpu_count, c.gpu_model, c.gpu_memory_gb,
+             c.price_hourly, c.price_monthly, c.price_currency, c.regions, c.available, null::double precision
+      from cloud.currency_rates cur
+      cross join lateral (
+        select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
+               i.price_hourly, i.price_monthly, i.price_currency, i.regions, i.available
+        from cloud.instances i
+        where i.price_currency = cur.currency
+          and (not available_only or i.available)
+          and (provider_filter is null or i.provider = provider_key)
+          and (gpu_model_filter is null or private.gpu_model_key(i.gpu_model) = gpu_key)
+          and (gpu_memory is null or i.gpu_memory_gb = gpu_memory or i.gpu_memory_gb = gpu_memory * i.gpu_count)
+          and (min_gpu_count is null or i.gpu_count >= min_gpu_count)
+          and (max_price_hourly is null or i.price_hourly <= max_price_hourly)
+          and (max_price_monthly is null or i.price_monthly <= max_price_monthly)
+          and (min_vcpu is null or i.cpu_cores >= min_vcpu)
+          and (min_memory_gb is null or i.memory_gb >= min_memory_gb)
+          and (not located or exists (
+            select 1 from cloud.regions r
+            where r.provider = i.provider and i.regions ? r.region_id
+              and (continents is null or r.continent = any (continents))
+              and (countries is null or r.country = any (countries))
+              and (cities is null or r.city = any (cities))))
+        order by i.price_monthly nulls last, i.id
+        limit k
+      ) c
+      order by c.price_monthly / cur.per_usd nulls last, c.id
       limit k;
     return;
   end if;
 
-  perform set_config('enable_seqscan', 'off', true);
+  seqscan := current_setting('enable_seqscan');
+  sort := current_setting('enable_sort');
+  perform set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true);
   return query
     with matches as materialized (
       select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
@@ -222,8 +275,9 @@ begin
       from cloud.instances i
       where i.embedding is not null
         and (not available_only or i.available)
-        and (provider_filter is null or i.provider = lower(provider_filter))
-        and (gpu_model_filter is null or lower(i.gpu_model) = lower(gpu_model_filter))
+        and (provider_filter is null or i.provider = provider_key)
+        and (gpu_model_filter is null or private.gpu_model_key(i.gpu_model) = gpu_key)
+        and (gpu_memory is null or i.gpu_memory_gb = gpu_memory or i.gpu_memory_gb = gpu_memory * i.gpu_count)
         and (min_gpu_count is null or i.gpu_count >= min_gpu_count)
         and (max_price_hourly is null or i.price_hourly <= max_price_hourly)
         and (max_price_monthly is null or i.price_monthly <= max_price_monthly)
@@ -232,9 +286,9 @@ begin
         and (not located or exists (
           select 1 from cloud.regions r
           where r.provider = i.provider and i.regions ? r.region_id
-            and (country_filter is null or r.country = country_filter)
-            and (city_filter is null or r.city = city_filter)
-            and (continent_filter is null or r.continent = continent_filter)))
+            and (continents is null or r.continent = any (continents))
+            and (countries is null or r.country = any (countries))
+            and (cities is null or r.city = any (cities))))
       order by i.embedding operator(extensions.<=>) query_embedding
       limit k
     )
@@ -242,7 +296,7 @@ begin
            m.price_hourly, m.price_monthly, m.price_currency, m.regions, m.available, 1 - m.distance
     from matches m
     order by m.distance, m.price_monthly nulls last, m.id;
-  perform set_config('enable_seqscan', seqscan, true);
+  perform set_config('enable_seqscan', seqscan, true), set_config('enable_sort', sort, true);
 end;
 $$;
 
@@ -251,7 +305,7 @@ $$;
 -- Name: FUNCTION search_instances(query_embedding extensions.vector, match_count integer, provider_filter text, gpu_model_filter text, min_gpu_count integer, max_price_hourly numeric, max_price_monthly numeric, min_vcpu integer, min_memory_gb numeric, country_filter text, city_filter text, continent_filter text, available_only boolean); Type: COMMENT; Schema: cloud; Owner: -
 --
 
-COMMENT ON FUNCTION cloud.search_instances(query_embedding extensions.vector, match_count integer, provider_filter text, gpu_model_filter text, min_gpu_count integer, max_price_hourly numeric, max_price_monthly numeric, min_vcpu integer, min_memory_gb numeric, country_filter text, city_filter text, continent_filter text, available_only boolean) IS 'Instance search: semantic (query_embedding of the offer description) or cheapest first, with provider, GPU, price, vCPU, memory, location and availability filters. Returns match_count rows whenever that many match.';
+COMMENT ON FUNCTION cloud.search_instances(query_embedding extensions.vector, match_count integer, provider_filter text, gpu_model_filter text, min_gpu_count integer, max_price_hourly numeric, max_price_monthly numeric, min_vcpu integer, min_memory_gb numeric, country_filter text, city_filter text, continent_filter text, available_only boolean) IS 'Instance search: semantic (query_embedding of the offer description) or cheapest first (in USD at cloud.currency_rates), with provider, GPU, price, vCPU, memory, location and availability filters. Filter values in any case; country also as ISO alpha-2/alpha-3 code; GPU model in any spelling (A100, NVIDIA A100, a100-80gb; a memory size narrows to that variant). A value matching nothing gives no rows. Returns match_count rows whenever that many match.';
 
 
 --
@@ -262,17 +316,25 @@ CREATE FUNCTION cloud.search_packages(query_text text DEFAULT NULL::text, query_
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     SET "hnsw.iterative_scan" TO 'relaxed_order'
-    SET "hnsw.ef_search" TO '100'
+    SET "hnsw.ef_search" TO '40'
     SET "hnsw.max_scan_tuples" TO '100000'
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
+    SET enable_seqscan TO 'off'
+    SET enable_sort TO 'off'
     AS $$
 #variable_conflict use_column
 declare
-  seqscan text := current_setting('enable_seqscan');
-  sort text := current_setting('enable_sort');
+  k integer := greatest(coalesce(match_count, 10), 0);
+  has_text boolean := coalesce(btrim(query_text), '') <> '';
+  word_queries tsquery[];
+  query_words text[];
+  exact_names text[];
+  text_query tsquery;
+  word_count integer := 0;
+  found_strict integer;
 begin
-  if query_text is null and query_embedding is null then
+  if not has_text and query_embedding is null then
     return query
       select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
              p.repository_verified_publisher, p.deprecated, p.stars, 0::double precision
@@ -281,29 +343,61 @@ begin
         and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
         and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
       order by p.stars desc, p.name
-      limit match_count;
+      limit k;
     return;
   end if;
 
-  -- The rankers' filters (not deprecated, category, flags) have btree indexes the planner would
-  -- read and sort instead of walking each HNSW index: with a query embedding, no sequential scan and
-  -- no sort where an index gives the order (the full-text rank and the fusion still sort their
-  -- few rows, whatever the plan).
-  if query_embedding is not null then
-    perform set_config('enable_seqscan', 'off', true);
-    perform set_config('enable_sort', 'off', true);
+  if has_text then
+    -- Strict: every word (or one of its synonyms, as a prefix).
+    select array_agg(g.query order by g.ord), count(*), array_agg(g.word order by g.ord)
+      into word_queries, word_count, query_words
+    from (select q.word, q.query, row_number() over () as ord from private.package_query_groups(query_text, false) q
+          where q.query is not null) g;
+    if word_count > 0 then
+      select string_agg('(' || g::text || ')', ' & ')::tsquery into text_query from unnest(word_queries) g;
+      select count(*) into found_strict from (
+        select 1 from cloud.bitnami_packages p
+        where p.search_tsv @@ text_query
+          and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+          and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+          and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+        limit k) s;
+      if found_strict < k then
+        -- Relaxed: spelling corrections, and packages matching some of the words.
+        select array_agg(g.query order by g.ord), count(*)
+          into word_queries, word_count
+        from (select q.query, row_number() over () as ord from private.package_query_groups(query_text, true) q
+              where q.query is not null) g;
+        select string_agg('(' || g::text || ')', ' | ')::tsquery into text_query from unnest(word_queries) g;
+      end if;
+      -- An exact package name: the query's words joined by '-' ("cert manager"), or, for one word,
+      -- any of its alternatives ("postgres" -> postgresql).
+      select array_agg(distinct a) into exact_names from (
+        select array_to_string(query_words, '-') as a
+        union all
+        select x from private.package_query_groups(query_text, found_strict < k) q, unnest(q.alternatives) x
+        where word_count = 1) n;
+    end if;
   end if;
-  -- Each ranker reads the table itself with the filters inline, ordered by its own index's
-  -- expression (a shared CTE would be scanned in full by every ranker).
+
   return query
     with full_text as (
-      select p.package_id, row_number() over (order by ts_rank_cd(p.search_tsv, websearch_to_tsquery('english', query_text)) desc, p.stars desc) as rank_ix
-      from cloud.bitnami_packages p
-      where query_text is not null and p.search_tsv @@ websearch_to_tsquery('english', query_text)
-        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
-        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
-        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-      order by rank_ix limit match_count * 2
+      select t.package_id, t.matched, t.exact,
+             row_number() over (order by t.matched desc, t.exact desc, t.in_name desc, t.name_similarity desc, t.rank desc, t.stars desc, t.name) as rank_ix
+      from (
+        select p.package_id, p.stars, p.name,
+               (select count(*) from unnest(word_queries) g where p.search_tsv @@ g) as matched,
+               lower(p.name) = any(exact_names) as exact,
+               (select count(*) from unnest(word_queries) g where ts_filter(p.search_tsv, '{a}') @@ g) as in_name,
+               extensions.similarity(lower(p.name), array_to_string(query_words, ' ')) as name_similarity,
+               ts_rank_cd(p.search_tsv, text_query, 32) as rank
+        from cloud.bitnami_packages p
+        where text_query is not null and p.search_tsv @@ text_query
+          and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+          and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+          and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+      ) t
+      order by rank_ix limit k * 2
     ),
     by_description as (
       select x.package_id, row_number() over (order by x.d) as rank_ix from (
@@ -312,7 +406,7 @@ begin
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
           and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-        order by p.description_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+        order by p.description_embedding operator(extensions.<=>) query_embedding limit k * 2) x
     ),
     by_readme as (
       select x.package_id, row_number() over (order by x.d) as rank_ix from (
@@ -321,7 +415,7 @@ begin
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
           and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-        order by p.readme_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+        order by p.readme_embedding operator(extensions.<=>) query_embedding limit k * 2) x
     ),
     by_keywords as (
       select x.package_id, row_number() over (order by x.d) as rank_ix from (
@@ -330,23 +424,22 @@ begin
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
           and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-        order by p.keywords_embedding operator(extensions.<=>) query_embedding limit match_count * 2) x
+        order by p.keywords_embedding operator(extensions.<=>) query_embedding limit k * 2) x
     ),
     fused as (
-      select r.package_id, sum(r.w / (rrf_k + r.rank_ix)) as score from (
-        select f.package_id, f.rank_ix, full_text_weight as w from full_text f
-        union all select d.package_id, d.rank_ix, semantic_weight / 3 from by_description d
-        union all select d.package_id, d.rank_ix, semantic_weight / 3 from by_readme d
-        union all select d.package_id, d.rank_ix, semantic_weight / 3 from by_keywords d
+      select r.package_id, sum(r.w / (rrf_k + r.rank_ix)) as score, min(r.text_rank) as text_rank from (
+        select f.package_id, f.rank_ix, full_text_weight * f.matched / greatest(word_count, 1) as w, f.rank_ix as text_rank from full_text f
+        union all select f.package_id, f.rank_ix, full_text_weight, f.rank_ix from full_text f where f.exact
+        union all select d.package_id, d.rank_ix, semantic_weight / 3, null from by_description d
+        union all select d.package_id, d.rank_ix, semantic_weight / 3, null from by_readme d
+        union all select d.package_id, d.rank_ix, semantic_weight / 3, null from by_keywords d
       ) r group by r.package_id
     )
     select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
-           p.repository_verified_publisher, p.deprecated, p.stars, f.score
+           p.repository_verified_publisher, p.deprecated, p.stars, f.score::double precision
     from fused f join cloud.bitnami_packages p on p.package_id = f.package_id
-    order by f.score desc, p.stars desc, p.name
-    limit match_count;
-  perform set_config('enable_seqscan', seqscan, true);
-  perform set_config('enable_sort', sort, true);
+    order by f.score desc, f.text_rank nulls last, p.stars desc, p.name
+    limit k;
 end;
 $$;
 
@@ -355,7 +448,7 @@ $$;
 -- Name: FUNCTION search_packages(query_text text, query_embedding extensions.vector, match_count integer, category_filter integer, operator_only boolean, official_only boolean, cncf_only boolean, verified_publisher_only boolean, exclude_deprecated boolean, full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: COMMENT; Schema: cloud; Owner: -
 --
 
-COMMENT ON FUNCTION cloud.search_packages(query_text text, query_embedding extensions.vector, match_count integer, category_filter integer, operator_only boolean, official_only boolean, cncf_only boolean, verified_publisher_only boolean, exclude_deprecated boolean, full_text_weight double precision, semantic_weight double precision, rrf_k integer) IS 'Hybrid package search (full text + description/README/keywords embeddings, RRF) with category, operator, official, CNCF, verified-publisher and deprecation filters; ties by stars.';
+COMMENT ON FUNCTION cloud.search_packages(query_text text, query_embedding extensions.vector, match_count integer, category_filter integer, operator_only boolean, official_only boolean, cncf_only boolean, verified_publisher_only boolean, exclude_deprecated boolean, full_text_weight double precision, semantic_weight double precision, rrf_k integer) IS 'Package search: full text with prefixes, synonyms (private.search_synonyms) and a trigram spelling fallback, name and keyword boosts; fused (RRF) with the description/README/keywords embeddings when query_embedding is given, ranked by the full text alone when not. Category, operator, official, CNCF, verified-publisher and deprecation filters; ties by stars.';
 
 
 --
@@ -1578,6 +1671,13 @@ CREATE INDEX instances_gpu_model_idx ON cloud.instances USING btree (lower((gpu_
 
 
 --
+-- Name: instances_gpu_model_key_idx; Type: INDEX; Schema: cloud; Owner: -
+--
+
+CREATE INDEX instances_gpu_model_key_idx ON cloud.instances USING btree (private.gpu_model_key((gpu_model)::text)) WHERE (gpu_model IS NOT NULL);
+
+
+--
 -- Name: instances_gpu_price_idx; Type: INDEX; Schema: cloud; Owner: -
 --
 
@@ -1588,7 +1688,7 @@ CREATE INDEX instances_gpu_price_idx ON cloud.instances USING btree (gpu_count, 
 -- Name: instances_price_monthly_idx; Type: INDEX; Schema: cloud; Owner: -
 --
 
-CREATE INDEX instances_price_monthly_idx ON cloud.instances USING btree (price_monthly);
+CREATE INDEX instances_price_monthly_idx ON cloud.instances USING btree (price_currency, price_monthly);
 
 
 --
@@ -1652,6 +1752,20 @@ CREATE TRIGGER bitnami_categories_set_updated_at BEFORE UPDATE ON cloud.bitnami_
 --
 
 CREATE TRIGGER bitnami_operator_capabilities_set_updated_at BEFORE UPDATE ON cloud.bitnami_operator_capabilities FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: bitnami_packages bitnami_packages_search_words_insert; Type: TRIGGER; Schema: cloud; Owner: -
+--
+
+CREATE TRIGGER bitnami_packages_search_words_insert AFTER INSERT ON cloud.bitnami_packages REFERENCING NEW TABLE AS changed_packages FOR EACH STATEMENT EXECUTE FUNCTION private.add_package_search_words();
+
+
+--
+-- Name: bitnami_packages bitnami_packages_search_words_update; Type: TRIGGER; Schema: cloud; Owner: -
+--
+
+CREATE TRIGGER bitnami_packages_search_words_update AFTER UPDATE ON cloud.bitnami_packages REFERENCING NEW TABLE AS changed_packages FOR EACH STATEMENT EXECUTE FUNCTION private.add_package_search_words();
 
 
 --

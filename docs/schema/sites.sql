@@ -1309,36 +1309,54 @@ CREATE FUNCTION sites.search_embeddings(query text, domain text, k integer DEFAU
     SET search_path TO ''
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
+    SET enable_seqscan TO 'off'
+    SET "pg_trgm.word_similarity_threshold" TO '0.6'
     AS $$
 #variable_conflict use_column
 declare
   target uuid;
   anchor extensions.vector;
+  n integer := greatest(coalesce(k, 10), 1);
 begin
-  -- One claim of the host: the caller's own (RLS), or for the service role the verified claim
-  -- (sites.domains.verified_at, 20261202070000), never several tenants' passages at once.
+  -- One claim of the host: the caller's own (RLS), or for the service role the verified claim.
   select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain)
-  order by (to_jsonb(d) ->> 'verified_at') is null, d.created_at, d.id
+  order by d.verified_at is null, d.created_at, d.id
   limit 1;
   if target is null then
     return;
   end if;
   select e.embedding into anchor
-  from sites.page_embeddings e
-  where e.domain_id = target and e.fts operator(pg_catalog.@@) websearch_to_tsquery('english', query) and e.embedding is not null
-  order by ts_rank_cd(e.fts, websearch_to_tsquery('english', query)) desc
+  from sites.page_embeddings e, websearch_to_tsquery('english', query) q
+  where e.domain_id = target and e.fts operator(pg_catalog.@@) q and e.embedding is not null
+  order by ts_rank_cd(e.fts, q) desc
   limit 1;
   if anchor is not null then
     return query select * from sites.search_embeddings(query, anchor, domain, k);
     return;
   end if;
+  -- No full-text hit with an embedding: passages with a word like the query's (word_similarity), from
+  -- the trigram index. At 0.6 first: if k passages reach it, they are the top k; else down to 0.3.
+  -- The trigram condition alone reads the index (offset 0 keeps the domain out of that scan: given
+  -- both, the planner would walk the domain's btree and compute word_similarity for each passage).
+  if (select count(*) from (
+        select 1 from (select e.domain_id from sites.page_embeddings e where query operator(extensions.<%) e.chunk_text offset 0) c
+        where c.domain_id = target limit n) s) < n then
+    perform set_config('pg_trgm.word_similarity_threshold', '0.3', true);
+  end if;
   return query
-    select e.id, e.page_id, coalesce(e.metadata ->> 'url', p.url), coalesce(e.metadata ->> 'title', p.title), e.chunk_text,
-           null::double precision, extensions.word_similarity(query, e.chunk_text)::double precision, e.metadata
-    from sites.page_embeddings e
-    join sites.scraped_pages p on p.id = e.page_id
-    where e.domain_id = target and extensions.word_similarity(query, e.chunk_text) > 0.3
-    order by 7 desc, e.id
+    with hits as materialized (
+      select c.id, c.page_id, c.chunk_text, c.metadata, extensions.word_similarity(query, c.chunk_text) as similarity
+      from (select e.id, e.domain_id, e.page_id, e.chunk_text, e.metadata
+            from sites.page_embeddings e where query operator(extensions.<%) e.chunk_text offset 0) c
+      where c.domain_id = target
+      limit n * 20
+    )
+    select h.id, h.page_id, coalesce(h.metadata ->> 'url', p.url), coalesce(h.metadata ->> 'title', p.title), h.chunk_text,
+           null::double precision, h.similarity::double precision, h.metadata
+    from hits h
+    join sites.scraped_pages p on p.id = h.page_id
+    where h.similarity > 0.3
+    order by h.similarity desc, h.id
     limit k;
 end;
 $$;
@@ -1348,7 +1366,7 @@ $$;
 -- Name: FUNCTION search_embeddings(query text, domain text, k integer); Type: COMMENT; Schema: sites; Owner: -
 --
 
-COMMENT ON FUNCTION sites.search_embeddings(query text, domain text, k integer) IS 'Top-k passages of one domain for a text query (seed 003''s signature): full-text rank fused with vector similarity to the best full-text hit.';
+COMMENT ON FUNCTION sites.search_embeddings(query text, domain text, k integer) IS 'Top-k passages of one domain for a text query (seed 003''s signature): full-text rank fused with vector similarity to the best full-text hit; without a full-text hit, trigram word similarity (GIN trigram index).';
 
 
 --
@@ -1363,18 +1381,22 @@ CREATE FUNCTION sites.search_embeddings(query text, query_embedding extensions.v
     SET "hnsw.max_scan_tuples" TO '100000'
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
+    SET enable_seqscan TO 'off'
+    SET enable_sort TO 'on'
     AS $$
 #variable_conflict use_column
 declare
-  seqscan text := current_setting('enable_seqscan');
-  sort text := current_setting('enable_sort');
   target uuid;
+  large boolean;
   depth integer := greatest(coalesce(k, 10), 1) * 4;
 begin
   -- One claim of the host: the caller's own (RLS), or for the service role the verified claim
-  -- (sites.domains.verified_at, 20261202070000), never several tenants' passages at once.
-  select d.id into target from sites.domains d where d.domain = lower(search_embeddings.domain)
-  order by (to_jsonb(d) ->> 'verified_at') is null, d.created_at, d.id
+  -- (sites.domains.verified_at), never several tenants' passages at once; and whether the domain
+  -- holds more than 2,000 passages, in the same statement.
+  select d.id, (select count(*) from (select 1 from sites.page_embeddings e where e.domain_id = d.id limit 2001) s) > 2000
+    into target, large
+  from sites.domains d where d.domain = lower(search_embeddings.domain)
+  order by d.verified_at is null, d.created_at, d.id
   limit 1;
   if target is null then
     return;
@@ -1382,14 +1404,14 @@ begin
   -- A domain of more than 2,000 passages is ranked through the HNSW index (iterative scan within the
   -- domain); a smaller one exactly, from the domain's btree index (2,000 distances cost less than
   -- walking the graph past other domains' passages). The planner alone costs the HNSW scan above a
-  -- sort of the whole domain, hence enable_sort off for the large case.
-  perform set_config('enable_seqscan', 'off', true);
-  if (select count(*) from (select 1 from sites.page_embeddings e where e.domain_id = target limit 2001) s) > 2000 then
+  -- sort of the whole domain, hence enable_sort off for the large case (restored on return: the
+  -- function's SET clause).
+  if large then
     perform set_config('enable_sort', 'off', true);
   end if;
   return query
     with semantic as materialized (
-      select s.id, row_number() over (order by s.distance) as rank
+      select s.id, s.distance, row_number() over (order by s.distance) as rank
       from (
         select e.id, e.embedding operator(extensions.<=>) query_embedding as distance
         from sites.page_embeddings e
@@ -1408,21 +1430,22 @@ begin
         limit depth
       ) l
     ),
-    fused as (
-      select coalesce(s.id, l.id) as id,
+    top as materialized (
+      select coalesce(s.id, l.id) as id, s.distance,
              coalesce(1.0 / (50 + s.rank), 0) + coalesce(1.0 / (50 + l.rank), 0) as score
       from semantic s full join lexical l on l.id = s.id
+      order by 3 desc, 1
+      limit k
     )
     select e.id, e.page_id, coalesce(e.metadata ->> 'url', p.url), coalesce(e.metadata ->> 'title', p.title), e.chunk_text,
-           case when e.embedding is null then null else 1 - (e.embedding operator(extensions.<=>) query_embedding) end,
-           f.score::double precision, e.metadata
-    from fused f
-    join sites.page_embeddings e on e.id = f.id
+           case when t.distance is not null then 1 - t.distance
+                when e.embedding is null then null
+                else 1 - (e.embedding operator(extensions.<=>) query_embedding) end,
+           t.score::double precision, e.metadata
+    from top t
+    join sites.page_embeddings e on e.id = t.id
     join sites.scraped_pages p on p.id = e.page_id
-    order by f.score desc, e.id
-    limit k;
-  perform set_config('enable_seqscan', seqscan, true);
-  perform set_config('enable_sort', sort, true);
+    order by t.score desc, e.id;
 end;
 $$;
 
@@ -3065,6 +3088,13 @@ CREATE INDEX page_content_references_source_idx ON sites.page_content_references
 --
 
 CREATE INDEX page_content_references_target_idx ON sites.page_content_references USING btree (domain_id, target_url);
+
+
+--
+-- Name: page_embeddings_chunk_text_trgm_idx; Type: INDEX; Schema: sites; Owner: -
+--
+
+CREATE INDEX page_embeddings_chunk_text_trgm_idx ON sites.page_embeddings USING gin (chunk_text extensions.gin_trgm_ops);
 
 
 --
