@@ -160,3 +160,59 @@ describe('filtered top-k on HNSW', () => {
     }
   })
 })
+
+describe('sites.search_embeddings over passages (both overloads)', () => {
+  const DOMAIN = 'search.example.com'
+  const OTHER = 'other-search.example.com'
+  const vectorOf = async (text: string) => toVectorLiteral(await embedQuery(text))
+  beforeAll(async () => {
+    const filler = unrelatedTexts().slice(0, 60)
+    await db.sql.exec(`
+      insert into sites.domains (user_id, domain) values
+        (tests.create_supabase_user('search_owner'), '${DOMAIN}'), (tests.create_supabase_user('other_owner'), '${OTHER}');
+      insert into sites.scraped_pages (domain_id, url, title, status)
+        select d.id, 'https://' || d.domain || '/', 'Home', 'scraped' from sites.domains d where d.domain in ('${DOMAIN}', '${OTHER}');`)
+    const passages: [string, string][] = [[DOMAIN, TARGET], [DOMAIN, 'Kubernetes operators for PostgreSQL clusters'], ...filler.map((t) => [DOMAIN, t] as [string, string]),
+      [OTHER, TARGET], [OTHER, 'Kubernetes operators for PostgreSQL clusters']]
+    for (const [i, [domain, text]] of passages.entries()) {
+      await db.sql.query(
+        `insert into sites.page_embeddings (page_id, domain_id, chunk_index, chunk_text, embedding)
+         select p.id, p.domain_id, $2, $3, $4::extensions.vector from sites.scraped_pages p join sites.domains d on d.id = p.domain_id where d.domain = $1`,
+        [domain, i, text, await vectorOf(text)])
+    }
+  })
+  const search = async (text: string, params: unknown[]) =>
+    (await db.sql.query<{ id: string; chunk_text: string; url: string; similarity: number | null; score: number }>(text, params)).rows
+  const inDomain = async (ids: string[], domain: string) =>
+    (await db.sql.query<{ n: number }>(`select count(*)::int as n from sites.page_embeddings e join sites.domains d on d.id = e.domain_id where e.id = any($1::uuid[]) and d.domain = $2`, [ids, domain])).rows[0].n
+
+  it('question + embedding: k passages of the domain only, the paraphrased one first, its similarity the cosine one', async () => {
+    const rows = await search(`select * from sites.search_embeddings($1, $2::extensions.vector, $3, 5)`, ['GPU cloud', await vectorOf(PARAPHRASE), DOMAIN])
+    expect(rows).toHaveLength(5)
+    expect(await inDomain(rows.map((r) => r.id), DOMAIN)).toBe(5)
+    expect(rows[0]).toMatchObject({ chunk_text: TARGET, url: `https://${DOMAIN}/` })
+    const [{ similarity }] = (await db.sql.query<{ similarity: number }>(
+      `select 1 - (e.embedding operator(extensions.<=>) $1::extensions.vector) as similarity from sites.page_embeddings e where e.id = $2`, [await vectorOf(PARAPHRASE), rows[0].id])).rows
+    expect(rows[0].similarity).toBeCloseTo(similarity, 6)
+    expect(rows.map((r) => r.score)).toEqual([...rows.map((r) => r.score)].sort((a, b) => b - a))
+  })
+
+  it('text only with a full-text hit: ranked from the hit, never another domain\'s passage', async () => {
+    const rows = await search(`select * from sites.search_embeddings($1, $2, 3)`, ['PostgreSQL operators', DOMAIN])
+    expect(rows).toHaveLength(3)
+    expect(rows[0].chunk_text).toBe('Kubernetes operators for PostgreSQL clusters')
+    expect(await inDomain(rows.map((r) => r.id), DOMAIN)).toBe(3)
+  })
+
+  it('text only without a full-text hit (misspelt): trigram word similarity, best first, domain only, at most k', async () => {
+    const rows = await search(`select * from sites.search_embeddings($1, $2, 10)`, ['Kubernets operatrs', DOMAIN])
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.length).toBeLessThanOrEqual(10)
+    expect(rows[0]).toMatchObject({ chunk_text: 'Kubernetes operators for PostgreSQL clusters', similarity: null })
+    expect(rows.every((r) => r.score > 0.3)).toBe(true)
+    expect(rows.map((r) => r.score)).toEqual([...rows.map((r) => r.score)].sort((a, b) => b - a))
+    expect(await inDomain(rows.map((r) => r.id), DOMAIN)).toBe(rows.length)
+    // Nothing like it: no rows (not the domain's passages in any order).
+    expect(await search(`select * from sites.search_embeddings($1, $2, 10)`, ['zzqxv', DOMAIN])).toEqual([])
+  })
+})

@@ -175,6 +175,14 @@ describe.skipIf(!onRealPostgres)('search RPCs use their indexes on the real engi
     expect(rows).toBe(10)
   })
 
+  it('sites.search_embeddings (text only, no full-text hit): the trigram index, no scan of the passages, k rows', async () => {
+    // A misspelling no dictionary stems to a passage's words: the fallback ranks by trigram word similarity.
+    const { nodes, rows } = await nodesOf((c) => c`select * from sites.search_embeddings('postgress operatrs', ${DOMAIN}, 10)`)
+    expect(usesIndex(nodes, 'page_embeddings_chunk_text_trgm_idx'), nodes.join('\n')).toBe(true)
+    expect(scansTable(nodes, 'page_embeddings')).toEqual([])
+    expect(rows).toBe(10)
+  })
+
   it('private.match_vectors and private.hybrid_search: the HNSW index of the table searched', async () => {
     const match = await nodesOf((c) => c`select * from private.match_vectors('cloud.instances', 'id', 'embedding', ${vector}::extensions.vector, 10)`)
     expect(usesIndex(match.nodes, 'instances_embedding_hnsw'), match.nodes.join('\n')).toBe(true)
