@@ -3770,6 +3770,13 @@ GRANT SELECT ON TABLE private.crawl_frontier TO service_role;
 
 
 --
+-- Name: TABLE deployment_requests; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE private.deployment_requests TO service_role;
+
+
+--
 -- Name: TABLE embedding_jobs; Type: ACL; Schema: private; Owner: -
 --
 

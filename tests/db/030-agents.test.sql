@@ -3,7 +3,7 @@
 -- nonce / settlement rules (single use, replay returns the original grant), and delivery of the paid call
 -- (attempts claimed once each, at most max_attempts, then refundable; refunds recorded once by the owner or platform).
 begin;
-select plan(106);
+select plan(119);
 
 select tests.create_supabase_user('ann');
 select tests.create_supabase_user('ben');
@@ -213,6 +213,32 @@ select is(agents.claim_delivery(repeat('A', 52), false, 3, 60, tests.get_supabas
 select tests.clear_authentication();
 select throws_ok($$select * from agents.refundable_payments$$, '42501', null, 'anon reads no refundable payments');
 select throws_ok($$select agents.record_payment_refund((select id from p1), repeat('T', 52))$$, '42501', null, 'anon cannot record refunds');
+
+-- Deploying from GitHub: agents.request_deployment / record_deployment_job (service role only) -------------
+select tests.authenticate_as('ann');
+select throws_ok($$select agents.request_deployment((select id from agents.agents where subdomain = 'ann-charts'), repeat('a', 40), 'main')$$,
+  '42501', null, 'owners cannot open deployments through the RPC (the deploy route does, after GitHub said yes)');
+select throws_ok($$select agents.record_deployment_job(gen_random_uuid(), 'job-x')$$, '42501', null, 'nor record a job id');
+select throws_ok($$select * from private.deployment_requests$$, '42501', null, 'nor read the idempotency keys');
+select tests.authenticate_as_service_role();
+create temp table charts as select id from agents.agents where subdomain = 'ann-charts';
+select is(agents.request_deployment((select id from charts), repeat('a', 40), 'main', 'key-1', null) ->> 'outcome', 'created', 'a first request opens a deployment');
+create temp table charts_dep as select id from agents.deployments where agent_id = (select id from charts);
+select is(agents.request_deployment((select id from charts), repeat('a', 40), 'main', 'key-1', null) #>> '{deployment,id}', (select id::text from charts_dep),
+  'the same key returns the same deployment');
+select is(agents.request_deployment((select id from charts), repeat('a', 40), 'main', null, null) ->> 'outcome', 'resumed',
+  'the same commit, not yet acknowledged by the backend, is resumed');
+select throws_like($$select agents.request_deployment((select id from charts), repeat('b', 40), 'v2', 'key-2', 'v2')$$, '%has an open deployment%',
+  'another commit cannot open beside it (deployment_in_progress)');
+select throws_like($$select agents.request_deployment((select id from charts), repeat('a', 40), 'main', 'key-1', 'main')$$, '%was used for another request',
+  'a key names one request (idempotency_key_reused)');
+select throws_ok($$update agents.deployments set commit_sha = 'abc123' where id = (select id from charts_dep)$$, '23514', null, 'commit_sha is a full sha');
+select is(agents.record_deployment_job((select id from charts_dep), 'job-1') ->> 'job_id', 'job-1', 'the backend''s job id is stored');
+select is(agents.record_deployment_job((select id from charts_dep), 'job-2') ->> 'job_id', 'job-1', 'once');
+select throws_like($$select agents.request_deployment((select id from charts), repeat('a', 40), 'main', null, null)$$, '%has an open deployment%',
+  'an acknowledged deployment is not resumed by another request');
+select is((select count(*)::int from agents.deployments where agent_id = (select id from charts)), 1, 'one deployment in all');
+select tests.clear_authentication();
 
 select * from finish();
 rollback;
