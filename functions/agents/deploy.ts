@@ -105,6 +105,13 @@ export async function deployAgent(input: DeployInput): Promise<{ outcome: 'creat
     })
     const [{ row }] = await db()`select agents.record_deployment_job(${deployment.id}, ${jobId}) as row`
     deployment = shown(row)
+    if (deployment.status === 'cancelled') {
+      // The owner cancelled while this dispatch was on its way, and the cancel reached the backend
+      // before the job existed: stop the job it started since (best effort: the deployment is final).
+      await cancelDeploymentJob(backend, deployment.id, deployment.job_id).catch((error: Error) => {
+        console.warn(JSON.stringify({ level: 'warn', deployment: deployment.id, message: `the job started after the deployment was cancelled could not be cancelled: ${error.message}` }))
+      })
+    }
   }
   return { outcome: opened.outcome, deployment }
 }

@@ -345,6 +345,21 @@ describe('POST /agents/<agent>/deployments/<id>/cancel', () => {
     expect(await cancel(a.id, pending.id)).toMatchObject({ status: 200, body: { deployment: { status: 'cancelled', job_id: null } } })
   })
 
+  it('a cancel that overtakes the dispatch (the backend did not have the job yet): the job started afterwards is cancelled too', async () => {
+    const a = await agent()
+    let cancelled: Awaited<ReturnType<typeof cancel>> | undefined
+    backend.beforeDispatch = async (body) => {
+      backend.beforeDispatch = undefined
+      cancelled = await cancel(a.id, String(body.deployment_id))
+    }
+    const res = await deploy(a.id)
+    expect(cancelled).toMatchObject({ status: 200, body: { deployment: { status: 'cancelled', job_id: null } } })
+    const id = cancelled!.body.deployment.id as string
+    expect(res).toMatchObject({ status: 201, body: { deployment: { id, status: 'cancelled', job_id: jobsOf(id)[0].job_id } } })
+    expect(jobsOf(id)).toMatchObject([{ status: 'cancelled' }])
+    expect(backend.requests.filter((r) => r.path === `/deployments/${id}/cancel`)).toHaveLength(2)
+  })
+
   it("a finished deployment: 409 invalid_transition; another user's: 404; the backend down: 503 and nothing changes", async () => {
     const a = await agent()
     const { body } = await deploy(a.id)

@@ -5,6 +5,7 @@
 //                                       -> 202 {job_id}; the same webhook-id again -> the same job_id
 //   POST /deployments/{id}/cancel       -> 200 {job_id, status: "cancelled"}; 404 when it never got that
 //                                       deployment; 409 when its job already finished
+// `beforeDispatch` runs a step (a cancel overtaking the dispatch) before the job is created.
 // `failNext`: the next dispatches answer a 5xx, hang, or create the job and then answer 503 (the
 // answer lost on the way back). Records every request as received (raw body and headers).
 import { Hono } from 'hono'
@@ -35,6 +36,8 @@ export interface DeployBackendLoopback {
   jobs: BackendJob[]
   requests: BackendRequest[]
   failNext: BackendFailure[]
+  /** Runs when a dispatch arrives, before its job exists (e.g. a cancel that overtakes it). */
+  beforeDispatch?: (body: Record<string, unknown>) => Promise<void>
   close(): Promise<void>
 }
 
@@ -68,6 +71,7 @@ export async function startDeployBackendLoopback(secret: string): Promise<Deploy
       return c.json({ error: 'too late' }, 504)
     }
     if (failure && failure !== 'lose_answer') return c.json({ error: 'backend down' }, failure.status as 503)
+    await state.beforeDispatch?.(body)
     let job = state.jobs.find((j) => j.webhook_id === webhookId)
     if (!job) {
       job = { job_id: `job-${next++}`, webhook_id: webhookId, deployment_id: String(body.deployment_id), body, status: 'queued' }
