@@ -257,31 +257,51 @@ ${out.join('\n')}
 
 const rpc = (e: any, key: string) => e.vector_search.search_rpcs[key]
 
-/** Every search RPC as a client calls it, beside its raw index query; the real engine before and after issue 19. */
+/**
+ * The search RPCs on PostgreSQL 17.12 before issue 19 (before migration 20261202040000: SQL functions with SET clauses,
+ * ORDER BY a CASE no index serves): a historical note, measured once by bench/search-rpcs.ts on 2026-12-02
+ * 02:40-02:55 UTC (full-volume database of 2026-12-01 + the 50,000 passages, load average ~18), and not
+ * measured again (the functions are gone). key: [p50 ms, p95 ms, first call ms, raw baseline p95 ms].
+ */
+export const SEARCH_RPCS_BEFORE_ISSUE_19: Record<string, [number, number, number, number]> = {
+  search_instances: [621.51, 869.48, 3993.59, 19.11],
+  search_instances_3_filters: [246.34, 331.96, 1563.5, 74.99],
+  search_instances_hetzner_gpus: [179.56, 267.53, 1017.82, 19.49],
+  search_instances_cheapest: [157.55, 216.35, 900.44, 53.32],
+  search_packages_hybrid: [1039.14, 1463.56, 9449.83, 530.23],
+  search_packages_text: [1.37, 3.9, 33.78, 0.77],
+  search_embeddings: [2334.85, 3695.97, 4295.62, 76.08],
+  match_vectors: [10.78, 26, 414.51, 24.27],
+  hybrid_search: [15.43, 39.49, 409.63, 23.67],
+}
+
+/** Every search RPC as a client calls it, beside its raw index query; the real engine now and before issue 19. */
 function searchRpcTable(r: any, pgName: string): string {
   const after = r.postgres?.vector_search?.search_rpcs
   const lite = r.pglite?.vector_search?.search_rpcs
-  const rows = after ?? lite
-  if (!rows) return ''
-  const before = r.postgres?.search_rpcs_before
+  const rows: Record<string, any> = { ...lite, ...after }
+  if (!Object.keys(rows).length) return ''
   const cell = (f: any) => (f ? `${f.p50_ms} / ${f.p95_ms}` : '-')
   const first = (f: any) => (f?.first_call_ms != null ? `${f.first_call_ms}` : '-')
   const base = (f: any) => (f ? `${f.baseline_p50_ms} / ${f.baseline_p95_ms}` : '-')
   const lines = Object.keys(rows).map((key) => {
     const l = lite?.[key]
     const a = after?.[key]
-    const b = before?.figures?.[key]
-    const recall = a?.recall_at_10 != null ? `${a.recall_at_10} / ${a.recall_at_10_by_distance}` : '-'
-    return `| \`${rows[key].rpc}\` | ${rows[key].baseline} | ${cell(l)} | ${base(l)} | ${l ? fx(l.p95_ms / l.baseline_p95_ms) : '-'} | ${cell(b)}; first ${first(b)} | ${cell(a)}; first ${first(a)} | ${base(a)} | ${a ? fx(a.p95_ms / a.baseline_p95_ms) : '-'} | ${a?.average_rows ?? l?.average_rows ?? '-'} | ${recall} |`
+    const b = SEARCH_RPCS_BEFORE_ISSUE_19[key]
+    const recall = a?.recall_at_10 != null ? `${a.recall_at_10} / ${a.recall_at_10_by_distance}` : l?.recall_at_10 != null ? `PGlite: ${l.recall_at_10} / ${l.recall_at_10_by_distance}` : '-'
+    const was = b ? `${b[0]} / ${b[1]}; first ${b[2]}; ${fx(b[1] / b[3])}` : '-'
+    return `| \`${rows[key].rpc}\` | ${rows[key].baseline} | ${cell(l)} | ${base(l)} | ${l ? fx(l.p95_ms / l.baseline_p95_ms) : '-'} | ${was} | ${cell(a)}; first ${first(a)} | ${base(a)} | ${a ? fx(a.p95_ms / a.baseline_p95_ms) : '-'} | ${a?.average_rows ?? l?.average_rows ?? '-'} | ${recall} |`
   })
   return `
 Search RPCs at the full seed volume, called as a client calls them (the RPC in SQL over one connection with prepared statements, as
-PostgREST does; ${rows.search_instances?.calls ?? 100} calls each: the 20 queries x 5 rounds after one warm-up round), each beside the raw index query it is built
-on, timed in the same run. "first" = the first call in a new connection (median of 3; real engine only). ${before ? `"Before" = the RPCs as they were
-before migration 20261202040000 (SQL functions with SET clauses, ORDER BY a CASE no index serves), on the same server and data (${before.measured}).` : ''}
-Latencies in ms, p50 / p95.${r.postgres?.vector_search?.search_rpcs_note ? `\n\n${pgName}: ${r.postgres.vector_search.search_rpcs_note}` : ''}${r.pglite?.vector_search?.search_rpcs_note ? `\n\nPGlite: ${r.pglite.vector_search.search_rpcs_note}.` : ''}
+PostgREST does; ${Object.values(rows)[0]?.calls ?? 100} calls each: the 20 queries x 5 rounds after one warm-up round), each beside the raw index query it is built
+on, timed in the same run. "first" = the first call in a new connection (median of 3; real engine only). Latencies in ms, p50 / p95.
+"Before issue 19" is a historical note, not measured by this run: the RPCs as they were before migration 20261202040000 (SQL functions
+with SET clauses, ORDER BY a CASE no index serves), measured by the same code on 2026-12-02 02:40-02:55 UTC on the full-volume database of
+2026-12-01 with the 50,000 passages, at load average ~18, with the p95 ratio to their raw baseline of that run (the text-only search
+then ran different queries and is left out).
 
-| RPC | raw index query (baseline) | PGlite | PGlite baseline | PGlite p95 ratio | ${pgName} before | ${pgName} after | ${pgName} baseline | ${pgName} p95 ratio | rows | recall@10 by id / by distance |
+| RPC | raw index query (baseline) | PGlite | PGlite baseline | PGlite p95 ratio | ${pgName} before issue 19 (p50 / p95; first; p95 ratio) | ${pgName} | ${pgName} baseline | ${pgName} p95 ratio | rows | recall@10 by id / by distance |
 |---|---|---|---|---|---|---|---|---|---|---|
 ${lines.join('\n')}
 `

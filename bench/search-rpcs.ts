@@ -85,9 +85,12 @@ interface Case {
 
 const r = (x: number) => Math.round(x * 100) / 100
 const twoWords = (q: string) => q.split(' ').slice(0, 2).join(' ')
+/** Each word of 3 letters or more with its 2nd and 3rd letters swapped ("NVIDIA H100" -> "NIVDIA H010"). */
+const misspelt = (q: string) => q.split(' ').map((w) => (w.length >= 3 ? w[0] + w[2] + w[1] + w.slice(3) : w)).join(' ')
 const INDEX = `set local hnsw.ef_search = 100; set local hnsw.iterative_scan = 'relaxed_order'; set local enable_seqscan = off; set local jit = off`
 // The packages' rankers: the planner would read the `not deprecated` btree and sort rather than walk the HNSW index.
 const INDEX_NO_SORT = `${INDEX}; set local enable_sort = off`
+const TRIGRAM = `set local pg_trgm.word_similarity_threshold = 0.3; set local enable_seqscan = off; set local jit = off`
 const EXACT = `set local enable_indexscan = off; set local enable_bitmapscan = off; set local plan_cache_mode = force_custom_plan`
 
 const FILTERS3 = `i.available and i.gpu_count >= 1 and i.price_monthly <= 5000 and exists (
@@ -104,6 +107,8 @@ function cases(domainId: string): Case[] {
     where domain_id = '${domainId}' and embedding is not null order by embedding operator(extensions.<=>) $1::extensions.vector limit 40) select * from m order by distance`
   const ftsPackages = `select package_id from cloud.bitnami_packages where search_tsv @@ websearch_to_tsquery('english', $1) and not deprecated
     order by ts_rank_cd(search_tsv, websearch_to_tsquery('english', $1)) desc limit 20`
+  const trigramPassages = `select id, extensions.word_similarity($1, chunk_text) from sites.page_embeddings
+    where domain_id = '${domainId}' and $1 operator(extensions.<%) chunk_text order by 2 desc, id limit 10`
   const ftsPassages = `select id from sites.page_embeddings where domain_id = '${domainId}' and fts @@ websearch_to_tsquery('english', $1)
     order by ts_rank_cd(fts, websearch_to_tsquery('english', $1)) desc limit 40`
   return [
@@ -130,9 +135,15 @@ function cases(domainId: string): Case[] {
     // any hit the function falls back to trigram similarity over the domain's passages, not measured here).
     { key: 'search_embeddings_text', rpc: `sites.search_embeddings(query, '${PASSAGE_DOMAIN}', 10) (two-word queries)`, text: `select * from sites.search_embeddings($1, '${PASSAGE_DOMAIN}', 10)`,
       params: (_v, q) => [twoWords(q)], baseline: 'raw full-text top-40 in the domain (GIN)', baselineSetup: 'set local jit = off', baselineText: ftsPassages, baselineParams: (_v, q) => [twoWords(q)] },
+    // Text only, misspelt (one letter pair swapped in each word): no full-text hit, so the trigram
+    // fallback ranks by word similarity through the GIN trigram index.
+    { key: 'search_embeddings_trigram', rpc: `sites.search_embeddings(query, '${PASSAGE_DOMAIN}', 10) (misspelt two-word queries: trigram fallback)`,
+      text: `select * from sites.search_embeddings($1, '${PASSAGE_DOMAIN}', 10)`,
+      params: (_v, q) => [misspelt(twoWords(q))], baseline: 'raw trigram top-10 in the domain (GIN, word_similarity >= 0.3)', baselineSetup: TRIGRAM,
+      baselineText: trigramPassages, baselineParams: (_v, q) => [misspelt(twoWords(q))] },
     { key: 'match_vectors', rpc: "private.match_vectors('cloud.instances', 'id', 'embedding', query_embedding, 10)",
       text: `select * from private.match_vectors('cloud.instances', 'id', 'embedding', $1::extensions.vector, 10)`,
-      params: (v) => [v], baseline: 'raw HNSW top-10', baselineSetup: INDEX, baselineText: knnInstances, baselineParams: (v) => [v] },
+      params: (v) => [v], baseline: 'raw HNSW top-10', baselineSetup: INDEX, baselineText: knnInstances, baselineParams: (v) => [v], exact: knnInstances },
     { key: 'hybrid_search', rpc: "private.hybrid_search('sites.page_embeddings', 'id', 'fts', 'embedding', query, query_embedding, 10)",
       text: `select * from private.hybrid_search('sites.page_embeddings', 'id', 'fts', 'embedding', $2, $1::extensions.vector, 10)`,
       params: (v, q) => [v, q], baseline: 'raw HNSW top-40 in the domain', baselineSetup: INDEX, baselineText: knnPassages, baselineParams: (v) => [v] },
