@@ -187,7 +187,13 @@ describe('POST /agents/<agent>/deploy', () => {
     expect(await deploy(archived.id)).toMatchObject({ status: 409, body: { error: { code: 'repository_archived' } } })
     expect(await deploy(a.id, { body: { ref: 'no-such-branch' } })).toMatchObject({ status: 422, body: { error: { code: 'ref_not_found' } } })
     expect(await deploy(a.id, { body: { ref: '' } })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } })
-    for (const x of [a, hidden, archived]) expect(await rows(x.id)).toEqual([])
+    expect(await deploy(a.id, { key: 'has space' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_idempotency_key' } } })
+    const empty = await agent({ branches: {}, tags: {}, commits: [] })
+    expect(await deploy(empty.id)).toMatchObject({ status: 409, body: { error: { code: 'repository_empty' } } })
+    // A 403 that is not a rate limit (e.g. an organization's SAML enforcement).
+    gh.failNext.push({ kind: 'status', status: 403 })
+    expect(await deploy(a.id)).toMatchObject({ status: 403, body: { error: { code: 'repository_access_denied' } } })
+    for (const x of [a, hidden, archived, empty]) expect(await rows(x.id)).toEqual([])
     expect(backend.requests.length).toBe(beBefore)
   })
 

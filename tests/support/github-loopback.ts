@@ -5,7 +5,8 @@
 //                                        token; 404 {message: "Not Found"} for a repository that does not
 //                                        exist or that the token's user cannot see (GitHub hides private ones)
 //   GET /repos/{owner}/{repo}/commits/{ref}  200 {sha, commit, ...} for a branch, tag or (abbreviated) sha;
-//                                        422 {message: "No commit found for SHA: <ref>"} otherwise
+//                                        422 {message: "No commit found for SHA: <ref>"} otherwise; 409
+//                                        {message: "Git Repository is empty."} for a repository without commits
 // Errors carry {message, documentation_url, status}. Every answer has the x-ratelimit-* headers.
 // `failNext` answers the next calls with a rate limit (primary: 403 + x-ratelimit-remaining 0 and
 // x-ratelimit-reset; secondary: 403 + retry-after) or a 5xx. Records every call with its headers.
@@ -114,6 +115,7 @@ export async function startGithubLoopback(): Promise<GithubLoopback> {
     const prefix = `/repos/${c.req.param('owner')}/${c.req.param('repo')}/commits/`
     const ref = decodeURIComponent(new URL(c.req.url).pathname.slice(prefix.length))
     const all = [...Object.values(repo.branches), ...Object.values(repo.tags), ...repo.commits]
+    if (all.length === 0) return error(c, 409, 'Git Repository is empty.', `${DOCS}/commits/commits#get-a-commit`)
     const sha = repo.branches[ref] ?? repo.tags[ref] ?? (/^[0-9a-f]{7,40}$/.test(ref) ? all.find((s) => s.startsWith(ref)) : undefined)
     if (!sha) return error(c, 422, `No commit found for SHA: ${ref}`, `${DOCS}/commits/commits#get-a-commit`)
     return c.json({
