@@ -16,6 +16,7 @@ import { agentIdForToken, issueAgentToken } from './agent-token.ts'
 import { findAgent, requireCallable } from './agents.ts'
 import { deliverPaidCall } from './delivery.ts'
 import { cancelAgentDeployment, deployAgent } from './deploy.ts'
+import { agentsCors } from './deploy-cors.ts'
 import { withRetryAfter } from './deploy-retry.ts'
 import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
 import { acceptPayment, challenge } from './payments.ts'
@@ -24,7 +25,7 @@ import { RuntimeStatus } from './schemas.ts'
 import { algorandNetwork } from './network.ts'
 import { paymentResponseHeaders, publicResource, requestPayment } from './x402.ts'
 
-export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents')
+export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents', { cors: agentsCors })
 
 app.post('/deployments/webhook', async (c) => {
   const payload = await c.req.text()

@@ -384,6 +384,26 @@ describe('POST /agents/<agent>/deployments/<id>/cancel', () => {
   })
 })
 
+describe('from a browser (CORS)', () => {
+  it('a preflight allows X-GitHub-Token and Idempotency-Key beside the Supabase headers; Retry-After is readable by the page', async () => {
+    const preflight = await app.request('/agents/some-agent/deploy', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-github-token,idempotency-key' },
+    })
+    expect(preflight.status).toBe(204)
+    const allowed = preflight.headers.get('access-control-allow-headers')!.split(',').map((h) => h.trim().toLowerCase())
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'apikey', 'x-client-info', 'content-type', 'x-payment', 'x-github-token', 'idempotency-key']))
+    gh.failNext.push({ kind: 'secondary_rate_limit', retryAfterSeconds: 30 })
+    const res = await app.request(`/agents/${(await agent()).id}/deploy`, {
+      method: 'POST', headers: { origin: 'https://app.example.test', authorization: `Bearer ${ownerJwt}`, 'x-github-token': OWNER_TOKEN },
+    })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    const exposed = res.headers.get('access-control-expose-headers')!.split(',').map((h) => h.trim().toLowerCase())
+    expect(exposed).toEqual(expect.arrayContaining(['x-request-id', 'payment-required', 'retry-after']))
+  })
+})
+
 describe('the GitHub token', () => {
   it('is never stored, logged or sent to the deploy backend', async () => {
     // Every text-like column of every table in the project's schemas.
