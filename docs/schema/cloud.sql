@@ -196,7 +196,7 @@ CREATE FUNCTION cloud.search_instances(query_embedding extensions.vector DEFAULT
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     SET "hnsw.iterative_scan" TO 'relaxed_order'
-    SET "hnsw.ef_search" TO '200'
+    SET "hnsw.ef_search" TO '150'
     SET "hnsw.max_scan_tuples" TO '100000'
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
@@ -266,7 +266,13 @@ begin
 
   seqscan := current_setting('enable_seqscan');
   sort := current_setting('enable_sort');
-  perform set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true);
+  -- Unfiltered, the only good plan is the HNSW scan: at ef_search 200 pgvector costs it above a
+  -- full index scan + top-N sort, so sorting is disabled too. With filters the planner may sort the
+  -- few rows a selective filter's own index finds (exact, and faster than an iterative scan
+  -- discarding most of what it reads).
+  perform set_config('enable_seqscan', 'off', true),
+          set_config('enable_sort', case when num_nonnulls(provider_filter, gpu_model_filter, min_gpu_count, max_price_hourly,
+            max_price_monthly, min_vcpu, min_memory_gb, country_filter, city_filter, continent_filter) = 0 then 'off' else sort end, true);
   return query
     with matches as materialized (
       select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
@@ -326,15 +332,16 @@ CREATE FUNCTION cloud.search_packages(query_text text DEFAULT NULL::text, query_
 #variable_conflict use_column
 declare
   k integer := greatest(coalesce(match_count, 10), 0);
-  has_text boolean := coalesce(btrim(query_text), '') <> '';
+  q record;
+  relaxed boolean := false;
+  match_query tsquery;
+  all_query tsquery;
+  any_query tsquery;
   word_queries tsquery[];
-  query_words text[];
   exact_names text[];
-  text_query tsquery;
-  word_count integer := 0;
   found_strict integer;
 begin
-  if not has_text and query_embedding is null then
+  if coalesce(btrim(query_text), '') = '' and query_embedding is null then
     return query
       select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
              p.repository_verified_publisher, p.deprecated, p.stars, 0::double precision
@@ -347,52 +354,38 @@ begin
     return;
   end if;
 
-  if has_text then
-    -- Strict: every word (or one of its synonyms, as a prefix).
-    select array_agg(g.query order by g.ord), count(*), array_agg(g.word order by g.ord)
-      into word_queries, word_count, query_words
-    from (select q.word, q.query, row_number() over () as ord from private.package_query_groups(query_text, false) q
-          where q.query is not null) g;
-    if word_count > 0 then
-      select string_agg('(' || g::text || ')', ' & ')::tsquery into text_query from unnest(word_queries) g;
-      select count(*) into found_strict from (
-        select 1 from cloud.bitnami_packages p
-        where p.search_tsv @@ text_query
-          and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
-          and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
-          and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-        limit k) s;
-      if found_strict < k then
-        -- Relaxed: spelling corrections, and packages matching some of the words.
-        select array_agg(g.query order by g.ord), count(*)
-          into word_queries, word_count
-        from (select q.query, row_number() over () as ord from private.package_query_groups(query_text, true) q
-              where q.query is not null) g;
-        select string_agg('(' || g::text || ')', ' | ')::tsquery into text_query from unnest(word_queries) g;
-      end if;
-      -- An exact package name: the query's words joined by '-' ("cert manager"), or, for one word,
-      -- any of its alternatives ("postgres" -> postgresql).
-      select array_agg(distinct a) into exact_names from (
-        select array_to_string(query_words, '-') as a
-        union all
-        select x from private.package_query_groups(query_text, found_strict < k) q, unnest(q.alternatives) x
-        where word_count = 1) n;
+  select * into q from private.package_search_query(query_text);
+  if q.word_count > 0 then
+    select count(*) into found_strict from (
+      select 1 from cloud.bitnami_packages p
+      where p.search_tsv @@ q.strict_all
+        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+      limit k) s;
+    relaxed := found_strict < k;
+    if relaxed then
+      match_query := q.relaxed_min; all_query := q.relaxed_all; any_query := q.relaxed_any;
+      word_queries := q.relaxed_groups; exact_names := q.relaxed_names;
+    else
+      match_query := q.strict_all; all_query := q.strict_all; any_query := q.strict_any;
+      exact_names := q.strict_names;
     end if;
   end if;
 
   return query
     with full_text as (
-      select t.package_id, t.matched, t.exact,
+      select t.package_id, t.stars, t.name, t.matched, t.exact,
              row_number() over (order by t.matched desc, t.exact desc, t.in_name desc, t.name_similarity desc, t.rank desc, t.stars desc, t.name) as rank_ix
       from (
         select p.package_id, p.stars, p.name,
-               (select count(*) from unnest(word_queries) g where p.search_tsv @@ g) as matched,
+               case when relaxed then (select count(*)::integer from unnest(word_queries) g where p.search_tsv @@ g) else q.word_count end as matched,
                lower(p.name) = any(exact_names) as exact,
-               (select count(*) from unnest(word_queries) g where ts_filter(p.search_tsv, '{a}') @@ g) as in_name,
-               extensions.similarity(lower(p.name), array_to_string(query_words, ' ')) as name_similarity,
-               ts_rank_cd(p.search_tsv, text_query, 32) as rank
+               (ts_filter(p.search_tsv, '{a}') @@ all_query)::integer + (ts_filter(p.search_tsv, '{a}') @@ any_query)::integer as in_name,
+               extensions.similarity(lower(p.name), q.phrase) as name_similarity,
+               ts_rank_cd(p.search_tsv, match_query, 32) as rank
         from cloud.bitnami_packages p
-        where text_query is not null and p.search_tsv @@ text_query
+        where match_query is not null and p.search_tsv @@ match_query
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
           and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
@@ -400,8 +393,8 @@ begin
       order by rank_ix limit k * 2
     ),
     by_description as (
-      select x.package_id, row_number() over (order by x.d) as rank_ix from (
-        select p.package_id, p.description_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+      select x.package_id, x.stars, x.name, row_number() over (order by x.d) as rank_ix from (
+        select p.package_id, p.stars, p.name, p.description_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
         where query_embedding is not null and p.description_embedding is not null
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
@@ -409,8 +402,8 @@ begin
         order by p.description_embedding operator(extensions.<=>) query_embedding limit k * 2) x
     ),
     by_readme as (
-      select x.package_id, row_number() over (order by x.d) as rank_ix from (
-        select p.package_id, p.readme_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+      select x.package_id, x.stars, x.name, row_number() over (order by x.d) as rank_ix from (
+        select p.package_id, p.stars, p.name, p.readme_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
         where query_embedding is not null and p.readme_embedding is not null
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
@@ -418,8 +411,8 @@ begin
         order by p.readme_embedding operator(extensions.<=>) query_embedding limit k * 2) x
     ),
     by_keywords as (
-      select x.package_id, row_number() over (order by x.d) as rank_ix from (
-        select p.package_id, p.keywords_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
+      select x.package_id, x.stars, x.name, row_number() over (order by x.d) as rank_ix from (
+        select p.package_id, p.stars, p.name, p.keywords_embedding operator(extensions.<=>) query_embedding as d from cloud.bitnami_packages p
         where query_embedding is not null and p.keywords_embedding is not null
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
@@ -427,19 +420,24 @@ begin
         order by p.keywords_embedding operator(extensions.<=>) query_embedding limit k * 2) x
     ),
     fused as (
-      select r.package_id, sum(r.w / (rrf_k + r.rank_ix)) as score, min(r.text_rank) as text_rank from (
-        select f.package_id, f.rank_ix, full_text_weight * f.matched / greatest(word_count, 1) as w, f.rank_ix as text_rank from full_text f
-        union all select f.package_id, f.rank_ix, full_text_weight, f.rank_ix from full_text f where f.exact
-        union all select d.package_id, d.rank_ix, semantic_weight / 3, null from by_description d
-        union all select d.package_id, d.rank_ix, semantic_weight / 3, null from by_readme d
-        union all select d.package_id, d.rank_ix, semantic_weight / 3, null from by_keywords d
+      select r.package_id, sum(r.w / (rrf_k + r.rank_ix)) as score, min(r.text_rank) as text_rank, min(r.stars) as stars, min(r.name) as name
+      from (
+        select f.package_id, f.rank_ix, full_text_weight * f.matched / greatest(q.word_count, 1) as w, f.rank_ix as text_rank, f.stars, f.name from full_text f
+        union all select f.package_id, f.rank_ix, full_text_weight, f.rank_ix, f.stars, f.name from full_text f where f.exact
+        union all select d.package_id, d.rank_ix, semantic_weight / 3, null, d.stars, d.name from by_description d
+        union all select d.package_id, d.rank_ix, semantic_weight / 3, null, d.stars, d.name from by_readme d
+        union all select d.package_id, d.rank_ix, semantic_weight / 3, null, d.stars, d.name from by_keywords d
       ) r group by r.package_id
+    ),
+    top as (
+      select f.package_id, f.score, f.text_rank, f.stars, f.name from fused f
+      order by f.score desc, f.text_rank nulls last, f.stars desc, f.name
+      limit k
     )
     select p.package_id, p.name, p.description, p.version, p.category, p.is_operator, p.official, p.cncf,
-           p.repository_verified_publisher, p.deprecated, p.stars, f.score::double precision
-    from fused f join cloud.bitnami_packages p on p.package_id = f.package_id
-    order by f.score desc, f.text_rank nulls last, p.stars desc, p.name
-    limit k;
+           p.repository_verified_publisher, p.deprecated, p.stars, t.score::double precision
+    from top t join cloud.bitnami_packages p on p.package_id = t.package_id
+    order by t.score desc, t.text_rank nulls last, t.stars desc, t.name;
 end;
 $$;
 

@@ -1183,59 +1183,120 @@ $$;
 
 
 --
--- Name: package_query_groups(text, boolean); Type: FUNCTION; Schema: private; Owner: -
+-- Name: package_alternatives_query(text[]); Type: FUNCTION; Schema: private; Owner: -
 --
 
-CREATE FUNCTION private.package_query_groups(query_text text, corrections boolean DEFAULT false) RETURNS TABLE(word text, alternatives text[], query tsquery)
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION private.package_alternatives_query(alternatives text[]) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$
-  with words as (
-    select t.w as word, min(t.n) as n
-    from regexp_split_to_table(lower(left(coalesce(query_text, ''), 500)), '[^[:alnum:]]+') with ordinality t(w, n)
-    where t.w <> '' and to_tsvector('english', t.w) <> ''::tsvector
-    group by t.w
-    order by min(t.n)
-    limit 16
-  ),
-  expanded as (
-    select w.word, w.n,
-           array(
-             select distinct a from (
-               select w.word as a
-               union all
-               select x from private.search_synonyms s, unnest(array[s.term] || s.synonyms) x
-               where s.term = w.word or w.word = any(s.synonyms)
-               union all
-               select c.word from (
-                 select v.word from private.package_search_words v
-                 where corrections and length(w.word) >= 4
-                   and not exists (select 1 from private.package_search_words e where e.word = w.word)
-                   and v.word operator(extensions.%) w.word
-                   and extensions.similarity(v.word, w.word) >= 0.45
-                 order by extensions.similarity(v.word, w.word) desc, v.word
-                 limit 3) c
-             ) alts(a)
-             order by a) as alternatives
-    from words w
-  )
-  select e.word, e.alternatives,
-         (select string_agg('(' || q::text || ')', ' | ')::tsquery
-          from (select case when a ~ '[^[:alnum:]]' then phraseto_tsquery('english', a)
-                            else to_tsquery('english', a || ':*') end as q
-                from unnest(e.alternatives) a
-                where to_tsvector('english', a) <> ''::tsvector) x
-          where numnode(x.q) > 0)
-  from expanded e
-  order by e.n
+  select string_agg('(' || q::text || ')', ' | ')::tsquery
+  from (
+    select case
+             when a ~ '[^[:alnum:]]' then phraseto_tsquery('english', a)
+             when length(a) >= 3 and a ~ '[[:alpha:]]' and cardinality(array(select unnest(to_tsvector('english', a)))) = 1
+               then (quote_literal((select l.lexeme from unnest(to_tsvector('english', a)) l limit 1)) || ':*')::tsquery
+             else plainto_tsquery('english', a)
+           end as q
+    from unnest(alternatives) a
+    where to_tsvector('english', a) <> ''::tsvector
+  ) x
+  where numnode(x.q) > 0
 $$;
 
 
 --
--- Name: FUNCTION package_query_groups(query_text text, corrections boolean); Type: COMMENT; Schema: private; Owner: -
+-- Name: FUNCTION package_alternatives_query(alternatives text[]); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.package_query_groups(query_text text, corrections boolean) IS 'The searchable words of a package query, each with its alternatives (synonyms; with corrections, the nearest package-name / keyword words by trigram similarity) and their OR tsquery.';
+COMMENT ON FUNCTION private.package_alternatives_query(alternatives text[]) IS 'OR tsquery of a query word''s alternatives: phrase (several words), prefix (one word of 3+ characters with a letter) or the word.';
+
+
+--
+-- Name: package_search_query(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.package_search_query(query_text text) RETURNS TABLE(word_count integer, phrase text, strict_all tsquery, strict_any tsquery, strict_names text[], relaxed_min tsquery, relaxed_all tsquery, relaxed_any tsquery, relaxed_groups tsquery[], relaxed_names text[])
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  words text[];
+  w text;
+  alternatives text[];
+  corrections text[];
+  strict_groups tsquery[] := '{}';
+  groups tsquery[] := '{}';
+  n integer;
+  m integer;
+begin
+  select array_agg(x.w order by x.n) into words from (
+    select t.w, min(t.n) as n
+    from regexp_split_to_table(lower(left(coalesce(query_text, ''), 500)), '[^[:alnum:]]+') with ordinality t(w, n)
+    where t.w <> '' and to_tsvector('english', t.w) <> ''::tsvector
+    group by t.w
+    order by min(t.n)
+    limit 16) x;
+  word_count := coalesce(cardinality(words), 0);
+  if word_count = 0 then
+    return next;
+    return;
+  end if;
+  phrase := array_to_string(words, ' ');
+  strict_names := array[array_to_string(words, '-')];
+  relaxed_names := strict_names;
+  foreach w in array words loop
+    select array_agg(distinct a order by a) into alternatives from (
+      select w as a
+      union all
+      select x from private.search_synonyms s, unnest(array[s.term] || s.synonyms) x
+      where s.term = w or w = any(s.synonyms)) y;
+    -- Spelling: the nearest words of package names and keywords, for a word of 4+ characters that
+    -- is not one of them.
+    corrections := '{}';
+    if length(w) >= 4 and not exists (select 1 from private.package_search_words e where e.word = w) then
+      select coalesce(array_agg(c.word), '{}') into corrections from (
+        select v.word from private.package_search_words v
+        where v.word operator(extensions.%) w and extensions.similarity(v.word, w) >= 0.45
+        order by extensions.similarity(v.word, w) desc, v.word
+        limit 3) c;
+    end if;
+    strict_groups := strict_groups || private.package_alternatives_query(alternatives);
+    groups := groups || private.package_alternatives_query(alternatives || corrections);
+    if word_count = 1 then
+      strict_names := strict_names || alternatives;
+      relaxed_names := relaxed_names || alternatives || corrections;
+    end if;
+  end loop;
+  strict_all := (select string_agg('(' || g::text || ')', ' & ') from unnest(strict_groups) g)::tsquery;
+  strict_any := (select string_agg('(' || g::text || ')', ' | ') from unnest(strict_groups) g)::tsquery;
+  relaxed_all := (select string_agg('(' || g::text || ')', ' & ') from unnest(groups) g)::tsquery;
+  relaxed_any := (select string_agg('(' || g::text || ')', ' | ') from unnest(groups) g)::tsquery;
+  relaxed_groups := groups;
+  -- At least m of the n words: the OR of every m-word AND (at most 70 of them; beyond, n - 1 of n).
+  n := cardinality(groups);
+  m := (n + 1) / 2;
+  if n > 8 then
+    m := n - 1;
+  end if;
+  with recursive combos(last, members) as (
+    select i, array[i] from generate_series(1, n) i
+    union all
+    select i, c.members || i from combos c, generate_series(c.last + 1, n) i where cardinality(c.members) < m
+  )
+  select string_agg('(' || (select string_agg('(' || groups[x]::text || ')', ' & ') from unnest(c.members) x) || ')', ' | ')::tsquery
+    into relaxed_min
+  from combos c where cardinality(c.members) = m;
+  return next;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION package_search_query(query_text text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.package_search_query(query_text text) IS 'A package query analysed: its words (stop words dropped), each with its synonyms (private.search_synonyms) and, for the relaxed pass, its nearest package-name / keyword words (trigram); the strict (all words) and relaxed (at least half of the words) tsqueries, and the exact package names it stands for.';
 
 
 --
@@ -3445,13 +3506,20 @@ GRANT ALL ON FUNCTION private.owns_domain(target uuid) TO service_role;
 
 
 --
--- Name: FUNCTION package_query_groups(query_text text, corrections boolean); Type: ACL; Schema: private; Owner: -
+-- Name: FUNCTION package_alternatives_query(alternatives text[]); Type: ACL; Schema: private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) TO anon;
-GRANT ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) TO authenticated;
-GRANT ALL ON FUNCTION private.package_query_groups(query_text text, corrections boolean) TO service_role;
+REVOKE ALL ON FUNCTION private.package_alternatives_query(alternatives text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION package_search_query(query_text text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.package_search_query(query_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.package_search_query(query_text text) TO anon;
+GRANT ALL ON FUNCTION private.package_search_query(query_text text) TO authenticated;
+GRANT ALL ON FUNCTION private.package_search_query(query_text text) TO service_role;
 
 
 --

@@ -3,6 +3,7 @@
 // currencies refused with a stable code. Ground truths come from SQL over the seeded catalog.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../functions/catalog/app.ts'
+import { COUNTRIES } from '../../functions/catalog/locations.ts'
 import { closeDb } from '../../functions/_shared/db.ts'
 import { app as embedApp } from '../../functions/embed/app.ts'
 import { signRoleKey, signUserToken } from '../../stack/keys.ts'
@@ -182,6 +183,12 @@ describe('filter values normalised in the RPC (every caller)', () => {
     const uk = await ids(call(`country_filter => 'United Kingdom'`))
     expect(uk.size).toBeGreaterThan(0)
     for (const v of ['GB', 'gb', 'GBR', 'UK', 'uk']) expect(await ids(call(`country_filter => $1`), [v])).toEqual(uk)
+  })
+
+  it('the SQL country table and the parser\'s list are the same countries, codes and names', async () => {
+    const table = await rows<{ alpha2: string; alpha3: string; name: string; aliases: string[] }>(
+      `select alpha2, alpha3, name, aliases from private.country_codes order by alpha2`)
+    expect(table).toEqual(COUNTRIES.map((c) => ({ alpha2: c.alpha2, alpha3: c.alpha3, name: c.name, aliases: c.aliases ?? [] })))
   })
 
   it('city in any case', async () => {

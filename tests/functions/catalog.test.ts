@@ -61,8 +61,13 @@ describe('GET /catalog/instances', () => {
   it('lists the cheapest offers without a query, honouring location and price filters', async () => {
     const { body } = await get('/catalog/instances?country=Germany&max_price_monthly=20&limit=50')
     expect(body.instances.length).toBeGreaterThan(0)
+    // Cheapest first in one currency (USD at cloud.currency_rates): Hetzner's EUR prices converted.
+    const rates = Object.fromEntries((await db.sql.query<{ currency: string; per_usd: string }>(`select currency, per_usd from cloud.currency_rates`)).rows
+      .map((r) => [r.currency, Number(r.per_usd)]))
+    const usd = body.instances.map((i: { price_monthly: string; price_currency: string }) => Number(i.price_monthly) / rates[i.price_currency])
+    expect(usd).toEqual([...usd].sort((a, b) => a - b))
+    expect(new Set(body.instances.map((i: { price_currency: string }) => i.price_currency)).size).toBeGreaterThan(1)
     const prices = body.instances.map((i: { price_monthly: string }) => Number(i.price_monthly))
-    expect(prices).toEqual([...prices].sort((a, b) => a - b))
     expect(Math.max(...prices)).toBeLessThanOrEqual(20)
   })
 

@@ -137,6 +137,22 @@ describe.skipIf(!onRealPostgres)('search RPCs use their indexes on the real engi
     expect(rows).toBe(Math.min(10, n))
   })
 
+  it('cloud.search_instances: normalised filters (GPU model in another spelling, country code) read indexes, and k rows', async () => {
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from cloud.instances where available and embedding is not null and upper(gpu_model) like '%A100%'`
+    const gpu = await nodesOf((c) => c`select * from cloud.search_instances(${vector}::extensions.vector, 10, gpu_model_filter => 'nvidia a100')`)
+    expect(usesIndex(gpu.nodes, 'instances_embedding_hnsw') || usesIndex(gpu.nodes, 'instances_gpu_model_key_idx'), gpu.nodes.join('\n')).toBe(true)
+    expect(scansTable(gpu.nodes, 'instances')).toEqual([])
+    expect(gpu.rows).toBe(Math.min(10, n))
+    const country = await nodesOf((c) => c`select * from cloud.search_instances(${vector}::extensions.vector, 10, country_filter => 'de')`)
+    expect(usesIndex(country.nodes, 'instances_embedding_hnsw'), country.nodes.join('\n')).toBe(true)
+    expect(scansTable(country.nodes, 'instances')).toEqual([])
+    expect(country.rows).toBe(10)
+    const cheapest = await nodesOf((c) => c`select * from cloud.search_instances(match_count => 10, gpu_model_filter => 'A100', continent_filter => 'eu')`)
+    expect(scansTable(cheapest.nodes, 'instances')).toEqual([])
+    expect(cheapest.rows).toBe(10)
+  })
+
   it('cloud.search_instances without an embedding: cheapest first from the price index, no scan of the table', async () => {
     const { nodes, rows } = await nodesOf((c) => c`select * from cloud.search_instances(match_count => 10)`)
     expect(usesIndex(nodes, 'instances_price_monthly_idx'), nodes.join('\n')).toBe(true)
