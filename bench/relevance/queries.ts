@@ -66,6 +66,15 @@ export const OFFER_QUESTIONS: OfferQuestion[] = [
     partial: `i.gpu_count > 0 and ${europe}` },
   { kind: 'offers', q: 'a100 in DE', match: `${gpu('A100')} and ${located(`r.country = 'Germany'`)}`, partial: gpu('A100') },
   { kind: 'offers', q: 'lambda labs H100', match: `i.provider = 'lambdalabs' and ${gpu('H100')}`, partial: gpu('H100') },
+  // Looser phrasings: no "in", spelled-out units, a model number without its family, a sort in words.
+  { kind: 'offers', q: 'h100 frankfurt', match: `${gpu('H100')} and ${located(`r.city = 'Frankfurt'`)}`, partial: `${gpu('H100')} and ${located(`r.country = 'Germany'`)}` },
+  { kind: 'offers', q: '8 x A100 server', match: `${gpu('A100')} and i.gpu_count = 8`, partial: gpu('A100') },
+  { kind: 'offers', q: 'at least 32 cores and 128gb ram in europe', match: `i.cpu_cores >= 32 and i.memory_gb >= 128 and ${europe}`,
+    partial: 'i.cpu_cores >= 32 and i.memory_gb >= 128' },
+  { kind: 'offers', q: 'cheap 4090 in usa', match: `${gpu('RTX 4090')} and ${located(`r.country = 'United States'`)}`, cheapest: true, partial: gpu('RTX 4090') },
+  { kind: 'offers', q: 'A100 under 2 dollars an hour', match: `${gpu('A100')} and usd_hourly <= 2`, partial: gpu('A100') },
+  { kind: 'offers', q: 'MI300X under 5000 per month', match: `${gpu('MI300X')} and usd_monthly <= 5000`, partial: gpu('MI300X') },
+  { kind: 'offers', q: 'H100 GPUs in germany, cheapest first', match: `${gpu('H100')} and ${located(`r.country = 'Germany'`)}`, cheapest: true, partial: gpu('H100') },
 ]
 
 export const PACKAGE_QUESTIONS: PackageQuestion[] = [
@@ -96,6 +105,11 @@ export const PACKAGE_QUESTIONS: PackageQuestion[] = [
   { kind: 'packages', q: 'rabitmq', grades: { rabbitmq: 3 } },
   { kind: 'packages', q: 'ci server', grades: { jenkins: 3 } },
   { kind: 'packages', q: 'keycloak sso', grades: { keycloak: 3 } },
+  { kind: 'packages', q: 'pg operator', grades: { 'cloudnative-pg': 3, 'postgresql-ha': 1, postgresql: 1 } },
+  { kind: 'packages', q: 'argocd', grades: { 'argo-cd': 3 } },
+  { kind: 'packages', q: 'grafana loki logging', grades: { loki: 3, grafana: 2, 'fluent-bit': 1 } },
+  { kind: 'packages', q: 'ingress', grades: { 'ingress-nginx': 3, traefik: 3, nginx: 1 } },
+  { kind: 'packages', q: 'cassandra nosql', grades: { cassandra: 3, mongodb: 1 } },
 ]
 
 export const QUESTIONS: Question[] = [...OFFER_QUESTIONS, ...PACKAGE_QUESTIONS]
