@@ -1,7 +1,8 @@
 // The labelled query set of the relevance bench (bench/relevance/queries.ts) cannot rot silently:
-// every labelled package name is a chart the seed holds, and every offer question's ground truth
-// runs on this engine and, over the full seed volume (seed/full/catalog.sql loaded here on top of
-// the default seed), finds offers at each grade it promises.
+// every labelled package name is a chart the seed holds (the default seed has every chart name the
+// full volume repackages), and every offer question's ground truth runs on this engine and, over the
+// full volume of offers (the regions and instances of seed/full/catalog.sql, loaded here on top of the
+// default seed; its packages part is left out to keep the test quick), finds offers at grade 3.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,7 +13,11 @@ import { startTestDatabase, type TestDatabase } from '../support/test-db.ts'
 let db: TestDatabase
 beforeAll(async () => {
   db = await startTestDatabase()
-  await db.sql.exec(readFileSync(join(ROOT, 'seed', 'full', 'catalog.sql'), 'utf8'))
+  const full = readFileSync(join(ROOT, 'seed', 'full', 'catalog.sql'), 'utf8')
+  const packages = full.indexOf('\n-- Packages:')
+  await db.sql.exec(packages > 0 ? full.slice(0, packages) : full)
+  const [{ n }] = (await db.sql.query<{ n: number }>(`select count(*)::int as n from cloud.instances`)).rows
+  expect(n).toBe(16695)
 }, 300_000)
 afterAll(async () => {
   await db.stop()
