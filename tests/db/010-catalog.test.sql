@@ -1,6 +1,6 @@
 -- Catalog schema: keys, views, grants and RLS, search RPCs (without vectors; see vitest for those).
 begin;
-select plan(62);
+select plan(68);
 
 -- Keys the source document lacked.
 select col_is_pk('cloud', 'providers', 'id', 'providers has a primary key');
@@ -81,7 +81,21 @@ select is((select array_agg(provider order by price_monthly) = array_agg(provide
   'compare_prices: one cheapest offer per provider, cheapest first');
 select is((select currency from cloud.compare_prices('RTX 4000 Ada', 1, target_currency => 'usd') where provider = 'hetzner'), 'USD'::char(3),
   'compare_prices: converts EUR offers into the requested currency');
-select is((select count(*)::int from cloud.compare_prices('H100', target_currency => 'XYZ')), 0, 'compare_prices: an unknown currency gives no rows');
+select throws_ok($$select * from cloud.compare_prices('H100', target_currency => 'XYZ')$$, '22023', 'unknown currency XYZ',
+  'compare_prices: an unknown currency raises 22023 (hint unknown_currency), not an empty list');
+select is((select array_agg(id order by id) from cloud.search_instances(match_count => 500, continent_filter => 'eu')),
+          (select array_agg(id order by id) from cloud.search_instances(match_count => 500, continent_filter => 'Europe')),
+  'search_instances: continent EU / any case = Europe');
+select is((select array_agg(id order by id) from cloud.search_instances(match_count => 500, country_filter => 'deu')),
+          (select array_agg(id order by id) from cloud.search_instances(match_count => 500, country_filter => 'Germany')),
+  'search_instances: country as ISO alpha-3 code, any case');
+select is((select array_agg(id order by id) from cloud.search_instances(match_count => 500, gpu_model_filter => 'NVIDIA A100 80GB')),
+          (select array_agg(id order by id) from cloud.instances where available and gpu_model = 'A100' and (gpu_memory_gb = 80 or gpu_memory_gb = 80 * gpu_count)),
+  'search_instances: a GPU model in another spelling, narrowed to its memory variant');
+select is((select count(*)::int from cloud.search_instances(match_count => 10, continent_filter => 'Atlantis')), 0,
+  'search_instances: a value that matches nothing gives no rows (no error)');
+select is(private.offer_filter_problem(continent_filter => 'Atlantis'), 'continent', 'offer_filter_problem names an unknown continent');
+select is(private.offer_filter_problem(country_filter => 'fr', continent_filter => 'europe'), null, 'offer_filter_problem: known values are no problem');
 select ok((select bool_and(exists (select 1 from cloud.regions r where r.provider = s.provider and s.regions ? r.region_id and r.continent = 'Oceania')) and count(*) > 0
   from cloud.search_instances(match_count => 20, continent_filter => 'Oceania') s), 'search_instances: continent');
 select ok((select bool_and(official) and count(*) > 0 from cloud.search_packages(official_only => true, match_count => 100)), 'search_packages: official only');
