@@ -200,23 +200,60 @@ CREATE FUNCTION cloud.search_instances(query_embedding extensions.vector DEFAULT
     SET "hnsw.max_scan_tuples" TO '100000'
     SET plan_cache_mode TO 'force_custom_plan'
     SET jit TO 'off'
+    SET enable_seqscan TO 'off'
     AS $$
 #variable_conflict use_column
 declare
   k integer := greatest(match_count, 0);
-  provider_key text := pg_catalog.lower(pg_catalog.btrim(provider_filter));
-  gpu_key text := private.gpu_model_key(gpu_model_filter);
-  gpu_memory integer := private.gpu_model_memory_gb(gpu_model_filter);
+  provider_key text;
+  gpu_key text;
+  gpu_memory integer;
   -- The location filters as the regions spell them (resolved once; none: nothing can match).
   continents text[];
   countries text[];
   cities text[];
   located boolean := coalesce(country_filter, city_filter, continent_filter) is not null;
-  seqscan text;
   sort text;
 begin
-  if k = 0 or (gpu_model_filter is not null and gpu_key is null) then
+  if k = 0 then
     return;
+  end if;
+
+  -- Unfiltered semantic search: one lean statement, the HNSW scan and nothing else (at these
+  -- ef_search values pgvector costs it above a full index scan + top-N sort: sorting is disabled
+  -- around this statement only).
+  if query_embedding is not null and num_nonnulls(provider_filter, gpu_model_filter, min_gpu_count, max_price_hourly,
+       max_price_monthly, min_vcpu, min_memory_gb, country_filter, city_filter, continent_filter) = 0 then
+    sort := current_setting('enable_sort');
+    perform set_config('enable_sort', 'off', true);
+    return query
+      with matches as materialized (
+        select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
+               i.price_hourly, i.price_monthly, i.price_currency, i.regions, i.available,
+               i.embedding operator(extensions.<=>) query_embedding as distance
+        from cloud.instances i
+        where i.embedding is not null and (not available_only or i.available)
+        order by i.embedding operator(extensions.<=>) query_embedding
+        limit k
+      )
+      select m.id, m.provider, m.instance_id, m.name, m.cpu_cores, m.memory_gb, m.gpu_count, m.gpu_model, m.gpu_memory_gb,
+             m.price_hourly, m.price_monthly, m.price_currency, m.regions, m.available, 1 - m.distance
+      from matches m
+      order by m.distance, m.price_monthly nulls last, m.id;
+    perform set_config('enable_sort', sort, true);
+    return;
+  end if;
+
+  -- Normalised filter values; the helpers run only for the filters given.
+  if provider_filter is not null then
+    provider_key := pg_catalog.lower(pg_catalog.btrim(provider_filter));
+  end if;
+  if gpu_model_filter is not null then
+    gpu_key := private.gpu_model_key(gpu_model_filter);
+    if gpu_key is null then
+      return;
+    end if;
+    gpu_memory := private.gpu_model_memory_gb(gpu_model_filter);
   end if;
   if located then
     select array_agg(distinct r.continent) filter (where continent_filter is not null and pg_catalog.lower(r.continent) = private.continent_key(continent_filter)),
@@ -264,15 +301,8 @@ begin
     return;
   end if;
 
-  seqscan := current_setting('enable_seqscan');
-  sort := current_setting('enable_sort');
-  -- Unfiltered, the only good plan is the HNSW scan: at ef_search 200 pgvector costs it above a
-  -- full index scan + top-N sort, so sorting is disabled too. With filters the planner may sort the
-  -- few rows a selective filter's own index finds (exact, and faster than an iterative scan
-  -- discarding most of what it reads).
-  perform set_config('enable_seqscan', 'off', true),
-          set_config('enable_sort', case when num_nonnulls(provider_filter, gpu_model_filter, min_gpu_count, max_price_hourly,
-            max_price_monthly, min_vcpu, min_memory_gb, country_filter, city_filter, continent_filter) = 0 then 'off' else sort end, true);
+  -- Filtered semantic search: the HNSW index with the filters applied during an iterative scan,
+  -- or, for a selective filter, its own index and a sort of the few rows it finds (exact).
   return query
     with matches as materialized (
       select i.id, i.provider, i.instance_id, i.name, i.cpu_cores, i.memory_gb, i.gpu_count, i.gpu_model, i.gpu_memory_gb,
@@ -302,7 +332,6 @@ begin
            m.price_hourly, m.price_monthly, m.price_currency, m.regions, m.available, 1 - m.distance
     from matches m
     order by m.distance, m.price_monthly nulls last, m.id;
-  perform set_config('enable_seqscan', seqscan, true), set_config('enable_sort', sort, true);
 end;
 $$;
 
@@ -381,10 +410,11 @@ begin
         select p.package_id, p.stars, p.name,
                case when relaxed then (select count(*)::integer from unnest(word_queries) g where p.search_tsv @@ g) else q.word_count end as matched,
                lower(p.name) = any(exact_names) as exact,
-               (ts_filter(p.search_tsv, '{a}') @@ all_query)::integer + (ts_filter(p.search_tsv, '{a}') @@ any_query)::integer as in_name,
+               (n.named @@ all_query)::integer + (n.named @@ any_query)::integer as in_name,
                extensions.similarity(lower(p.name), q.phrase) as name_similarity,
                ts_rank_cd(p.search_tsv, match_query, 32) as rank
         from cloud.bitnami_packages p
+        cross join lateral (select ts_filter(p.search_tsv, '{a}') as named) n
         where match_query is not null and p.search_tsv @@ match_query
           and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
           and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)

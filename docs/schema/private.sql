@@ -1219,6 +1219,10 @@ COMMENT ON FUNCTION private.package_alternatives_query(alternatives text[]) IS '
 CREATE FUNCTION private.package_search_query(query_text text) RETURNS TABLE(word_count integer, phrase text, strict_all tsquery, strict_any tsquery, strict_names text[], relaxed_min tsquery, relaxed_all tsquery, relaxed_any tsquery, relaxed_groups tsquery[], relaxed_names text[])
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
+    SET enable_sort TO 'on'
+    SET enable_seqscan TO 'off'
+    SET enable_indexscan TO 'off'
+    SET enable_indexonlyscan TO 'off'
     AS $$
 declare
   words text[];
@@ -1255,10 +1259,15 @@ begin
     -- is not one of them.
     corrections := '{}';
     if length(w) >= 4 and not exists (select 1 from private.package_search_words e where e.word = w) then
-      select coalesce(array_agg(c.word), '{}') into corrections from (
-        select v.word from private.package_search_words v
-        where v.word operator(extensions.%) w and extensions.similarity(v.word, w) >= 0.45
-        order by extensions.similarity(v.word, w) desc, v.word
+      -- (offset 0: the candidates come from the trigram index, not from walking the primary key in
+      -- word order to the limit)
+      select coalesce(array_agg(c.word order by c.s desc, c.word), '{}') into corrections from (
+        select v.word, v.s from (
+          select v.word, extensions.similarity(v.word, w) as s from private.package_search_words v
+          where v.word operator(extensions.%) w
+          offset 0) v
+        where v.s >= 0.45
+        order by v.s desc, v.word
         limit 3) c;
     end if;
     strict_groups := strict_groups || private.package_alternatives_query(alternatives);

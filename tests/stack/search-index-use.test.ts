@@ -95,7 +95,7 @@ describe.skipIf(!onRealPostgres)('search RPCs use their indexes on the real engi
     await admin.unsafe(`set maintenance_work_mem = '256MB'`)
     for (const { definition } of hnsw) await admin.unsafe(definition)
     // As after any bulk load: statistics, and the GIN indexes' pending lists merged (VACUUM).
-    for (const table of ['cloud.instances', 'cloud.bitnami_packages', 'sites.page_embeddings', 'sites.domains']) await admin.unsafe(`vacuum analyze ${table}`)
+    for (const table of ['cloud.instances', 'cloud.bitnami_packages', 'sites.page_embeddings', 'sites.domains', 'private.package_search_words']) await admin.unsafe(`vacuum analyze ${table}`)
     await admin.end()
 
     // The session whose calls are explained: auto_explain on every statement, nested ones too.
@@ -173,6 +173,17 @@ describe.skipIf(!onRealPostgres)('search RPCs use their indexes on the real engi
     const { nodes } = await nodesOf((c) => c`select * from cloud.search_packages('postgresql', null, 10)`)
     expect(usesIndex(nodes, 'bitnami_packages_search_tsv_idx'), nodes.join('\n')).toBe(true)
     expect(scansTable(nodes, 'bitnami_packages')).toEqual([])
+  })
+
+  it('cloud.search_packages (misspelt, text only): the trigram index of the vocabulary, then the full-text index', async () => {
+    // "postgress" is no word of any package: the relaxed pass looks up the nearest name / keyword
+    // words (private.package_search_words, GIN trigram) and searches with them.
+    const { nodes, rows } = await nodesOf((c) => c`select * from cloud.search_packages('postgress operatr', null, 10)`)
+    expect(usesIndex(nodes, 'package_search_words_trgm_idx'), nodes.join('\n')).toBe(true)
+    expect(usesIndex(nodes, 'bitnami_packages_search_tsv_idx'), nodes.join('\n')).toBe(true)
+    expect(scansTable(nodes, 'bitnami_packages')).toEqual([])
+    expect(scansTable(nodes, 'package_search_words')).toEqual([])
+    expect(rows).toBeGreaterThan(0)
   })
 
   it('sites.search_embeddings (question + embedding): the HNSW and full-text indexes of the passages', async () => {
