@@ -3,6 +3,7 @@
 import type { z } from 'zod'
 import { db, withRole } from '../_shared/db.ts'
 import { embedQuery, toVectorLiteral } from '../_shared/embeddings/provider.ts'
+import { env } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { type OfferFilters, type ParsedOfferQuery, parseOfferQuery } from './offer-query.ts'
 import { parseOfferQueryWithModel } from './offer-query-model.ts'
@@ -17,7 +18,7 @@ const FILTER_KEYS = [
 // The cities and providers the catalog knows, for the parser; read as anon, kept a minute.
 let vocabulary: { at: number; url: string; cities: string[]; providers: string[] } | undefined
 async function offerVocabulary() {
-  const url = process.env.SUPABASE_DB_URL ?? ''
+  const url = env('SUPABASE_DB_URL') ?? ''
   if (vocabulary && vocabulary.url === url && Date.now() - vocabulary.at < 60_000) return vocabulary
   const [cities, providers] = await withRole('anon', {}, async (sql) => [
     (await sql<{ city: string }[]>`select distinct city from cloud.regions where city is not null`).map((r) => r.city),
