@@ -113,9 +113,10 @@ class Scanner {
 const NUMBER = '(\\d+(?:[.,]\\d+)?)'
 const num = (s: string) => Number(s.replace(',', '.'))
 // A model as typed: optional vendor word, then the model's words with optional spaces/dashes
-// between them ("rtx 4090", "rtx-6000 ada", "mi300x"), an optional plural s, an optional memory size.
+// between them ("rtx 4090", "rtx-6000 ada", "mi300x"), an optional plural s, an optional memory
+// size, an optional form factor (SXM, PCIe, NVL: not a filter).
 const GPU_NAMES = Object.values(GPU_MODELS).sort((a, b) => b.length - a.length)
-const GPU_MODEL_SOURCE = `(?:(?:nvidia|amd|tesla|geforce|instinct)\\s+)?(${GPU_NAMES.map((n) => n.toLowerCase().split(' ').map(escape).join('[\\s-]?')).join('|')})(?:'?s)?(?:[\\s-]*(\\d+)\\s*gb)?`
+const GPU_MODEL_SOURCE = `(?:(?:nvidia|amd|tesla|geforce|instinct)\\s+)?(${GPU_NAMES.map((n) => n.toLowerCase().split(' ').map(escape).join('[\\s-]?')).join('|')})(?:'?s)?(?:[\\s-]*(\\d+)\\s*gb)?(?:[\\s-]*(?:sxm\\d?|pcie|nvl))?`
 
 export function parseOfferQuery(question: string, vocabulary: OfferVocabulary = {}): ParsedOfferQuery {
   const s = new Scanner(question)
@@ -123,7 +124,7 @@ export function parseOfferQuery(question: string, vocabulary: OfferVocabulary = 
   let sort: 'price' | 'similarity' = 'similarity'
 
   // Order by price.
-  s.take(anyPhrase(['cheapest', 'lowest price', 'lowest prices', 'lowest cost', 'least expensive', 'most affordable', 'by price', 'cheap', 'budget', 'inexpensive', 'affordable']), () => {
+  s.take(anyPhrase(['cheapest', 'lowest price', 'lowest prices', 'lowest cost', 'best price', 'best prices', 'best deal', 'least expensive', 'most affordable', 'by price', 'cheap', 'budget', 'inexpensive', 'affordable']), () => {
     sort = 'price'
     return true
   })
@@ -168,6 +169,10 @@ export function parseOfferQuery(question: string, vocabulary: OfferVocabulary = 
     filters.gpu_model = GPU_MODELS[key] + (m[3] ? ` ${m[3]}GB` : '')
     const count = m[1] ?? m[4]
     if (count && Number(count) > 0) filters.min_gpu_count = Number(count)
+    return true
+  })
+  s.take(`(?<![\\p{L}\\p{N}])(?:single|one)\\s+gpu(?![\\p{L}\\p{N}])`, () => {
+    filters.min_gpu_count ??= 1
     return true
   })
   s.take(`(?<![\\p{L}\\p{N}])(\\d+)\\s*(?:x\\s*)?gpus?(?![\\p{L}\\p{N}])`, (m) => {

@@ -27,6 +27,9 @@ describe('parseOfferQuery', () => {
     ['L4', { gpu_model: 'L4' }],
     ['AMD MI300X', { gpu_model: 'MI300X' }],
     ['8 GPUs', { min_gpu_count: 8 }],
+    ['H100 SXM', { gpu_model: 'H100' }],
+    ['a100-80gb-pcie', { gpu_model: 'A100 80GB' }],
+    ['A100 80GB single GPU', { gpu_model: 'A100 80GB', min_gpu_count: 1 }],
     ['a GPU', { min_gpu_count: 1 }],
   ])('GPU: %s', (q, filters) => {
     expect(parse(q).filters).toEqual(filters)
@@ -111,6 +114,10 @@ describe('parseOfferQuery', () => {
     expect(parse('2 H100s in DE under $10/h')).toEqual({
       filters: { gpu_model: 'H100', min_gpu_count: 2, country: 'Germany', max_price_hourly: 10 }, sort: 'price', text: null,
     })
+  })
+
+  it('"best price" sorts by price', () => {
+    expect(parse('best price for 8xH100')).toEqual({ filters: { gpu_model: 'H100', min_gpu_count: 8 }, sort: 'price', text: null })
   })
 
   it('the full combination', () => {
