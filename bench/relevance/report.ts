@@ -44,11 +44,20 @@ text and its regions' cities, countries and continents, ordered by \`ts_rank\` (
 | questions | ${engines.map((e) => `${labels[e]}: baseline MRR / nDCG@10 | ${labels[e]}: MRR / nDCG@10 | ${labels[e]}: expected answer first`).join(' | ')} |
 |---|${engines.map(() => '---|---|---|').join('')}
 ${rows.join('\n')}
-${misses.length ? `
+${textOnlyLine(engines, fig, labels)}${misses.length ? `
 Questions whose expected answer did not come first (rank of the first grade-3 result, '-' = not in the first 10):
 
 ${misses.join('\n')}
 ` : ''}`
+}
+
+/** Packages asked through cloud.search_packages with the text alone (no embedding), per engine. */
+function textOnlyLine(engines: Engine[], fig: (e: Engine) => RelevanceFigures, labels: Record<Engine, string>): string {
+  const cells = engines.filter((e) => fig(e).packages.text_only_mrr !== undefined)
+    .map((e) => `${labels[e]} MRR ${f(fig(e).packages.text_only_mrr!)} / nDCG@10 ${f(fig(e).packages.text_only_ndcg_at_10!)}`)
+  return cells.length ? `
+Packages through \`cloud.search_packages\` with the query text alone (no embedding, as a supabase-js caller without an embedder): ${cells.join('; ')}.
+` : ''
 }
 
 /** The Targets table's rows: overall MRR >= target on each engine measured. */

@@ -9,6 +9,8 @@
 //             type, provider, CPU, memory, disk, GPU, price) plus its regions' cities, countries and
 //             continents, available offers only, ordered by ts_rank (ties by id)
 // MRR counts the first result at the question's top grade (3); nDCG@10 uses every grade.
+// Packages are also asked through cloud.search_packages with the text alone (no embedding, as the
+// anon role), as a supabase-js caller without an embedder would: the text_only figures.
 //
 // Run directly against a database that holds the full seed volume (read-only: the baseline's
 // documents live in a temporary table):
@@ -38,9 +40,17 @@ export interface QuestionScore {
   understood?: unknown
   /** The route's error answer (status and code): the question counts as a miss. */
   error?: string
+  /** Packages: the same through cloud.search_packages with the query text alone. */
+  text_only_rank?: number | null
+  text_only_rr?: number
+  text_only_ndcg?: number
 }
 
-export interface Summary { questions: number; mrr: number; ndcg_at_10: number; hits_at_1: number; errors: number; baseline_mrr: number; baseline_ndcg_at_10: number }
+export interface Summary {
+  questions: number; mrr: number; ndcg_at_10: number; hits_at_1: number; errors: number; baseline_mrr: number; baseline_ndcg_at_10: number
+  /** Packages only: cloud.search_packages with the text alone. */
+  text_only_mrr?: number; text_only_ndcg_at_10?: number
+}
 
 export interface RelevanceFigures {
   target_mrr: number
@@ -58,6 +68,7 @@ const rankOf = (grades: number[]) => {
 }
 
 function summarize(scores: QuestionScore[]): Summary {
+  const textOnly = scores.length > 0 && scores.every((s) => s.text_only_rr !== undefined)
   return {
     questions: scores.length,
     mrr: r3(mean(scores.map((s) => s.rr))),
@@ -66,6 +77,7 @@ function summarize(scores: QuestionScore[]): Summary {
     errors: scores.filter((s) => s.error).length,
     baseline_mrr: r3(mean(scores.map((s) => s.baseline_rr))),
     baseline_ndcg_at_10: r3(mean(scores.map((s) => s.baseline_ndcg))),
+    ...(textOnly ? { text_only_mrr: r3(mean(scores.map((s) => s.text_only_rr!))), text_only_ndcg_at_10: r3(mean(scores.map((s) => s.text_only_ndcg!))) } : {}),
   }
 }
 
@@ -117,12 +129,18 @@ async function scorePackage(sql: postgres.Sql, route: Route, question: PackageQu
     `select p.name from cloud.bitnami_packages p, websearch_to_tsquery('english', $1) query
      where not p.deprecated and p.search_tsv @@ query order by ts_rank(p.search_tsv, query) desc, p.stars desc, p.package_id limit ${K}`, [question.q])
   const baselineGrades = baseline.map((p) => grade(p.name))
+  const textOnly = await sql.begin(async (tx) => {
+    await tx.unsafe('set local role anon')
+    return await tx.unsafe<{ name: string }[]>(`select name from cloud.search_packages(query_text => $1, query_embedding => null, match_count => ${K})`, [question.q])
+  })
+  const textOnlyGrades = textOnly.map((p) => grade(p.name))
   return {
     kind: 'packages', q: question.q,
     rank: rankOf(grades), rr: reciprocalRank(grades, TOP), ndcg: r3(ndcg(grades, ideal, K)),
     baseline_rank: rankOf(baselineGrades), baseline_rr: reciprocalRank(baselineGrades, TOP), baseline_ndcg: r3(ndcg(baselineGrades, ideal, K)),
     top: body.packages.slice(0, 3).map((p, i) => `${p.name} (${grades[i]})`),
     ...(error ? { error } : {}),
+    text_only_rank: rankOf(textOnlyGrades), text_only_rr: reciprocalRank(textOnlyGrades, TOP), text_only_ndcg: r3(ndcg(textOnlyGrades, ideal, K)),
   }
 }
 

@@ -28,6 +28,14 @@ describe('the relevance section', () => {
     expect(md).toContain('| offers (1) | 0.000 / 0.000 | **0.250** / 0.500 | 0 of 1 |')
     expect(md).toContain('- offers: "cheapest A100 in Europe": PGlite rank 4, PostgreSQL 17 rank - (answered 500 internal_error); baseline rank -; first answers (grade): 8x NVIDIA A100 USD 29.36/h (1); understood as {"sort":"price"}')
     expect(md).not.toContain('"kafka"')
+    expect(md).not.toContain('query text alone')
+  })
+
+  it('adds the packages asked through the RPC with their text alone, where measured', () => {
+    const withTextOnly = figures([hit], 1)
+    withTextOnly.packages = summary({ text_only_mrr: 0.5, text_only_ndcg_at_10: 0.25 })
+    const md = relevanceSection({ pglite: { relevance: figures([hit], 1) }, postgres: { relevance: withTextOnly } }, labels)
+    expect(md).toContain('with the query text alone (no embedding, as a supabase-js caller without an embedder): PostgreSQL 17 MRR 0.500 / nDCG@10 0.250.')
   })
 
   it('holds the target on the overall MRR of each engine', () => {
