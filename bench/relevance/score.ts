@@ -150,6 +150,7 @@ async function scorePackage(sql: postgres.Sql, route: Route, question: PackageQu
  */
 export async function scoreRelevance(url: string, log: (line: string) => void = () => {}): Promise<RelevanceFigures> {
   const started = performance.now()
+  const previousUrl = process.env.SUPABASE_DB_URL
   process.env.SUPABASE_DB_URL = url
   const { app } = await import('../../functions/catalog/app.ts')
   const { closeDb } = await import('../../functions/_shared/db.ts')
@@ -171,6 +172,9 @@ export async function scoreRelevance(url: string, log: (line: string) => void = 
   } finally {
     await sql.end()
     await closeDb()
+    // The lane's later figures start stacks of their own: leave the environment as it was.
+    if (previousUrl === undefined) delete process.env.SUPABASE_DB_URL
+    else process.env.SUPABASE_DB_URL = previousUrl
   }
   return {
     target_mrr: TARGET_MRR,
