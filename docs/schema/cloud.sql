@@ -364,8 +364,8 @@ declare
   q record;
   relaxed boolean := false;
   match_query tsquery;
-  all_query tsquery;
-  any_query tsquery;
+  all_pattern text;
+  any_pattern text;
   word_queries tsquery[];
   exact_names text[];
   found_strict integer;
@@ -394,33 +394,41 @@ begin
       limit k) s;
     relaxed := found_strict < k;
     if relaxed then
-      match_query := q.relaxed_min; all_query := q.relaxed_all; any_query := q.relaxed_any;
+      match_query := q.relaxed_min; all_pattern := q.relaxed_all_pattern; any_pattern := q.relaxed_any_pattern;
       word_queries := q.relaxed_groups; exact_names := q.relaxed_names;
     else
-      match_query := q.strict_all; all_query := q.strict_all; any_query := q.strict_any;
+      match_query := q.strict_all; all_pattern := q.strict_all_pattern; any_pattern := q.strict_any_pattern;
       exact_names := q.strict_names;
     end if;
   end if;
 
   return query
-    with full_text as (
+    with candidates as materialized (
+      select p.package_id, p.stars, p.name,
+             case when relaxed then (select count(*)::integer from unnest(word_queries) g where p.search_tsv @@ g) else q.word_count end as matched,
+             ts_rank_cd(p.search_tsv, match_query, 32) as rank
+      from cloud.bitnami_packages p
+      where match_query is not null and p.search_tsv @@ match_query
+        and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
+        and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
+        and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
+    ),
+    named as (
+      select c.name,
+             lower(c.name) = any(exact_names) as exact,
+             (lower(c.name) ~ all_pattern)::integer + (lower(c.name) ~ any_pattern)::integer as in_name,
+             extensions.similarity(lower(c.name), q.phrase) as name_similarity
+      from (select distinct c.name from candidates c) c
+    ),
+    full_text as (
+      -- the top 2k by a bounded (top-N) sort, numbered afterwards
       select t.package_id, t.stars, t.name, t.matched, t.exact,
              row_number() over (order by t.matched desc, t.exact desc, t.in_name desc, t.name_similarity desc, t.rank desc, t.stars desc, t.name) as rank_ix
       from (
-        select p.package_id, p.stars, p.name,
-               case when relaxed then (select count(*)::integer from unnest(word_queries) g where p.search_tsv @@ g) else q.word_count end as matched,
-               lower(p.name) = any(exact_names) as exact,
-               (n.named @@ all_query)::integer + (n.named @@ any_query)::integer as in_name,
-               extensions.similarity(lower(p.name), q.phrase) as name_similarity,
-               ts_rank_cd(p.search_tsv, match_query, 32) as rank
-        from cloud.bitnami_packages p
-        cross join lateral (select ts_filter(p.search_tsv, '{a}') as named) n
-        where match_query is not null and p.search_tsv @@ match_query
-          and (not exclude_deprecated or not p.deprecated) and (category_filter is null or p.category = category_filter)
-          and (not operator_only or p.is_operator) and (not official_only or p.official or p.repository_official)
-          and (not cncf_only or p.cncf) and (not verified_publisher_only or p.repository_verified_publisher)
-      ) t
-      order by rank_ix limit k * 2
+        select c.package_id, c.stars, c.name, c.matched, c.rank, n.exact, n.in_name, n.name_similarity
+        from candidates c join named n on n.name = c.name
+        order by c.matched desc, n.exact desc, n.in_name desc, n.name_similarity desc, c.rank desc, c.stars desc, c.name
+        limit k * 2) t
     ),
     by_description as (
       select x.package_id, x.stars, x.name, row_number() over (order by x.d) as rank_ix from (

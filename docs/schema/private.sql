@@ -1183,25 +1183,52 @@ $$;
 
 
 --
+-- Name: package_alternatives_pattern(text[]); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.package_alternatives_pattern(alternatives text[]) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return (select '(^|[^[:alnum:]])(' || string_agg(
+            replace(regexp_replace(lower(a), '([^[:alnum:] ])', '\\\1', 'g'), ' ', '[^[:alnum:]]*'), '|') || ')'
+          from unnest(alternatives) a
+          where btrim(a) <> '');
+end;
+$$;
+
+
+--
+-- Name: FUNCTION package_alternatives_pattern(alternatives text[]); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.package_alternatives_pattern(alternatives text[]) IS 'Regular expression: a package name with one of the alternatives at the start of one of its words.';
+
+
+--
 -- Name: package_alternatives_query(text[]); Type: FUNCTION; Schema: private; Owner: -
 --
 
 CREATE FUNCTION private.package_alternatives_query(alternatives text[]) RETURNS tsquery
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$
-  select string_agg('(' || q::text || ')', ' | ')::tsquery
-  from (
-    select case
-             when a ~ '[^[:alnum:]]' then phraseto_tsquery('english', a)
-             when length(a) >= 3 and a ~ '[[:alpha:]]' and cardinality(array(select unnest(to_tsvector('english', a)))) = 1
-               then (quote_literal((select l.lexeme from unnest(to_tsvector('english', a)) l limit 1)) || ':*')::tsquery
-             else plainto_tsquery('english', a)
-           end as q
-    from unnest(alternatives) a
-    where to_tsvector('english', a) <> ''::tsvector
-  ) x
-  where numnode(x.q) > 0
+begin
+  return (
+    select string_agg('(' || q::text || ')', ' | ')::tsquery
+    from (
+      select case
+               when a ~ '[^[:alnum:]]' then phraseto_tsquery('english', a)
+               when length(a) >= 3 and a ~ '[[:alpha:]]' and cardinality(array(select unnest(to_tsvector('english', a)))) = 1
+                 then (quote_literal((select l.lexeme from unnest(to_tsvector('english', a)) l limit 1)) || ':*')::tsquery
+               else plainto_tsquery('english', a)
+             end as q
+      from unnest(alternatives) a
+      where to_tsvector('english', a) <> ''::tsvector
+    ) x
+    where numnode(x.q) > 0);
+end;
 $$;
 
 
@@ -1216,13 +1243,14 @@ COMMENT ON FUNCTION private.package_alternatives_query(alternatives text[]) IS '
 -- Name: package_search_query(text); Type: FUNCTION; Schema: private; Owner: -
 --
 
-CREATE FUNCTION private.package_search_query(query_text text) RETURNS TABLE(word_count integer, phrase text, strict_all tsquery, strict_any tsquery, strict_names text[], relaxed_min tsquery, relaxed_all tsquery, relaxed_any tsquery, relaxed_groups tsquery[], relaxed_names text[])
+CREATE FUNCTION private.package_search_query(query_text text) RETURNS TABLE(word_count integer, phrase text, strict_all tsquery, strict_any tsquery, strict_names text[], relaxed_min tsquery, relaxed_all tsquery, relaxed_any tsquery, relaxed_groups tsquery[], relaxed_names text[], strict_all_pattern text, strict_any_pattern text, relaxed_all_pattern text, relaxed_any_pattern text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     SET enable_sort TO 'on'
     SET enable_seqscan TO 'off'
     SET enable_indexscan TO 'off'
     SET enable_indexonlyscan TO 'off'
+    SET jit TO 'off'
     AS $$
 declare
   words text[];
@@ -1231,6 +1259,8 @@ declare
   corrections text[];
   strict_groups tsquery[] := '{}';
   groups tsquery[] := '{}';
+  strict_patterns text[] := '{}';
+  patterns text[] := '{}';
   n integer;
   m integer;
 begin
@@ -1272,6 +1302,8 @@ begin
     end if;
     strict_groups := strict_groups || private.package_alternatives_query(alternatives);
     groups := groups || private.package_alternatives_query(alternatives || corrections);
+    strict_patterns := strict_patterns || private.package_alternatives_pattern(alternatives);
+    patterns := patterns || private.package_alternatives_pattern(alternatives || corrections);
     if word_count = 1 then
       strict_names := strict_names || alternatives;
       relaxed_names := relaxed_names || alternatives || corrections;
@@ -1282,6 +1314,10 @@ begin
   relaxed_all := (select string_agg('(' || g::text || ')', ' & ') from unnest(groups) g)::tsquery;
   relaxed_any := (select string_agg('(' || g::text || ')', ' | ') from unnest(groups) g)::tsquery;
   relaxed_groups := groups;
+  strict_all_pattern := '^' || (select string_agg('(?=.*' || x || ')', '') from unnest(strict_patterns) x);
+  strict_any_pattern := (select string_agg(x, '|') from unnest(strict_patterns) x);
+  relaxed_all_pattern := '^' || (select string_agg('(?=.*' || x || ')', '') from unnest(patterns) x);
+  relaxed_any_pattern := (select string_agg(x, '|') from unnest(patterns) x);
   -- At least m of the n words: the OR of every m-word AND (at most 70 of them; beyond, n - 1 of n).
   n := cardinality(groups);
   m := (n + 1) / 2;
@@ -3512,6 +3548,13 @@ GRANT ALL ON FUNCTION private.owns_customer(target uuid) TO service_role;
 REVOKE ALL ON FUNCTION private.owns_domain(target uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.owns_domain(target uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.owns_domain(target uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION package_alternatives_pattern(alternatives text[]); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.package_alternatives_pattern(alternatives text[]) FROM PUBLIC;
 
 
 --
