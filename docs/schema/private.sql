@@ -1207,10 +1207,10 @@ COMMENT ON FUNCTION private.package_alternatives_pattern(alternatives text[]) IS
 
 
 --
--- Name: package_alternatives_query(text[]); Type: FUNCTION; Schema: private; Owner: -
+-- Name: package_alternatives_query(text[], boolean); Type: FUNCTION; Schema: private; Owner: -
 --
 
-CREATE FUNCTION private.package_alternatives_query(alternatives text[]) RETURNS tsquery
+CREATE FUNCTION private.package_alternatives_query(alternatives text[], prefix boolean) RETURNS tsquery
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$
@@ -1220,7 +1220,7 @@ begin
     from (
       select case
                when a ~ '[^[:alnum:]]' then phraseto_tsquery('english', a)
-               when length(a) >= 3 and a ~ '[[:alpha:]]' and cardinality(array(select unnest(to_tsvector('english', a)))) = 1
+               when prefix and length(a) >= 3 and a ~ '[[:alpha:]]' and cardinality(array(select unnest(to_tsvector('english', a)))) = 1
                  then (quote_literal((select l.lexeme from unnest(to_tsvector('english', a)) l limit 1)) || ':*')::tsquery
                else plainto_tsquery('english', a)
              end as q
@@ -1233,10 +1233,10 @@ $$;
 
 
 --
--- Name: FUNCTION package_alternatives_query(alternatives text[]); Type: COMMENT; Schema: private; Owner: -
+-- Name: FUNCTION package_alternatives_query(alternatives text[], prefix boolean); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.package_alternatives_query(alternatives text[]) IS 'OR tsquery of a query word''s alternatives: phrase (several words), prefix (one word of 3+ characters with a letter) or the word.';
+COMMENT ON FUNCTION private.package_alternatives_query(alternatives text[], prefix boolean) IS 'OR tsquery of a query word''s alternatives: phrase (several words), prefix (with prefix: one word of 3+ characters with a letter) or the word.';
 
 
 --
@@ -1300,8 +1300,8 @@ begin
         order by v.s desc, v.word
         limit 3) c;
     end if;
-    strict_groups := strict_groups || private.package_alternatives_query(alternatives);
-    groups := groups || private.package_alternatives_query(alternatives || corrections);
+    strict_groups := strict_groups || private.package_alternatives_query(alternatives, w = words[word_count]);
+    groups := groups || private.package_alternatives_query(alternatives || corrections, w = words[word_count]);
     strict_patterns := strict_patterns || private.package_alternatives_pattern(alternatives);
     patterns := patterns || private.package_alternatives_pattern(alternatives || corrections);
     if word_count = 1 then
@@ -1341,7 +1341,7 @@ $$;
 -- Name: FUNCTION package_search_query(query_text text); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.package_search_query(query_text text) IS 'A package query analysed: its words (stop words dropped), each with its synonyms (private.search_synonyms) and, for the relaxed pass, its nearest package-name / keyword words (trigram); the strict (all words) and relaxed (at least half of the words) tsqueries, and the exact package names it stands for.';
+COMMENT ON FUNCTION private.package_search_query(query_text text) IS 'A package query analysed: its words (stop words dropped; the last one a prefix), each with its synonyms (private.search_synonyms) and, for the relaxed pass, its nearest package-name / keyword words (trigram); the strict (all words) and relaxed (at least half of the words) tsqueries, and the exact package names it stands for.';
 
 
 --
@@ -3558,10 +3558,10 @@ REVOKE ALL ON FUNCTION private.package_alternatives_pattern(alternatives text[])
 
 
 --
--- Name: FUNCTION package_alternatives_query(alternatives text[]); Type: ACL; Schema: private; Owner: -
+-- Name: FUNCTION package_alternatives_query(alternatives text[], prefix boolean); Type: ACL; Schema: private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION private.package_alternatives_query(alternatives text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION private.package_alternatives_query(alternatives text[], prefix boolean) FROM PUBLIC;
 
 
 --
