@@ -1260,6 +1260,8 @@ declare
   strict_groups tsquery[] := '{}';
   groups tsquery[] := '{}';
   strict_patterns text[] := '{}';
+  is_prefix boolean;
+  word_query tsquery;
   patterns text[] := '{}';
   n integer;
   m integer;
@@ -1300,8 +1302,15 @@ begin
         order by v.s desc, v.word
         limit 3) c;
     end if;
-    strict_groups := strict_groups || private.package_alternatives_query(alternatives, w = words[word_count]);
-    groups := groups || private.package_alternatives_query(alternatives || corrections, w = words[word_count]);
+    -- The last word is a prefix only when it is not itself a word of a package name or keyword
+    -- (a complete word matches exactly: cheaper to check and to rank); its synonyms and
+    -- corrections are whole words.
+    is_prefix := w = words[word_count] and not exists (select 1 from private.package_search_words e where e.word = w);
+    word_query := private.package_alternatives_query(array[w], is_prefix);
+    strict_groups := strict_groups || coalesce(word_query || private.package_alternatives_query(array_remove(alternatives, w), false), word_query,
+                                               private.package_alternatives_query(array_remove(alternatives, w), false));
+    groups := groups || coalesce(word_query || private.package_alternatives_query(array_remove(alternatives || corrections, w), false), word_query,
+                                 private.package_alternatives_query(array_remove(alternatives || corrections, w), false));
     strict_patterns := strict_patterns || private.package_alternatives_pattern(alternatives);
     patterns := patterns || private.package_alternatives_pattern(alternatives || corrections);
     if word_count = 1 then
