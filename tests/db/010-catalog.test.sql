@@ -1,6 +1,6 @@
 -- Catalog schema: keys, views, grants and RLS, search RPCs (without vectors; see vitest for those).
 begin;
-select plan(68);
+select plan(73);
 
 -- Keys the source document lacked.
 select col_is_pk('cloud', 'providers', 'id', 'providers has a primary key');
@@ -103,6 +103,13 @@ select ok((select bool_and(repository_verified_publisher) and count(*) > 0 from 
   'search_packages: verified publishers only');
 select is((select name from cloud.search_packages('postgresql operator', operator_only => true) limit 1), 'cloudnative-pg', 'search_packages: full text with the operator filter');
 select ok((select bool_and(not deprecated) and bool_and(category = 4) from cloud.search_packages(category_filter => 4, match_count => 50)), 'search_packages: category, and deprecated excluded');
+select tests.clear_authentication();
+select is((select name from cloud.search_packages('postgres') limit 1), 'postgresql', 'search_packages (anon): text only, a synonym (postgres = postgresql), name first');
+select is((select name from cloud.search_packages('k8s postgres operator') limit 1), 'cloudnative-pg', 'search_packages: k8s = kubernetes');
+select is((select name from cloud.search_packages('promethus') limit 1), 'prometheus', 'search_packages: a misspelt name (trigram vocabulary)');
+select throws_ok($$select * from private.search_synonyms$$, '42501', null, 'clients cannot read the synonyms table directly');
+select throws_ok($$insert into private.search_synonyms (term, synonyms) values ('x', '{y}')$$, '42501', null, 'clients cannot add synonyms');
+reset role;
 
 -- Price history (issue 18 point 5): written by the database on price changes, append-only, readable by everyone.
 reset role;
