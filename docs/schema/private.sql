@@ -1251,6 +1251,7 @@ CREATE FUNCTION private.package_search_query(query_text text) RETURNS TABLE(word
     SET enable_indexscan TO 'off'
     SET enable_indexonlyscan TO 'off'
     SET jit TO 'off'
+    SET plan_cache_mode TO 'auto'
     AS $$
 declare
   words text[];
