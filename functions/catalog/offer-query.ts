@@ -115,8 +115,13 @@ const num = (s: string) => Number(s.replace(',', '.'))
 // A model as typed: optional vendor word, then the model's words with optional spaces/dashes
 // between them ("rtx 4090", "rtx-6000 ada", "mi300x"), an optional plural s, an optional memory
 // size, an optional form factor (SXM, PCIe, NVL: not a filter).
+// GeForce cards ("RTX 4090") are also named by their number alone ("4090").
 const GPU_NAMES = Object.values(GPU_MODELS).sort((a, b) => b.length - a.length)
-const GPU_MODEL_SOURCE = `(?:(?:nvidia|amd|tesla|geforce|instinct)\\s+)?(${GPU_NAMES.map((n) => n.toLowerCase().split(' ').map(escape).join('[\\s-]?')).join('|')})(?:'?s)?(?:[\\s-]*(\\d+)\\s*gb)?(?:[\\s-]*(?:sxm\\d?|pcie|nvl))?`
+const gpuNamePattern = (name: string) => {
+  const words = name.toLowerCase().split(' ').map(escape)
+  return /^rtx \d{4}$/i.test(name) ? `(?:rtx[\\s-]?)?${words[1]}` : words.join('[\\s-]?')
+}
+const GPU_MODEL_SOURCE = `(?:(?:nvidia|amd|tesla|geforce|instinct)\\s+)?(${GPU_NAMES.map(gpuNamePattern).join('|')})(?:'?s)?(?:[\\s-]*(\\d+)\\s*gb)?(?:[\\s-]*(?:sxm\\d?|pcie|nvl))?`
 
 export function parseOfferQuery(question: string, vocabulary: OfferVocabulary = {}): ParsedOfferQuery {
   const s = new Scanner(question)
@@ -165,8 +170,9 @@ export function parseOfferQuery(question: string, vocabulary: OfferVocabulary = 
     const after = s.lower[m.index + m[0].length] ?? ''
     if (after && /[\p{L}\p{N}]/u.test(after)) return false
     const key = gpuModelKey(m[2])
-    if (!key || !GPU_MODELS[key]) return false
-    filters.gpu_model = GPU_MODELS[key] + (m[3] ? ` ${m[3]}GB` : '')
+    const model = key ? (GPU_MODELS[key] ?? GPU_MODELS[`rtx${key}`]) : undefined
+    if (!model) return false
+    filters.gpu_model = model + (m[3] ? ` ${m[3]}GB` : '')
     const count = m[1] ?? m[4]
     if (count && Number(count) > 0) filters.min_gpu_count = Number(count)
     return true

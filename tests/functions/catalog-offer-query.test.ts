@@ -13,6 +13,14 @@ describe('parseOfferQuery', () => {
     expect(parse('cheapest A100 in Europe')).toEqual({ filters: { gpu_model: 'A100', continent: 'Europe' }, sort: 'price', text: null })
   })
 
+  it('"cheap 4090 in usa": the RTX 4090, the United States, by price', () => {
+    expect(parse('cheap 4090 in usa')).toEqual({ filters: { gpu_model: 'RTX 4090', country: 'United States' }, sort: 'price', text: null })
+  })
+
+  it('a number that is not a card stays a number: "under 4090 a month" is a price ceiling', () => {
+    expect(parse('16 vcpu under 4090 a month').filters).toEqual({ min_vcpu: 16, max_price_monthly: 4090 })
+  })
+
   it.each([
     ['8x A100', { gpu_model: 'A100', min_gpu_count: 8 }],
     ['8 x A100', { gpu_model: 'A100', min_gpu_count: 8 }],
@@ -31,6 +39,10 @@ describe('parseOfferQuery', () => {
     ['a100-80gb-pcie', { gpu_model: 'A100 80GB' }],
     ['A100 80GB single GPU', { gpu_model: 'A100 80GB', min_gpu_count: 1 }],
     ['a GPU', { min_gpu_count: 1 }],
+    // GeForce cards are named by their number alone: "4090" is the RTX 4090.
+    ['4090', { gpu_model: 'RTX 4090' }],
+    ['2x 5090', { gpu_model: 'RTX 5090', min_gpu_count: 2 }],
+    ['geforce 3090', { gpu_model: 'RTX 3090' }],
   ])('GPU: %s', (q, filters) => {
     expect(parse(q).filters).toEqual(filters)
   })
