@@ -6,12 +6,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode
   readonly code: string
+  /** When set, the answer carries Retry-After (a rate limit, an unavailable upstream). */
+  readonly retryAfterSeconds?: number
 
-  constructor(status: ContentfulStatusCode, code: string, message: string) {
+  constructor(status: ContentfulStatusCode, code: string, message: string, retryAfterSeconds?: number) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 
@@ -23,11 +26,14 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, code: st
   return c.json(errorBody(code, message), status)
 }
 
-/** Hono onError handler: ApiError -> its status; a transaction aborted by concurrency (serialization
+/** Hono onError handler: ApiError -> its status (and Retry-After when it has one); a transaction aborted by concurrency (serialization
  * failure 40001, deadlock 40P01) that outlived its retries -> 503 with Retry-After; anything else ->
  * logged 500. */
 export function handleError(err: Error, c: Context) {
-  if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message)
+  if (err instanceof ApiError) {
+    if (err.retryAfterSeconds !== undefined) c.header('retry-after', String(err.retryAfterSeconds))
+    return errorResponse(c, err.status, err.code, err.message)
+  }
   const requestId = c.get('requestId' as never) as string | undefined
   const sqlstate = (err as { code?: unknown }).code
   if (sqlstate === '40001' || sqlstate === '40P01') {

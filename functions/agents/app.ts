@@ -16,8 +16,6 @@ import { agentIdForToken, issueAgentToken } from './agent-token.ts'
 import { findAgent, requireCallable } from './agents.ts'
 import { deliverPaidCall } from './delivery.ts'
 import { cancelAgentDeployment, deployAgent } from './deploy.ts'
-import { agentsCors } from './deploy-cors.ts'
-import { withRetryAfter } from './deploy-retry.ts'
 import { applyDeploymentEvent, verifyDelivery } from './deployments.ts'
 import { acceptPayment, challenge } from './payments.ts'
 import { requireAgentToken, requireCallConfig } from './runtime.ts'
@@ -25,7 +23,7 @@ import { RuntimeStatus } from './schemas.ts'
 import { algorandNetwork } from './network.ts'
 import { paymentResponseHeaders, publicResource, requestPayment } from './x402.ts'
 
-export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents', { cors: agentsCors })
+export const app = createApp<{ Variables: { claims: AuthClaims } }>('agents')
 
 app.post('/deployments/webhook', async (c) => {
   const payload = await c.req.text()
@@ -49,17 +47,17 @@ app.post('/:ref/token', requireRole('authenticated'), async (c) => {
   return c.json({ agent_id: agent.id, agent_token: token, issued_at: issuedAt, note: 'Shown once: store it in the agent runtime now.' }, 201)
 })
 
-app.post('/:ref/deploy', requireRole('authenticated'), (c) => withRetryAfter((name, value) => c.header(name, value), async () => {
+app.post('/:ref/deploy', requireRole('authenticated'), async (c) => {
   const result = await deployAgent({
     agentRef: c.req.param('ref'), userId: c.get('claims').sub!, githubToken: c.req.header('x-github-token'),
     idempotencyKey: c.req.header('idempotency-key'), body: await jsonBody(c),
     callbackUrl: publicResource(new URL('/agents/deployments/webhook', c.req.url).toString()),
   })
   return c.json(result, result.outcome === 'created' ? 201 : 200)
-}))
+})
 
-app.post('/:ref/deployments/:id/cancel', requireRole('authenticated'), (c) => withRetryAfter((name, value) => c.header(name, value), async () =>
-  c.json(await cancelAgentDeployment(c.req.param('ref'), c.get('claims').sub!, c.req.param('id')))))
+app.post('/:ref/deployments/:id/cancel', requireRole('authenticated'), async (c) =>
+  c.json(await cancelAgentDeployment(c.req.param('ref'), c.get('claims').sub!, c.req.param('id'))))
 
 /** The signed-in user behind a call, if the caller sent a user JWT (anon keys are fine too). */
 async function callingUser(authorization: string | undefined): Promise<string | undefined> {

@@ -9,7 +9,6 @@
 import { Webhook } from 'standardwebhooks'
 import { notConfigured, requireEnv } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
-import { RetryLaterError } from './deploy-retry.ts'
 
 const TIMEOUT_MS = 10_000
 const CODE = 'deploy_backend_not_configured'
@@ -55,13 +54,13 @@ async function signedPost(backend: DeployBackend, path: string, messageId: strin
     })
   } catch (error) {
     const why = (error as Error).name === 'TimeoutError' ? `did not answer within ${TIMEOUT_MS} ms` : 'is unreachable'
-    throw new RetryLaterError(503, 'deploy_backend_unavailable', `The deploy backend ${why}`, 5)
+    throw new ApiError(503, 'deploy_backend_unavailable', `The deploy backend ${why}`, 5)
   }
 }
 
 async function refused(res: Response, what: string): Promise<ApiError> {
   const detail = (await res.text().catch(() => '')).slice(0, 200)
-  if (res.status >= 500) return new RetryLaterError(502, 'deploy_backend_unavailable', `The deploy backend answered HTTP ${res.status} to ${what}`, 5)
+  if (res.status >= 500) return new ApiError(502, 'deploy_backend_unavailable', `The deploy backend answered HTTP ${res.status} to ${what}`, 5)
   return new ApiError(502, 'deploy_backend_rejected', `The deploy backend refused ${what} (HTTP ${res.status}): ${detail}`)
 }
 
@@ -71,7 +70,7 @@ export async function dispatchDeployment(backend: DeployBackend, message: Dispat
   if (!res.ok) throw await refused(res, 'the deployment')
   const jobId = ((await res.json().catch(() => ({}))) as { job_id?: unknown }).job_id
   if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 255) {
-    throw new RetryLaterError(502, 'deploy_backend_unavailable', 'The deploy backend accepted the deployment without a job_id', 5)
+    throw new ApiError(502, 'deploy_backend_unavailable', 'The deploy backend accepted the deployment without a job_id', 5)
   }
   return jobId
 }

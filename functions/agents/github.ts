@@ -10,7 +10,6 @@
 // Base URL: GITHUB_API_URL (GitHub Enterprise Server: https://<host>/api/v3), default api.github.com.
 import { env } from '../_shared/env.ts'
 import { ApiError } from '../_shared/errors.ts'
-import { RetryLaterError } from './deploy-retry.ts'
 
 const API_VERSION = '2022-11-28'
 const TIMEOUT_MS = 10_000
@@ -35,7 +34,7 @@ async function get(token: string, path: string): Promise<Response> {
     })
   } catch (error) {
     const why = (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS} ms` : 'unreachable'
-    throw new RetryLaterError(503, 'github_unavailable', `GitHub is ${why}; retry shortly`, 5)
+    throw new ApiError(503, 'github_unavailable', `GitHub is ${why}; retry shortly`, 5)
   }
 }
 
@@ -60,11 +59,11 @@ async function failure(res: Response, repo: string): Promise<ApiError> {
   if (res.status === 401) return new ApiError(401, 'github_token_invalid', 'GitHub refused the token (expired or revoked): sign in with GitHub again')
   if ((res.status === 403 || res.status === 429) && isRateLimited(res, message)) {
     const wait = retryAfterSeconds(res)
-    return new RetryLaterError(429, 'github_rate_limited', `GitHub's rate limit for this token is used up: retry in ${wait} s`, wait)
+    return new ApiError(429, 'github_rate_limited', `GitHub's rate limit for this token is used up: retry in ${wait} s`, wait)
   }
   if (res.status === 403) return new ApiError(403, 'repository_access_denied', `GitHub refused access to ${repo}: ${message}`)
   if (res.status === 404) return new ApiError(404, 'repository_not_found', `${repo} does not exist or this GitHub account cannot read it`)
-  if (res.status >= 500) return new RetryLaterError(502, 'github_unavailable', `GitHub answered HTTP ${res.status}; retry shortly`, 5)
+  if (res.status >= 500) return new ApiError(502, 'github_unavailable', `GitHub answered HTTP ${res.status}; retry shortly`, 5)
   return new ApiError(502, 'github_unexpected_answer', `GitHub answered HTTP ${res.status} for ${repo}: ${message}`)
 }
 

@@ -11,19 +11,14 @@ import { type AuthClaims, requireRole } from '../_shared/auth.ts'
 import { withRole } from '../_shared/db.ts'
 import { ApiError } from '../_shared/errors.ts'
 import { jsonBody, parse } from '../_shared/validation.ts'
-import { openRequest, RetryLater, verifyAndCarryOut } from './requests.ts'
+import { openRequest, verifyAndCarryOut } from './requests.ts'
 import { NewRequest, OwnerDecision, VerifyRequest } from './schemas.ts'
 
 export const app = createApp<{ Variables: { claims: AuthClaims } }>('privacy')
 
 app.post('/requests', async (c) => {
   const input = parse(NewRequest, await jsonBody(c))
-  try {
-    return c.json(await openRequest(input, { origin: c.req.header('origin'), address: clientPrefix(c) }), 202)
-  } catch (error) {
-    if (error instanceof RetryLater) c.header('retry-after', String(error.retryAfterSeconds))
-    throw error
-  }
+  return c.json(await openRequest(input, { origin: c.req.header('origin'), address: clientPrefix(c) }), 202)
 })
 
 app.post('/requests/:id/verify', async (c) => {

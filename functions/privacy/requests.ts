@@ -33,11 +33,8 @@ export interface NewRequestInput {
 
 /** A refusal that tells the caller when to try again. */
 export class RetryLater extends ApiError {
-  readonly retryAfterSeconds: number
-
   constructor(retryAfterSeconds: number, message: string) {
-    super(429, 'rate_limited', message)
-    this.retryAfterSeconds = retryAfterSeconds
+    super(429, 'rate_limited', message, retryAfterSeconds)
   }
 }
 
